@@ -1,0 +1,93 @@
+package io.orrery.core.optimizers;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Base of all optimizers: updates a flat parameter vector in place from a flat gradient vector of the same length.
+ *
+ * <p>Works on any contiguous slice of a model's flat buffers, which is how the parameter server applies the model's
+ * optimizer to one shard: every shard owns an {@link OptimizerState} sized to its slice. A subclass writes only
+ * its formula in {@link #updateStep}; the base class keeps the step counter and evaluates the learning-rate schedule,
+ * as Keras's {@code BaseOptimizer} does.
+ */
+public abstract class Optimizer {
+
+    private final LearningRateSchedule learningRate;
+
+    protected Optimizer(LearningRateSchedule learningRate) {
+        if (learningRate == null) {
+            throw new IllegalArgumentException("learning rate schedule must not be null");
+        }
+        this.learningRate = learningRate;
+    }
+
+    /** Keras's name for this optimizer, e.g. {@code "rmsprop"}. */
+    public abstract String name();
+
+    /** How many per-parameter slot vectors (momentum, velocity, ...) this optimizer keeps. */
+    public abstract int slotCount();
+
+    /** Initial value of slot {@code slot}; zero unless the optimizer says otherwise (Adagrad's accumulator). */
+    protected double initialSlotValue(int slot) {
+        return 0.0;
+    }
+
+    /**
+     * Applies one update to {@code params} (in place).
+     *
+     * @param params     flat parameter vector (length n), updated in place
+     * @param grads      flat gradient vector (length n), read only
+     * @param slots      this optimizer's slot vectors, each of length n, updated in place
+     * @param scratch    a length-n vector the formula may overwrite freely (saves allocation on the hot path)
+     * @param lr         learning rate for this step
+     * @param localStep  1-based number of this step (Keras's {@code iterations + 1})
+     */
+    protected abstract void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch,
+                                       double lr, long localStep);
+
+    /** Creates zeroed (or initial-valued) state for a parameter slice of {@code size} elements. */
+    public OptimizerState newState(long size, DataType dataType) {
+        INDArray[] slots = new INDArray[slotCount()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[]{size}, initialSlotValue(i), dataType);
+        }
+        return new OptimizerState(0, slots);
+    }
+
+    /** The learning rate this optimizer uses at the given (0-based) iteration. */
+    public double learningRate(long iteration) {
+        return learningRate.valueAt(iteration);
+    }
+
+    public LearningRateSchedule learningRateSchedule() {
+        return learningRate;
+    }
+
+    /**
+     * Applies one step: {@code params -= update(grads)}, then advances the state's iteration counter.
+     *
+     * @throws IllegalArgumentException if the lengths of params, grads and state differ
+     */
+    public final void apply(INDArray params, INDArray grads, OptimizerState state) {
+        long n = params.length();
+        if (grads.length() != n || (state.size() >= 0 && state.size() != n)) {
+            throw new IllegalArgumentException("optimizer " + name() + ": expected params, grads and state of equal length, found params="
+                    + n + " grads=" + grads.length() + " state=" + state.size());
+        }
+        long iteration = state.iterations();
+        updateStep(params, grads, state.slots(), state.scratchFor(params), learningRate(iteration), iteration + 1);
+        state.advance();
+    }
+
+    /** Configuration as plain values (numbers, strings, nested maps), for model files. */
+    public Map<String, Object> getConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", name());
+        config.put("learning_rate", learningRate.getConfig());
+        return config;
+    }
+}
