@@ -4,7 +4,7 @@ import io.orrery.spark.data.InputColumns;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.data.SampleChecker;
-import io.orrery.spark.exchange.AllGatherExchange;
+import io.orrery.spark.exchange.HubExchange;
 import io.orrery.spark.exchange.ExchangeFactory;
 import io.orrery.spark.exec.EvaluateTask;
 import io.orrery.spark.exec.PredictTask;
@@ -28,7 +28,6 @@ import scala.reflect.ClassTag$;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,44 +236,43 @@ public final class SparkTrainer {
     public JavaRDD<float[]> predict(ReplicableModel model, JavaRDD<float[]> features) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<float[]> parameters = sc.broadcast(model.parameters().toFloatVector());
-        return features.mapPartitions(new PredictTask(model.spec(), model.inputWidth(), parameters, evalBatchSize));
+        return features.mapPartitions(new PredictTask<float[], float[]>(model.spec(), model.inputWidth(), parameters,
+                evalBatchSize, f -> f, (f, p) -> p));
     }
 
     /**
      * Adds a {@code probabilities} column (array&lt;float&gt;) and a {@code prediction} column (the argmax class) to
-     * the rows; only the features column is read.
+     * the rows, computed on the executors in one pass; only the features column is read.
      */
     public Dataset<Row> predict(ReplicableModel model, Dataset<Row> data) {
-        JavaRDD<float[]> features = columns.toFeatures(data);
-        JavaRDD<float[]> probabilities = predict(model, features);
-        JavaRDD<Row> rows = data.javaRDD().zip(probabilities).map(pair -> {
-            Row row = pair._1();
-            float[] p = pair._2();
-            Object[] values = Arrays.copyOf(toArray(row), row.size() + 2);
-            Float[] boxed = new Float[p.length];
-            int best = 0;
-            for (int i = 0; i < p.length; i++) {
-                boxed[i] = p[i];
-                if (p[i] > p[best]) {
-                    best = i;
-                }
-            }
-            values[row.size()] = boxed;
-            values[row.size() + 1] = best;
-            return RowFactory.create(values);
-        });
+        columns.toFeatures(data);  // checks the features column's presence and type on the driver
+        int index = data.schema().fieldIndex(columns.features());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<float[]> parameters = sc.broadcast(model.parameters().toFloatVector());
+        JavaRDD<Row> rows = data.javaRDD().mapPartitions(new PredictTask<Row, Row>(model.spec(), model.inputWidth(),
+                parameters, evalBatchSize, row -> InputColumns.floats(row.getList(index)), SparkTrainer::withPrediction));
         StructType schema = data.schema()
                 .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false))
                 .add("prediction", DataTypes.IntegerType);
         return spark.createDataFrame(rows, schema);
     }
 
-    private static Object[] toArray(Row row) {
-        Object[] values = new Object[row.size()];
-        for (int i = 0; i < values.length; i++) {
+    private static Row withPrediction(Row row, float[] p) {
+        Object[] values = new Object[row.size() + 2];
+        for (int i = 0; i < row.size(); i++) {
             values[i] = row.get(i);
         }
-        return values;
+        Float[] boxed = new Float[p.length];
+        int best = 0;
+        for (int i = 0; i < p.length; i++) {
+            boxed[i] = p[i];
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        values[row.size()] = boxed;
+        values[row.size() + 1] = best;
+        return RowFactory.create(values);
     }
 
     /** Settings of a {@link SparkTrainer}; all optional except the session. */
@@ -321,8 +319,8 @@ public final class SparkTrainer {
         }
 
         /**
-         * How workers exchange gradients. Default: an all-gather through Spark's barrier RPC (SYNC only; no server
-         * needed, suited to small models).
+         * How workers exchange gradients. Default: {@link HubExchange}, worker 0 of the stage averages the
+         * gradients over TCP (SYNC only; no server needed).
          */
         public Builder gradientExchange(ExchangeFactory value) {
             this.exchange = Objects.requireNonNull(value, "gradientExchange");
@@ -352,10 +350,10 @@ public final class SparkTrainer {
             if (exchange == null) {
                 if (!mode.isSync()) {
                     throw new IllegalArgumentException("Training mode " + mode + " needs a parameter server; the "
-                            + "default all-gather exchange supports SYNC only. Use mode(TrainingMode.SYNC) or set a "
+                            + "default hub exchange supports SYNC only. Use mode(TrainingMode.SYNC) or set a "
                             + "parameter-server gradientExchange(...)");
                 }
-                exchange = AllGatherExchange.factory();
+                exchange = HubExchange.factory();
             }
             return new SparkTrainer(this);
         }

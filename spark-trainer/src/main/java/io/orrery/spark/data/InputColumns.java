@@ -74,6 +74,15 @@ public final class InputColumns implements Serializable {
                 : floatsOf(row.getList(featuresIndex).toArray()));
     }
 
+    /** An array column's values (Float or Double elements) as floats. */
+    public static float[] floats(java.util.List<Object> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) values.get(i)).floatValue();
+        }
+        return out;
+    }
+
     private static int indexOf(StructType schema, String name, String role) {
         if (!Arrays.asList(schema.fieldNames()).contains(name)) {
             throw new InvalidInputException("Missing " + role + " column: expected a column named \"" + name
