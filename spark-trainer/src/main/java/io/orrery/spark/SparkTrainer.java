@@ -148,7 +148,9 @@ public final class SparkTrainer {
                 List<TaskReport> reports = new ArrayList<>(partitioned.rdd().barrier()
                         .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchange,
                                 plan), false, ClassTag$.MODULE$.apply(TaskReport.class))
-                        .toJavaRDD().collect());
+                        // A shuffle after the barrier stage makes it a ShuffleMapStage: Spark retries those when
+                        // a task or executor dies, but aborts a failed barrier ResultStage.
+                        .toJavaRDD().repartition(1).collect());
                 double seconds = (System.nanoTime() - started) / 1e9;
                 parametersNow.destroy();
                 optimizerNow.destroy();
