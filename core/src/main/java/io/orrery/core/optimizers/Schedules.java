@@ -26,7 +26,8 @@ public final class Schedules {
         }
         if (!(config instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("learning rate: expected a number or a schedule configuration map, found "
-                    + (config == null ? "null" : config.getClass().getSimpleName() + " " + config));
+                    + (config == null ? "null" : config.getClass().getSimpleName() + " \"" + config + "\"")
+                    + "; write a plain number such as 0.001 or a schedule's getConfig() map");
         }
         Object className = map.get("class_name");
         Object inner = map.get("config");
