@@ -90,8 +90,10 @@ final class MirrorDownloader {
                 } catch (UnreachableException e) {
                     unreachable.add(mirror);
                     failures.add(url + ": " + e.getMessage());
+                    LOG.warn("{}: {}; skipping this mirror", url, e.getMessage());
                 } catch (IOException | DatasetException e) {
                     failures.add(url + ": " + e.getMessage());
+                    LOG.warn("{}: {}", url, e.getMessage());
                 }
             }
             if (!fetched) {
@@ -171,6 +173,9 @@ final class MirrorDownloader {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+        }
+        if (root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
+            return "host name not resolved";
         }
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
