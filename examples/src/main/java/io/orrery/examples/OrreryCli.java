@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 FashionMnistCommand.class,
                 TapeCommand.class,
                 CustomLayerCommand.class,
+                io.orrery.examples.speed.CoreEpochBenchmark.class,
                 CommandLine.HelpCommand.class
         })
 public final class OrreryCli implements Runnable {
