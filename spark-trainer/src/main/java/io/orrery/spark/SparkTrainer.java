@@ -1,5 +1,7 @@
 package io.orrery.spark;
 
+import io.orrery.core.models.History;
+import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.InputColumns;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
@@ -23,6 +25,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import scala.reflect.ClassTag$;
 
@@ -41,7 +45,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).mode(TrainingMode.SYNC).build();
- * TrainingHistory h = trainer.fit(model, trainRows, FitOptions.defaults().epochs(3).batchSize(128)
+ * History h = trainer.fit(model, trainRows, FitOptions.defaults().epochs(3).batchSize(128)
  *         .validationData(testRows));
  * Map<String, Double> scores = trainer.evaluate(model, testRows);
  * }</pre>
@@ -49,6 +53,8 @@ import java.util.Objects;
  * <p>Immutable and thread-safe to share; calls run Spark jobs labelled with a job group.
  */
 public final class SparkTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
     private final SparkSession spark;
     private final int workers;
@@ -82,8 +88,39 @@ public final class SparkTrainer {
     }
 
     /** Trains on a {@code Dataset<Row>} with the configured features and label columns. */
-    public TrainingHistory fit(ReplicableModel model, Dataset<Row> train, FitOptions options) {
+    public History fit(ReplicableModel model, Dataset<Row> train, FitOptions options) {
         return fit(model, columns.toSamples(train), options);
+    }
+
+    /** Trains core's model on a {@code Dataset<Row>}; afterwards it holds the trained parameters. */
+    public History fit(Sequential model, Dataset<Row> train, FitOptions options) {
+        return fit(model, columns.toSamples(train), options);
+    }
+
+    /** Trains core's model on samples; afterwards it holds the trained parameters. */
+    public History fit(Sequential model, JavaRDD<Sample> train, FitOptions options) {
+        SequentialModel replicable = new SequentialModel(model);
+        if (options.validationRows() != null || options.validationSamples() != null) {
+            replicable.requireMergeableMetrics();
+        }
+        return fit(replicable, train, options);
+    }
+
+    /** Distributed evaluation of core's model; see {@link #evaluate(ReplicableModel, JavaRDD)}. */
+    public Map<String, Double> evaluate(Sequential model, Dataset<Row> data) {
+        return evaluate(model, columns.toSamples(data));
+    }
+
+    /** Distributed evaluation of core's model; see {@link #evaluate(ReplicableModel, JavaRDD)}. */
+    public Map<String, Double> evaluate(Sequential model, JavaRDD<Sample> data) {
+        SequentialModel replicable = new SequentialModel(model);
+        replicable.requireMergeableMetrics();
+        return evaluate(replicable, data);
+    }
+
+    /** Distributed prediction with core's model; see {@link #predict(ReplicableModel, Dataset)}. */
+    public Dataset<Row> predict(Sequential model, Dataset<Row> data) {
+        return predict(new SequentialModel(model), data);
     }
 
     /**
@@ -92,7 +129,7 @@ public final class SparkTrainer {
      *
      * @throws InvalidInputException if the data does not fit the model (width, labels) or is too small
      */
-    public TrainingHistory fit(ReplicableModel model, JavaRDD<Sample> train, FitOptions options) {
+    public History fit(ReplicableModel model, JavaRDD<Sample> train, FitOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
         if (options.batchSize() % workers != 0) {
@@ -106,7 +143,7 @@ public final class SparkTrainer {
         SampleChecker checker = new SampleChecker(model.inputWidth(), model.numClasses());
         String group = "orrery-fit-" + System.nanoTime();
         JavaRDD<Sample> partitioned = null;
-        TrainingHistory history = new TrainingHistory();
+        History history = new History();
         try {
             sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
             partitioned = train.zipWithIndex()
@@ -158,14 +195,20 @@ public final class SparkTrainer {
                 TaskReport first = reports.get(0);
                 parameters = first.parameters();
                 optimizerState = first.optimizerState();
+                for (TaskReport r : reports) {
+                    LOG.info("epoch={} worker={} executor={} steps={} loop={}s compute={}s exchange={}s", epoch + 1,
+                            r.worker(), r.executorId(), r.steps(), String.format("%.2f", r.seconds()),
+                            String.format("%.2f", r.computeSeconds()), String.format("%.2f", r.exchangeSeconds()));
+                }
                 int attempt = reports.stream().mapToInt(TaskReport::stageAttempt).max().orElse(0);
                 if (attempt > 0) {
-                    history.event("epoch=" + (epoch + 1) + " stage retried: attempt=" + attempt + " resumed at step="
+                    history.addEvent("epoch=" + (epoch + 1) + " stage retried: attempt=" + attempt + " resumed at step="
                             + first.firstStep() + " (epoch started at step=" + step + ")");
                 }
-                for (TaskReport r : reports) {
-                    if (r.gpuAddress() != null) {
-                        history.gpu(r.worker(), r.gpuAddress());
+                if (epoch == 0) {
+                    for (TaskReport r : reports) {
+                        history.addEvent("worker=" + r.worker() + " executor=" + r.executorId()
+                                + (r.gpuAddress() == null ? "" : " gpu=" + r.gpuAddress()));
                     }
                 }
                 long steps = reports.stream().mapToLong(TaskReport::steps).sum();
@@ -179,8 +222,7 @@ public final class SparkTrainer {
                     sc.setJobGroup(group, "Orrery fit: validation after epoch " + (epoch + 1), false);
                     evaluate(model, validation).forEach((k, v) -> values.put("val_" + k, v));
                 }
-                values.forEach(history::record);
-                history.steps(step);
+                history.recordEpoch(epoch, values);
                 if (options.verbose()) {
                     line.epochEnd(stepsPerEpoch, seconds, (long) stepsPerEpoch * options.batchSize(), values);
                 }

@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.core.models.History;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -46,12 +47,20 @@ class FakeGpuAssignmentTest {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
         SoftmaxRegression model = new SoftmaxRegression(784, 10, 0.5, 2);
-        TrainingHistory history = SparkTrainer.builder(spark).workers(2).build()
+        History history = SparkTrainer.builder(spark).workers(2).build()
                 .fit(model, sc.parallelize(MnistSubset.train(200), 2),
                         FitOptions.defaults().batchSize(20).verbose(false));
 
-        Map<Integer, String> gpus = history.gpuAddresses();
-        assertEquals(2, gpus.size(), "GPU per worker: " + gpus);
+        // One event per worker, for example "worker=1 executor=0 gpu=1".
+        Map<String, String> gpus = new java.util.TreeMap<>();
+        for (String event : history.events()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("worker=(\\d+) executor=\\S+ gpu=(\\S+)")
+                    .matcher(event);
+            if (m.matches()) {
+                gpus.put(m.group(1), m.group(2));
+            }
+        }
+        assertEquals(2, gpus.size(), "GPU per worker: " + history.events());
         assertEquals(new HashSet<>(java.util.List.of("0", "1")), new HashSet<>(gpus.values()), "GPU per worker: " + gpus);
     }
 }

@@ -13,10 +13,13 @@ import java.io.Serializable;
  * @param steps steps completed
  * @param lossSum sum of this worker's batch losses
  * @param seconds wall time of the training loop
+ * @param computeSeconds time in forward and backward passes
+ * @param exchangeSeconds time in the gradient exchange (send, wait, apply)
  * @param parameters the final flat parameters (worker 0 only, else null)
  * @param optimizerState the final optimizer state (worker 0 only, else null)
  */
 public record TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
-                         int steps, double lossSum, double seconds, float[] parameters, byte[] optimizerState)
+                         int steps, double lossSum, double seconds,
+                         double computeSeconds, double exchangeSeconds, float[] parameters, byte[] optimizerState)
         implements Serializable {
 }

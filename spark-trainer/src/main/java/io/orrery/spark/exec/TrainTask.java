@@ -64,6 +64,8 @@ public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterato
         INDArray y = Nd4j.create(DataType.FLOAT, batch);
         double lossSum = 0;
         int done = 0;
+        long computeNs = 0;
+        long exchangeNs = 0;
         long started = System.nanoTime();
         long firstStep;
         try (GradientExchange gradients = exchange.open(context, replica)) {
@@ -75,15 +77,19 @@ public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterato
                 data.gather(order, s * batch, batch, xBuffer, yBuffer);
                 x.data().setData(xBuffer);
                 y.data().setData(yBuffer);
+                long t0 = System.nanoTime();
                 lossSum += replica.computeGradients(x, y);
+                long t1 = System.nanoTime();
                 gradients.exchange(plan.firstStep() + s);
+                computeNs += t1 - t0;
+                exchangeNs += System.nanoTime() - t1;
                 done++;
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean reporter = worker == 0;
         TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
-                lossSum, seconds, reporter ? replica.parameters().toFloatVector() : null,
+                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, reporter ? replica.parameters().toFloatVector() : null,
                 reporter ? replica.optimizerState() : null);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
     }
