@@ -2,6 +2,8 @@ package io.orrery.spark;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Map;
+
 /**
  * What the trainer needs from a model: a recipe to rebuild it on another JVM, its flat parameter and gradient
  * buffers (DESIGN.md invariant 1), a gradient computation, its optimizer and a mergeable evaluation.
@@ -43,6 +45,14 @@ public interface ReplicableModel {
 
     /** Restores what {@link #optimizerState()} produced. */
     void restoreOptimizerState(byte[] state);
+
+    /**
+     * Metric results over the batches this replica has trained on since it was built (Keras's {@code accuracy} in
+     * the progress line). Workers train on equally many samples, so the driver averages these over workers.
+     */
+    default Map<String, Double> trainingMetrics() {
+        return Map.of();
+    }
 
     /**
      * Class probabilities.

@@ -113,6 +113,15 @@ public final class SequentialModel implements ReplicableModel {
     }
 
     @Override
+    public Map<String, Double> trainingMetrics() {
+        Map<String, Double> results = new LinkedHashMap<>();
+        for (Metric m : model.metrics()) {
+            results.put(m.name(), m.result());
+        }
+        return results;
+    }
+
+    @Override
     public INDArray predict(INDArray x) {
         return model.predict(shaped(x), Math.toIntExact(Math.max(1, x.size(0))));
     }

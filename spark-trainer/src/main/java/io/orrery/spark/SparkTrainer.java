@@ -218,6 +218,10 @@ public final class SparkTrainer {
                 model.restoreOptimizerState(optimizerState);
                 Map<String, Double> values = new LinkedHashMap<>();
                 values.put("loss", loss);
+                for (String metric : first.metrics().keySet()) {
+                    values.put(metric, reports.stream().mapToDouble(r -> r.metrics().getOrDefault(metric, 0.0))
+                            .average().orElse(0));
+                }
                 if (validation != null) {
                     sc.setJobGroup(group, "Orrery fit: validation after epoch " + (epoch + 1), false);
                     evaluate(model, validation).forEach((k, v) -> values.put("val_" + k, v));

@@ -15,11 +15,13 @@ import java.io.Serializable;
  * @param seconds wall time of the training loop
  * @param computeSeconds time in forward and backward passes
  * @param exchangeSeconds time in the gradient exchange (send, wait, apply)
+ * @param metrics the replica's training metrics over its batches of this stage
  * @param parameters the final flat parameters (worker 0 only, else null)
  * @param optimizerState the final optimizer state (worker 0 only, else null)
  */
 public record TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
                          int steps, double lossSum, double seconds,
-                         double computeSeconds, double exchangeSeconds, float[] parameters, byte[] optimizerState)
+                         double computeSeconds, double exchangeSeconds,
+                         java.util.Map<String, Double> metrics, float[] parameters, byte[] optimizerState)
         implements Serializable {
 }

@@ -89,7 +89,8 @@ public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterato
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean reporter = worker == 0;
         TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
-                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, reporter ? replica.parameters().toFloatVector() : null,
+                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9,
+                new java.util.HashMap<>(replica.trainingMetrics()), reporter ? replica.parameters().toFloatVector() : null,
                 reporter ? replica.optimizerState() : null);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
     }
