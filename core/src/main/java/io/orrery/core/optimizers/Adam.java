@@ -83,7 +83,7 @@ public final class Adam extends Optimizer {
         }
         VectorOps.sqrt(v, scratch);
         scratch.addi(epsilon);
-        scratch.rdivi(m);
+        m.divi(scratch, scratch);
         VectorOps.axpy(-alpha, scratch, params);
     }
 

@@ -2,6 +2,7 @@ package io.orrery.core.optimizers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
@@ -67,7 +68,15 @@ public final class RMSprop extends Optimizer {
 
     @Override
     protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
-        INDArray scratch = scratchVectors[0];
+        if (HostBuffers.usable(params, grads) && HostBuffers.usable(slots)) {
+            hostStep(params, grads, slots, HostBuffers.blocks(), (float) lr);
+            return;
+        }
+        ndStep(params, grads, slots, scratchVectors[0], lr);
+    }
+
+    /** The formula as ND4J ops: any backend, any floating type. */
+    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch, double lr) {
         INDArray velocity = slots[0];
         VectorOps.square(grads, scratch);
         VectorOps.movingAverage(velocity, rho, scratch);
@@ -81,7 +90,7 @@ public final class RMSprop extends Optimizer {
             velocity.addi(epsilon, scratch);  // v + eps, without touching v
         }
         VectorOps.sqrtInPlace(scratch);
-        scratch.rdivi(grads);                 // g / sqrt(d)
+        grads.divi(scratch, scratch);         // g / sqrt(d), written into scratch
         if (momentum > 0) {
             INDArray mom = slots[1];
             mom.muli(momentum);
@@ -89,6 +98,74 @@ public final class RMSprop extends Optimizer {
             params.subi(mom);
         } else {
             VectorOps.axpy(-lr, scratch, params);
+        }
+    }
+
+    /**
+     * The formula as one fused float32 loop over host memory, in Keras's operation order:
+     * {@code v = rho*v + (1-rho)*g*g; w -= (lr*g) / sqrt(v + eps)}.
+     */
+    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float[][] blocks, float lr) {
+        FloatBuffer w = HostBuffers.floats(params);
+        FloatBuffer g = HostBuffers.floats(grads);
+        FloatBuffer v = HostBuffers.floats(slots[0]);
+        FloatBuffer mom = momentum > 0 ? HostBuffers.floats(slots[1]) : null;
+        FloatBuffer avg = centered ? HostBuffers.floats(slots[slots.length - 1]) : null;
+        float[] bw = blocks[0], bg = blocks[1], bv = blocks[2], bm = blocks[3], ba = blocks[4];
+        long wOff = params.offset(), gOff = grads.offset(), vOff = slots[0].offset();
+        long mOff = momentum > 0 ? slots[1].offset() : 0, aOff = centered ? slots[slots.length - 1].offset() : 0;
+        float rhoF = (float) rho, oneMinusRho = (float) (1 - rho), eps = (float) epsilon, momentumF = (float) momentum;
+        int n = (int) params.length();
+        for (int base = 0; base < n; base += HostBuffers.BLOCK) {
+            int len = Math.min(HostBuffers.BLOCK, n - base);
+            w.get((int) (wOff + base), bw, 0, len);
+            g.get((int) (gOff + base), bg, 0, len);
+            v.get((int) (vOff + base), bv, 0, len);
+            if (momentum == 0 && !centered) {
+                // the hot case, kept free of branches so that C2 vectorises it
+                for (int i = 0; i < len; i++) {
+                    float gi = bg[i];
+                    float vi = rhoF * bv[i] + oneMinusRho * (gi * gi);
+                    bv[i] = vi;
+                    bw[i] -= (lr * gi) / (float) Math.sqrt(vi + eps);
+                }
+            } else {
+                if (mom != null) {
+                    mom.get((int) (mOff + base), bm, 0, len);
+                }
+                if (avg != null) {
+                    avg.get((int) (aOff + base), ba, 0, len);
+                }
+                for (int i = 0; i < len; i++) {
+                    float gi = bg[i];
+                    float vi = rhoF * bv[i] + oneMinusRho * (gi * gi);
+                    bv[i] = vi;
+                    float denominator;
+                    if (centered) {
+                        float ai = rhoF * ba[i] + oneMinusRho * gi;
+                        ba[i] = ai;
+                        denominator = vi - ai * ai + eps;
+                    } else {
+                        denominator = vi + eps;
+                    }
+                    float increment = (lr * gi) / (float) Math.sqrt(denominator);
+                    if (mom != null) {
+                        float mi = momentumF * bm[i] + increment;
+                        bm[i] = mi;
+                        bw[i] -= mi;
+                    } else {
+                        bw[i] -= increment;
+                    }
+                }
+                if (mom != null) {
+                    mom.put((int) (mOff + base), bm, 0, len);
+                }
+                if (avg != null) {
+                    avg.put((int) (aOff + base), ba, 0, len);
+                }
+            }
+            w.put((int) (wOff + base), bw, 0, len);
+            v.put((int) (vOff + base), bv, 0, len);
         }
     }
 
