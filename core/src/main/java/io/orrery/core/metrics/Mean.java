@@ -7,7 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Keras's {@code Mean}: the (weighted) average of all values seen. State: a total and a count, so merging adds them.
  *
  * <p>Values of shape {@code [n, ...]} count as {@code n} samples, each the mean of its own elements (Keras's
- * sample-wise reduction); since every sample has as many elements, that equals the mean of all elements.
+ * sample-wise reduction). With one element per sample (the accuracies' case) total and count are sums of exact
+ * values, so merged states equal the whole bit for bit; otherwise up to floating-point summation order.
  */
 public class Mean extends Metric {
 
@@ -24,7 +25,10 @@ public class Mean extends Metric {
         super(name);
     }
 
-    /** Adds every element of {@code values} (any shape, any numeric type); an empty array changes nothing. */
+    /**
+     * Adds a batch of values (any numeric type); an empty array changes nothing. As in Keras, {@code [n, ...]}
+     * counts as {@code n} samples, each the mean of its own elements; a scalar counts as one sample.
+     */
     public void updateState(INDArray values) {
         if (values == null) {
             throw new IllegalArgumentException(name() + ": expected an array of values, found null");
@@ -32,7 +36,11 @@ public class Mean extends Metric {
         if (values.isEmpty() || values.length() == 0) {
             return;
         }
-        add(values.castTo(DataType.DOUBLE).sumNumber().doubleValue(), values.length());
+        double sum = values.castTo(DataType.DOUBLE).sumNumber().doubleValue();
+        long samples = values.rank() == 0 ? 1 : values.size(0);
+        long elementsPerSample = values.length() / samples;
+        // the sum of per-sample means; exact (no division) in the common case of one element per sample
+        add(elementsPerSample == 1 ? sum : sum / elementsPerSample, samples);
     }
 
     /** Adds one value with weight 1. */
