@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public abstract class Optimizer {
 
-    private final LearningRateSchedule learningRate;
+    private volatile LearningRateSchedule learningRate;
 
     protected Optimizer(LearningRateSchedule learningRate) {
         if (learningRate == null) {
@@ -76,6 +76,19 @@ public abstract class Optimizer {
 
     public LearningRateSchedule learningRateSchedule() {
         return learningRate;
+    }
+
+    /** Replaces the learning rate by a constant (what Keras's LearningRateScheduler callback does). */
+    public void setLearningRate(double learningRate) {
+        this.learningRate = new ConstantLearningRate(learningRate);
+    }
+
+    /** Replaces the learning-rate schedule. */
+    public void setLearningRate(LearningRateSchedule schedule) {
+        if (schedule == null) {
+            throw new IllegalArgumentException("learning rate schedule must not be null");
+        }
+        this.learningRate = schedule;
     }
 
     /**
