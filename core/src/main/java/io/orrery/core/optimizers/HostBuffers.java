@@ -59,6 +59,43 @@ final class HostBuffers {
         return BLOCKS.get();
     }
 
+    /** The formula for one block: {@code blocks[i]} holds elements {@code [base, base + len)} of array {@code i}. */
+    @FunctionalInterface
+    interface BlockBody {
+        void run(float[][] blocks, int len);
+    }
+
+    /**
+     * Runs {@code body} over {@code arrays} (equal lengths, all {@link #usable}) block by block: each block is copied
+     * into this thread's heap blocks, computed, and the arrays whose bit is set in {@code writeMask} are copied back.
+     */
+    static void forEachBlock(INDArray[] arrays, int writeMask, BlockBody body) {
+        int k = arrays.length;
+        if (k > MAX_BLOCKS) {
+            throw new IllegalArgumentException("at most " + MAX_BLOCKS + " arrays per fused loop, found " + k);
+        }
+        float[][] blocks = blocks();
+        FloatBuffer[] buffers = new FloatBuffer[k];
+        int[] offsets = new int[k];
+        for (int a = 0; a < k; a++) {
+            buffers[a] = floats(arrays[a]);
+            offsets[a] = Math.toIntExact(arrays[a].offset());
+        }
+        int n = Math.toIntExact(arrays[0].length());
+        for (int base = 0; base < n; base += BLOCK) {
+            int len = Math.min(BLOCK, n - base);
+            for (int a = 0; a < k; a++) {
+                buffers[a].get(offsets[a] + base, blocks[a], 0, len);
+            }
+            body.run(blocks, len);
+            for (int a = 0; a < k; a++) {
+                if ((writeMask & (1 << a)) != 0) {
+                    buffers[a].put(offsets[a] + base, blocks[a], 0, len);
+                }
+            }
+        }
+    }
+
     /** The whole underlying buffer; element {@code i} of {@code a} is at index {@code a.offset() + i}. */
     static FloatBuffer floats(INDArray a) {
         return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();

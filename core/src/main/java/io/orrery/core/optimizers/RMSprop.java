@@ -2,7 +2,6 @@ package io.orrery.core.optimizers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
@@ -69,7 +68,7 @@ public final class RMSprop extends Optimizer {
     @Override
     protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
         if (HostBuffers.usable(params, grads) && HostBuffers.usable(slots)) {
-            hostStep(params, grads, slots, HostBuffers.blocks(), (float) lr);
+            hostStep(params, grads, slots, (float) lr);
             return;
         }
         ndStep(params, grads, slots, scratchVectors[0], lr);
@@ -105,68 +104,57 @@ public final class RMSprop extends Optimizer {
      * The formula as one fused float32 loop over host memory, in Keras's operation order:
      * {@code v = rho*v + (1-rho)*g*g; w -= (lr*g) / sqrt(v + eps)}.
      */
-    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float[][] blocks, float lr) {
-        FloatBuffer w = HostBuffers.floats(params);
-        FloatBuffer g = HostBuffers.floats(grads);
-        FloatBuffer v = HostBuffers.floats(slots[0]);
-        FloatBuffer mom = momentum > 0 ? HostBuffers.floats(slots[1]) : null;
-        FloatBuffer avg = centered ? HostBuffers.floats(slots[slots.length - 1]) : null;
-        float[] bw = blocks[0], bg = blocks[1], bv = blocks[2], bm = blocks[3], ba = blocks[4];
-        long wOff = params.offset(), gOff = grads.offset(), vOff = slots[0].offset();
-        long mOff = momentum > 0 ? slots[1].offset() : 0, aOff = centered ? slots[slots.length - 1].offset() : 0;
-        float rhoF = (float) rho, oneMinusRho = (float) (1 - rho), eps = (float) epsilon, momentumF = (float) momentum;
-        int n = (int) params.length();
-        for (int base = 0; base < n; base += HostBuffers.BLOCK) {
-            int len = Math.min(HostBuffers.BLOCK, n - base);
-            w.get((int) (wOff + base), bw, 0, len);
-            g.get((int) (gOff + base), bg, 0, len);
-            v.get((int) (vOff + base), bv, 0, len);
-            if (momentum == 0 && !centered) {
-                // the hot case, kept free of branches so that C2 vectorises it
+    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float lr) {
+        float rhoF = (float) rho;
+        float oneMinusRho = (float) (1 - rho);
+        float eps = (float) epsilon;
+        float momentumF = (float) momentum;
+        if (momentum == 0 && !centered) {
+            // the hot case (Keras's default), kept free of branches so that C2 vectorises it
+            HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0]}, 0b101, (b, len) -> {
+                float[] w = b[0], g = b[1], v = b[2];
                 for (int i = 0; i < len; i++) {
-                    float gi = bg[i];
-                    float vi = rhoF * bv[i] + oneMinusRho * (gi * gi);
-                    bv[i] = vi;
-                    bw[i] -= (lr * gi) / (float) Math.sqrt(vi + eps);
+                    float gi = g[i];
+                    float vi = rhoF * v[i] + oneMinusRho * (gi * gi);
+                    v[i] = vi;
+                    w[i] -= (lr * gi) / (float) Math.sqrt(vi + eps);
                 }
-            } else {
-                if (mom != null) {
-                    mom.get((int) (mOff + base), bm, 0, len);
-                }
+            });
+            return;
+        }
+        // params, grads, velocity, then momentum and/or average gradient: all but grads are written back
+        INDArray[] arrays = new INDArray[2 + slots.length];
+        arrays[0] = params;
+        arrays[1] = grads;
+        System.arraycopy(slots, 0, arrays, 2, slots.length);
+        int momentumBlock = momentum > 0 ? 3 : -1;
+        int averageBlock = centered ? arrays.length - 1 : -1;
+        HostBuffers.forEachBlock(arrays, ~0b10, (b, len) -> {
+            float[] w = b[0], g = b[1], v = b[2];
+            float[] mom = momentumBlock > 0 ? b[momentumBlock] : null;
+            float[] avg = averageBlock > 0 ? b[averageBlock] : null;
+            for (int i = 0; i < len; i++) {
+                float gi = g[i];
+                float vi = rhoF * v[i] + oneMinusRho * (gi * gi);
+                v[i] = vi;
+                float denominator;
                 if (avg != null) {
-                    avg.get((int) (aOff + base), ba, 0, len);
+                    float ai = rhoF * avg[i] + oneMinusRho * gi;
+                    avg[i] = ai;
+                    denominator = vi - ai * ai + eps;
+                } else {
+                    denominator = vi + eps;
                 }
-                for (int i = 0; i < len; i++) {
-                    float gi = bg[i];
-                    float vi = rhoF * bv[i] + oneMinusRho * (gi * gi);
-                    bv[i] = vi;
-                    float denominator;
-                    if (centered) {
-                        float ai = rhoF * ba[i] + oneMinusRho * gi;
-                        ba[i] = ai;
-                        denominator = vi - ai * ai + eps;
-                    } else {
-                        denominator = vi + eps;
-                    }
-                    float increment = (lr * gi) / (float) Math.sqrt(denominator);
-                    if (mom != null) {
-                        float mi = momentumF * bm[i] + increment;
-                        bm[i] = mi;
-                        bw[i] -= mi;
-                    } else {
-                        bw[i] -= increment;
-                    }
-                }
+                float increment = (lr * gi) / (float) Math.sqrt(denominator);
                 if (mom != null) {
-                    mom.put((int) (mOff + base), bm, 0, len);
-                }
-                if (avg != null) {
-                    avg.put((int) (aOff + base), ba, 0, len);
+                    float mi = momentumF * mom[i] + increment;
+                    mom[i] = mi;
+                    w[i] -= mi;
+                } else {
+                    w[i] -= increment;
                 }
             }
-            w.put((int) (wOff + base), bw, 0, len);
-            v.put((int) (vOff + base), bv, 0, len);
-        }
+        });
     }
 
     @Override
