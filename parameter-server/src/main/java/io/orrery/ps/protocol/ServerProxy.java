@@ -1,6 +1,7 @@
 package io.orrery.ps.protocol;
 
 import io.aeron.Publication;
+import io.orrery.ps.protocol.sbe.Encoding;
 import io.orrery.ps.protocol.sbe.JoinAckEncoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.MessageHeaderEncoder;
@@ -37,7 +38,7 @@ public final class ServerProxy {
     }
 
     public long joinAck(Publication publication, long correlationId, JoinStatus status, TrainingMode mode, int workerId,
-                        int workerCount, int shardCount, int chunkElements, int stalenessBound, long modelLength,
+                        int workerCount, int shardCount, int chunkElements, int stalenessBound, Encoding encoding, long modelLength,
                         long currentVersion, String reason) {
         joinAck.wrapAndApplyHeader(buffer, 0, header)
                 .jobId(jobId)
@@ -49,6 +50,7 @@ public final class ServerProxy {
                 .shardCount(shardCount)
                 .chunkElements(chunkElements)
                 .stalenessBound(stalenessBound)
+                .encoding(encoding)
                 .modelLength(modelLength)
                 .currentVersion(currentVersion)
                 .reason(reason);

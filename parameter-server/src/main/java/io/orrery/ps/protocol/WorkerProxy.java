@@ -55,13 +55,14 @@ public final class WorkerProxy {
      * Sends one gradient chunk whose encoded payload is {@code payloadLength} bytes of {@code payload} from
      * {@code payloadOffset}.
      */
-    public long gradientChunk(Publication publication, long step, int workerId, int shard, int chunkIndex,
+    public long gradientChunk(Publication publication, long step, long baseVersion, int workerId, int shard, int chunkIndex,
                               int chunkCount, int elementOffset, int elementCount, Encoding encoding,
                               DirectBuffer payload, int payloadOffset, int payloadLength) {
         gradient.wrapAndApplyHeader(buffer, 0, header)
                 .jobId(jobId)
                 .token(token)
                 .step(step)
+                .baseVersion(baseVersion)
                 .workerId(workerId)
                 .shard(shard)
                 .chunkIndex(chunkIndex)
