@@ -178,6 +178,12 @@ public final class ParameterServerClient implements AutoCloseable {
             throw new IllegalStateException("join rejected by the parameter server at " + config.serverDescription()
                     + ": " + rejection);
         }
+        LOG.info("joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",
+                config.serverDescription(), workerId, mode, workers, layout, encoding, joinVersion);
+    }
+
+    /** Sizes the receive state once the layout is known. */
+    private void prepare() {
         int shards = layout.shardCount();
         assemblingVersion = new long[shards];
         heldVersion = new long[shards];
@@ -192,8 +198,6 @@ public final class ParameterServerClient implements AutoCloseable {
             magnitudes = new float[layout.chunkElements()];
         }
         scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(64, layout.chunkElements() * 8), 64));
-        LOG.info("joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",
-                config.serverDescription(), workerId, mode, workers, layout, encoding, joinVersion);
     }
 
     public int workerId() {
@@ -415,12 +419,14 @@ public final class ParameterServerClient implements AutoCloseable {
             stalenessBound = ack.stalenessBound();
             joinVersion = ack.currentVersion();
             workerId = ack.workerId();
+            prepare();
+            adapter.breakAfterCurrent(); // parameters that follow belong to awaitInitialParameters
             return null;
         }
 
         @Override
         public DropReason onParameterChunk(ParameterChunkDecoder chunk, DirectBuffer payload) {
-            if (layout == null) {
+            if (receivedCounts == null) {
                 return null; // not joined yet: parameters for others
             }
             if (chunk.jobId() != config.jobId) {
