@@ -94,7 +94,9 @@ public final class ParameterServerClient implements AutoCloseable {
     private int[] receivedCounts;
     private int shardsDone;
     private long minWorkerStep = -1;
-    private StepFailedException failure;
+    private boolean[] shardFailed;
+    private int shardsFailed;
+    private StringBuilder failureReasons;
     private volatile long lastPushedStep = -1;
 
     // SPARSE encoding: error-feedback residual and scratch space.
@@ -190,6 +192,7 @@ public final class ParameterServerClient implements AutoCloseable {
         Arrays.fill(heldVersion, -1);
         receivedChunks = new boolean[shards][];
         receivedCounts = new int[shards];
+        shardFailed = new boolean[shards];
         for (int s = 0; s < shards; s++) {
             receivedChunks[s] = new boolean[layout.chunkCount(s)];
         }
@@ -347,8 +350,10 @@ public final class ParameterServerClient implements AutoCloseable {
         NativeFloats.wrap(flatParamsOut, out, "flatParamsOut");
         wantedVersion = version;
         exactVersion = exact;
-        failure = null;
         shardsDone = 0;
+        shardsFailed = 0;
+        failureReasons = null;
+        Arrays.fill(shardFailed, false);
         for (int s = 0; s < layout.shardCount(); s++) {
             Arrays.fill(receivedChunks[s], false);
             receivedCounts[s] = 0;
@@ -356,13 +361,8 @@ public final class ParameterServerClient implements AutoCloseable {
         }
         long deadlineNs = System.nanoTime() + timeout.toNanos();
         idle.reset();
-        while (shardsDone < layout.shardCount()) {
+        while (shardsDone + shardsFailed < layout.shardCount()) {
             int n = broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT);
-            if (failure != null) {
-                StepFailedException f = failure;
-                failure = null;
-                throw f;
-            }
             if (n == 0) {
                 if (System.nanoTime() - deadlineNs >= 0) {
                     throw new ParameterServerTimeoutException(describeMissing(version, timeout));
@@ -371,6 +371,9 @@ public final class ParameterServerClient implements AutoCloseable {
             } else {
                 idle.reset();
             }
+        }
+        if (shardsFailed > 0) {
+            throw new StepFailedException(version - 1, failureReasons.toString());
         }
     }
 
@@ -480,9 +483,15 @@ public final class ParameterServerClient implements AutoCloseable {
             if (failed.jobId() != config.jobId) {
                 return DropReason.FOREIGN_JOB;
             }
-            if (layout != null && exactVersion && failed.step() == wantedVersion - 1) {
-                failure = new StepFailedException(failed.step(), reason);
-                adapter.breakAfterCurrent();
+            int s = failed.shard();
+            if (shardFailed == null || s < 0 || s >= layout.shardCount()) {
+                return shardFailed == null ? null : DropReason.BAD_SHARD;
+            }
+            if (exactVersion && failed.step() == wantedVersion - 1 && !shardFailed[s]
+                    && receivedCounts[s] < layout.chunkCount(s)) {
+                shardFailed[s] = true;
+                shardsFailed++;
+                failureReasons = failureReasons == null ? new StringBuilder(reason) : failureReasons.append("; ").append(reason);
             }
             return null;
         }
