@@ -134,8 +134,8 @@ final class ControlAgent implements Agent, MessageListener {
         }
         reportedSilent[id] = false;
         long version = currentVersion();
-        LOG.info("worker joined: workerId={} address={} rejoin={} version={} members={}/{}", id, workerAddress,
-                requested >= 0, version, registry.memberCount(), config.workers());
+        LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} members={}/{}", id, workerAddress,
+                requested, version, registry.memberCount(), config.workers());
         try {
             proxy.joinAck(broadcast, correlationId, JoinStatus.ACCEPTED, wireMode(), id, config.workers(),
                     layout.shardCount(), layout.chunkElements(), config.stalenessBound(), config.encoding(), layout.modelLength(), version, "");
