@@ -280,9 +280,7 @@ public final class ParameterServerClient implements AutoCloseable {
             threshold = (float) config.sparseThreshold;
         } else {
             int k = Math.min(capacity, Math.max(1, (int) Math.ceil(config.sparseFraction * length)));
-            float[] sorted = Arrays.copyOf(magnitudes, length);
-            Arrays.sort(sorted);
-            threshold = sorted[length - k];
+            threshold = TopK.kthLargest(magnitudes, length, k);
         }
         int count = 0;
         for (int i = 0; i < length && count < capacity; i++) {
