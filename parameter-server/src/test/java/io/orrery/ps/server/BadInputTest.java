@@ -164,6 +164,38 @@ class BadInputTest {
     }
 
     @Test
+    void randomBytesOnTheWireAreDroppedAndTheServerKeepsServing() {
+        java.util.Random random = new java.util.Random(11);
+        byte[] bytes = new byte[600];
+        UnsafeBuffer fuzz = new UnsafeBuffer(bytes);
+        Publication control = aeron.addPublication("aeron:ipc?mtu=8192", Channels.CONTROL_STREAM_ID);
+        for (int i = 0; i < 3000; i++) {
+            random.nextBytes(bytes);
+            if (i % 2 == 0) {
+                fuzz.putShort(4, (short) MessageHeaderEncoder.SCHEMA_ID, ByteOrder.LITTLE_ENDIAN);
+                fuzz.putShort(6, (short) 1, ByteOrder.LITTLE_ENDIAN);
+                fuzz.putShort(2, (short) (1 + random.nextInt(7)), ByteOrder.LITTLE_ENDIAN);
+            }
+            Publication target = i % 3 == 0 ? control : raw;
+            int length = 1 + random.nextInt(bytes.length);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (target.offer(fuzz, 0, length) < 0) {
+                if (System.nanoTime() > deadline) {
+                    fail("could not inject");
+                }
+                Thread.onSpinWait();
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (server.stats().drops().total() < 3000 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(3000, server.stats().drops().total(), server.stats().drops().summary());
+        assertEquals(0, server.version());
+        realStep(0, 0.25f);
+    }
+
+    @Test
     void lateAndDuplicateChunksNeverApplyAStepTwice() {
         realStep(0, 1f);
         // Step 0 again, after it was applied: late.
