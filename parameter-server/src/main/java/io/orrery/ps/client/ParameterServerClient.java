@@ -98,6 +98,8 @@ public final class ParameterServerClient implements AutoCloseable {
     private int shardsFailed;
     private StringBuilder failureReasons;
     private volatile long lastPushedStep = -1;
+    private boolean draining;
+    private boolean drainBlocked;
 
     // SPARSE encoding: error-feedback residual and scratch space.
     private float[] residual;
@@ -211,7 +213,7 @@ public final class ParameterServerClient implements AutoCloseable {
         return layout;
     }
 
-    /** The parameter version the server held when this worker joined: the first step to compute. */
+    /** The first step to compute: the version of the parameters received by {@link #awaitInitialParameters}. */
     public long startStep() {
         return joinVersion;
     }
@@ -229,6 +231,7 @@ public final class ParameterServerClient implements AutoCloseable {
      */
     public void pushGradients(long step, INDArray flatGrads) {
         checkLength(flatGrads, "flatGrads");
+        drainStale();
         NativeFloats.wrap(flatGrads, grads, "flatGrads");
         for (int s = 0; s < layout.shardCount(); s++) {
             long baseVersion = mode == TrainingMode.SYNC ? step : Math.max(0, heldVersion[s]);
@@ -266,6 +269,22 @@ public final class ParameterServerClient implements AutoCloseable {
     }
 
     /**
+     * Consumes broadcast messages this worker no longer needs (parameters of versions it already holds, sent for
+     * another worker's request) so that a busy worker does not hold back the broadcast; stops at anything newer.
+     */
+    private void drainStale() {
+        draining = true;
+        try {
+            while (broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT) > 0 && !drainBlocked) {
+                // keep consuming stale messages
+            }
+        } finally {
+            draining = false;
+            drainBlocked = false;
+        }
+    }
+
+    /**
      * Error feedback: adds the residual to the chunk's gradient, sends the selected entries as (index, value) pairs
      * and keeps the rest in the residual for the next step.
      */
@@ -295,9 +314,19 @@ public final class ParameterServerClient implements AutoCloseable {
         return count;
     }
 
-    /** Waits for the parameters the server held when this worker joined and copies them into {@code flatParamsOut}. */
+    /**
+     * Asks the server for its current parameters and copies them into {@code flatParamsOut}; afterwards
+     * {@link #startStep()} is the version received, the first step to compute. Call it right after connecting
+     * (and after any failure), before the first {@link #pushGradients}.
+     */
     public void awaitInitialParameters(INDArray flatParamsOut, Duration timeout) {
-        awaitVersion(joinVersion, flatParamsOut, timeout, true);
+        proxy.parametersRequest(control, workerId);
+        awaitVersion(joinVersion, flatParamsOut, timeout, false);
+        long newest = Long.MAX_VALUE;
+        for (long v : heldVersion) {
+            newest = Math.min(newest, v);
+        }
+        joinVersion = newest;
     }
 
     /**
@@ -447,6 +476,13 @@ public final class ParameterServerClient implements AutoCloseable {
                 return DropReason.BAD_LENGTH;
             }
             long version = chunk.version();
+            if (draining) {
+                if (version > heldVersion[s]) {
+                    drainBlocked = true;
+                    adapter.abortCurrent();
+                }
+                return null;
+            }
             minWorkerStep = Math.max(minWorkerStep, chunk.minWorkerStep());
             if (version < wantedVersion || receivedCounts[s] == layout.chunkCount(s)) {
                 return null; // older than wanted, or this shard is complete: skip
@@ -480,6 +516,11 @@ public final class ParameterServerClient implements AutoCloseable {
         public DropReason onStepFailed(StepFailedDecoder failed, String reason) {
             if (failed.jobId() != config.jobId) {
                 return DropReason.FOREIGN_JOB;
+            }
+            if (draining) {
+                drainBlocked = true;
+                adapter.abortCurrent();
+                return null;
             }
             int s = failed.shard();
             if (shardFailed == null || s < 0 || s >= layout.shardCount()) {

@@ -10,6 +10,7 @@ import io.orrery.ps.protocol.sbe.JoinDecoder;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.MessageHeaderDecoder;
 import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
+import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
 import io.orrery.ps.protocol.sbe.StepFailedDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -40,6 +41,7 @@ public final class MessageAdapter implements FragmentHandler {
     private final ParameterChunkDecoder parameter = new ParameterChunkDecoder();
     private final HeartbeatDecoder heartbeat = new HeartbeatDecoder();
     private final LeaveDecoder leave = new LeaveDecoder();
+    private final ParametersRequestDecoder parametersRequest = new ParametersRequestDecoder();
     private final StepFailedDecoder stepFailed = new StepFailedDecoder();
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     private final ControlledFragmentHandler controlledView = this::onControlledFragment;
@@ -177,6 +179,14 @@ public final class MessageAdapter implements FragmentHandler {
                 }
                 leave.wrap(buffer, blockOffset, blockLength, version);
                 result = listener.onLeave(leave);
+                break;
+            }
+            case ParametersRequestDecoder.TEMPLATE_ID: {
+                if (!checkBlock(templateId, blockLength, ParametersRequestDecoder.BLOCK_LENGTH, blockOffset, end, 0)) {
+                    return false;
+                }
+                parametersRequest.wrap(buffer, blockOffset, blockLength, version);
+                result = listener.onParametersRequest(parametersRequest);
                 break;
             }
             case StepFailedDecoder.TEMPLATE_ID: {

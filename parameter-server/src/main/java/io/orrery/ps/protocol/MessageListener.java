@@ -6,6 +6,7 @@ import io.orrery.ps.protocol.sbe.JoinAckDecoder;
 import io.orrery.ps.protocol.sbe.JoinDecoder;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
+import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
 import io.orrery.ps.protocol.sbe.StepFailedDecoder;
 import org.agrona.DirectBuffer;
 
@@ -40,6 +41,10 @@ public interface MessageListener {
     }
 
     default DropReason onLeave(LeaveDecoder leave) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    default DropReason onParametersRequest(ParametersRequestDecoder request) {
         return DropReason.UNKNOWN_TEMPLATE;
     }
 

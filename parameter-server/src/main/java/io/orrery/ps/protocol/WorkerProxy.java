@@ -7,6 +7,7 @@ import io.orrery.ps.protocol.sbe.HeartbeatEncoder;
 import io.orrery.ps.protocol.sbe.JoinEncoder;
 import io.orrery.ps.protocol.sbe.LeaveEncoder;
 import io.orrery.ps.protocol.sbe.MessageHeaderEncoder;
+import io.orrery.ps.protocol.sbe.ParametersRequestEncoder;
 import io.orrery.ps.transport.Offers;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -26,6 +27,7 @@ public final class WorkerProxy {
     private final GradientChunkEncoder gradient = new GradientChunkEncoder();
     private final HeartbeatEncoder heartbeat = new HeartbeatEncoder();
     private final LeaveEncoder leave = new LeaveEncoder();
+    private final ParametersRequestEncoder parametersRequest = new ParametersRequestEncoder();
     private final IdleStrategy idle;
     private final long offerTimeoutNs;
     private final long jobId;
@@ -85,6 +87,12 @@ public final class WorkerProxy {
         leave.wrapAndApplyHeader(buffer, 0, header).jobId(jobId).token(token).workerId(workerId);
         return Offers.offer(publication, buffer, 0, header.encodedLength() + leave.encodedLength(), idle,
                 offerTimeoutNs, "leave");
+    }
+
+    public long parametersRequest(Publication publication, int workerId) {
+        parametersRequest.wrapAndApplyHeader(buffer, 0, header).jobId(jobId).token(token).workerId(workerId);
+        return Offers.offer(publication, buffer, 0, header.encodedLength() + parametersRequest.encodedLength(), idle,
+                offerTimeoutNs, "parameters request");
     }
 
     /** Bytes of a gradient chunk message whose payload is {@code payloadLength} bytes. */

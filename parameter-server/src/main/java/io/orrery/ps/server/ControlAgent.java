@@ -12,6 +12,7 @@ import io.orrery.ps.protocol.sbe.HeartbeatDecoder;
 import io.orrery.ps.protocol.sbe.JoinDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
+import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
 import io.orrery.ps.protocol.sbe.TrainingMode;
 import io.orrery.ps.transport.TransportException;
 import org.agrona.concurrent.Agent;
@@ -142,10 +143,24 @@ final class ControlAgent implements Agent, MessageListener {
         } catch (TransportException e) {
             LOG.error("could not answer join: workerId={} address={} error={}", id, workerAddress, e.getMessage());
         }
-        for (ShardAgent shard : shards) {
-            shard.requestRepublish();
-        }
         return null;
+    }
+
+    /**
+     * Parameters are sent on request, not on every join: a broadcast of the whole model reaches every subscriber,
+     * and workers that are not reading yet would hold it back (flow control follows the slowest receiver).
+     * Concurrent requests coalesce in each shard into one broadcast.
+     */
+    @Override
+    public DropReason onParametersRequest(ParametersRequestDecoder request) {
+        DropReason bad = checkMember(request.jobId(), request.token(), request.workerId());
+        if (bad == null) {
+            registry.seen(request.workerId(), System.nanoTime());
+            for (ShardAgent shard : shards) {
+                shard.requestRepublish();
+            }
+        }
+        return bad;
     }
 
     private void reject(long correlationId, String reason) {
