@@ -19,7 +19,7 @@
 #   --batch-size B            per-worker batch size, for memory sizing (default: 128)
 #   --ps-shards S             parameter-server shards, for Aeron buffer sizing (default: 1)
 #   --aeron-term-mb T         Aeron term length in MiB (default: 16, Aeron's UDP default)
-#   --jar PATH                application jar (default: $ORRERY_JAR or examples/target/orrery-examples-spark.jar,
+#   --jar PATH                application jar (default: $ORRERY_JAR or examples/target/orrery-examples-spark-submit.jar,
 #                             the jar WITHOUT Spark inside; the fat orrery-examples.jar is for java -jar)
 #   --class NAME              main class (default: io.orrery.examples.OrreryCli)
 #   --conf K=V                extra Spark setting, repeatable
@@ -43,7 +43,7 @@ ACTIVATIONS=1306
 BATCH=128
 SHARDS=1
 TERM_MB=16
-JAR="${ORRERY_JAR:-$REPO_DIR/examples/target/orrery-examples-spark.jar}"
+JAR="${ORRERY_JAR:-$REPO_DIR/examples/target/orrery-examples-spark-submit.jar}"
 CLASS=io.orrery.examples.OrreryCli
 DRY_RUN=0
 EXTRA_CONF=()

@@ -16,13 +16,18 @@ import java.util.Map;
  */
 public abstract class Optimizer {
 
-    private final LearningRateSchedule learningRate;
+    private volatile LearningRateSchedule learningRate;
 
     protected Optimizer(LearningRateSchedule learningRate) {
         if (learningRate == null) {
             throw new IllegalArgumentException("learning rate schedule must not be null");
         }
         this.learningRate = learningRate;
+    }
+
+    /** A constant learning rate, as Keras's {@code learning_rate=0.001}. */
+    protected Optimizer(double learningRate) {
+        this(new ConstantLearningRate(learningRate));
     }
 
     /** Keras's name for this optimizer, e.g. {@code "rmsprop"}. */
@@ -42,12 +47,18 @@ public abstract class Optimizer {
      * @param params     flat parameter vector (length n), updated in place
      * @param grads      flat gradient vector (length n), read only
      * @param slots      this optimizer's slot vectors, each of length n, updated in place
-     * @param scratch    a length-n vector the formula may overwrite freely (saves allocation on the hot path)
+     * @param scratch    {@link #scratchCount()} length-n vectors the formula may overwrite freely (no allocation on
+     *                   the hot path); owned by the state, so concurrent shards never share them
      * @param lr         learning rate for this step
      * @param localStep  1-based number of this step (Keras's {@code iterations + 1})
      */
-    protected abstract void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch,
+    protected abstract void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch,
                                        double lr, long localStep);
+
+    /** How many scratch vectors {@link #updateStep} needs; one unless a formula needs two temporaries at once. */
+    protected int scratchCount() {
+        return 1;
+    }
 
     /** Creates zeroed (or initial-valued) state for a parameter slice of {@code size} elements. */
     public OptimizerState newState(long size, DataType dataType) {
@@ -67,6 +78,19 @@ public abstract class Optimizer {
         return learningRate;
     }
 
+    /** Replaces the learning rate by a constant (what Keras's LearningRateScheduler callback does). */
+    public void setLearningRate(double learningRate) {
+        this.learningRate = new ConstantLearningRate(learningRate);
+    }
+
+    /** Replaces the learning-rate schedule. */
+    public void setLearningRate(LearningRateSchedule schedule) {
+        if (schedule == null) {
+            throw new IllegalArgumentException("learning rate schedule must not be null");
+        }
+        this.learningRate = schedule;
+    }
+
     /**
      * Applies one step: {@code params -= update(grads)}, then advances the state's iteration counter.
      *
@@ -79,15 +103,29 @@ public abstract class Optimizer {
                     + n + " grads=" + grads.length() + " state=" + state.size());
         }
         long iteration = state.iterations();
-        updateStep(params, grads, state.slots(), state.scratchFor(params), learningRate(iteration), iteration + 1);
+        updateStep(params, grads, state.slots(), state.scratchFor(params, scratchCount()), learningRate(iteration), iteration + 1);
         state.advance();
     }
 
-    /** Configuration as plain values (numbers, strings, nested maps), for model files. */
+    /**
+     * Configuration as plain values (numbers, strings, booleans, nested maps), for model files; Keras's key names.
+     * A constant learning rate is a plain number, a schedule its {@code {"class_name", "config"}} map, as in Keras.
+     * {@link Optimizers#fromConfig(Map)} rebuilds an equal optimizer from it.
+     */
     public Map<String, Object> getConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", name());
-        config.put("learning_rate", learningRate.getConfig());
+        config.put("learning_rate", learningRate instanceof ConstantLearningRate constant
+                ? (Object) constant.learningRate() : learningRate.getConfig());
+        addConfig(config);
         return config;
+    }
+
+    /** Adds this optimizer's own settings (beyond name and learning rate) to {@code config}. */
+    protected abstract void addConfig(Map<String, Object> config);
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + getConfig();
     }
 }

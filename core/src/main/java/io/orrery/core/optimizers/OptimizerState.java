@@ -21,7 +21,7 @@ public final class OptimizerState {
     private long iterations;
     private final INDArray[] slots;
     private final long size;
-    private INDArray scratch;
+    private INDArray[] scratch;
 
     public OptimizerState(long iterations, INDArray[] slots) {
         this.iterations = iterations;
@@ -56,10 +56,14 @@ public final class OptimizerState {
         return size;
     }
 
-    /** Lazily sized scratch vector, shared by updates of equal length. */
-    INDArray scratchFor(INDArray like) {
-        if (scratch == null || scratch.length() != like.length() || scratch.dataType() != like.dataType()) {
-            scratch = Nd4j.createUninitialized(like.dataType(), like.length());
+    /** Lazily sized scratch vectors, reused by every update of equal length and type. */
+    INDArray[] scratchFor(INDArray like, int count) {
+        if (scratch == null || scratch.length < count || scratch[0].length() != like.length()
+                || scratch[0].dataType() != like.dataType()) {
+            scratch = new INDArray[count];
+            for (int i = 0; i < count; i++) {
+                scratch[i] = Nd4j.createUninitialized(like.dataType(), like.length());
+            }
         }
         return scratch;
     }

@@ -1,0 +1,152 @@
+package io.orrery.core.autodiff;
+
+import io.orrery.core.tensor.Ops;
+import io.orrery.core.tensor.Tensor;
+import io.orrery.core.tensor.Variable;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Records the operations run while it is open, and computes gradients of a target with respect to sources, as
+ * {@code tf.GradientTape}:
+ *
+ * <pre>{@code
+ * Variable x = Variable.scalar(3.0, "x");
+ * try (GradientTape tape = new GradientTape()) {
+ *     Tensor y = x.square();
+ *     Tensor dydx = tape.gradient(y, x);   // 6.0
+ * }
+ * }</pre>
+ *
+ * Trainable variables are watched automatically; other tensors only after {@link #watch}. Tapes nest: gradient
+ * computations run while an outer tape is open are recorded by it, which gives second-order gradients.
+ * A tape is per thread. {@code gradient} may be called more than once and after {@link #close()}.
+ */
+public final class GradientTape implements AutoCloseable {
+
+    private static final ThreadLocal<Deque<GradientTape>> ACTIVE = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final boolean watchAccessedVariables;
+    private boolean recording = true;
+    private boolean open = true;
+
+    /** Opens a tape that watches trainable variables automatically. */
+    public GradientTape() {
+        this(true);
+    }
+
+    /** Opens a tape; with {@code watchAccessedVariables=false} only tensors passed to {@link #watch} are tracked. */
+    public GradientTape(boolean watchAccessedVariables) {
+        this.watchAccessedVariables = watchAccessedVariables;
+        ACTIVE.get().push(this);
+    }
+
+    /** Whether any tape on this thread is recording; lets fast paths skip bookkeeping. */
+    public static boolean anyRecording() {
+        for (GradientTape tape : ACTIVE.get()) {
+            if (tape.recording) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Asks the tape to track tensors that are not trainable variables (constants, inputs). */
+    public void watch(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            tracked.add(t);
+        }
+    }
+
+    /**
+     * Called by every differentiable operation: records it on each open tape that tracks one of its inputs.
+     */
+    public static void record(Tensor output, Tensor[] inputs, Backward backward) {
+        Deque<GradientTape> tapes = ACTIVE.get();
+        if (tapes.isEmpty()) {
+            return;
+        }
+        for (GradientTape tape : tapes) {
+            if (tape.recording && tape.tracksAny(inputs)) {
+                tape.entries.add(new Entry(output, inputs, backward));
+                tape.tracked.add(output);
+            }
+        }
+    }
+
+    private boolean tracksAny(Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            if (t != null && (tracked.contains(t) || (watchAccessedVariables && t instanceof Variable && ((Variable) t).trainable()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gradient of {@code target} with respect to one source; null if the target does not depend on it. */
+    public Tensor gradient(Tensor target, Tensor source) {
+        return gradient(target, List.of(source)).get(0);
+    }
+
+    /** Gradients of {@code target} with respect to each source, in order (null where unconnected). */
+    public Tensor[] gradient(Tensor target, Tensor... sources) {
+        return gradient(target, Arrays.asList(sources)).toArray(new Tensor[0]);
+    }
+
+    /** Gradients of {@code target} with respect to each source, in order (null where unconnected). */
+    public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources) {
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(target, Ops.onesLike(target));
+        boolean wasRecording = recording;
+        recording = false; // the gradient computation is recorded by outer tapes only
+        try {
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                Entry e = entries.get(i);
+                Tensor upstream = grads.get(e.output);
+                if (upstream == null) {
+                    continue;
+                }
+                Tensor[] inputGrads = e.backward.apply(upstream);
+                for (int k = 0; k < e.inputs.length; k++) {
+                    Tensor input = e.inputs[k];
+                    Tensor g = inputGrads[k];
+                    if (input == null || g == null) {
+                        continue;
+                    }
+                    Tensor previous = grads.get(input);
+                    grads.put(input, previous == null ? g : Ops.add(previous, g));
+                }
+            }
+        } finally {
+            recording = wasRecording && open;
+        }
+        List<Tensor> result = new ArrayList<>(sources.size());
+        for (Tensor s : sources) {
+            result.add(grads.get(s));
+        }
+        return result;
+    }
+
+    /** Stops recording; gradients of what was recorded can still be asked for. Idempotent. */
+    @Override
+    public void close() {
+        if (open) {
+            open = false;
+            recording = false;
+            ACTIVE.get().remove(this);
+        }
+    }
+
+    private record Entry(Tensor output, Tensor[] inputs, Backward backward) {
+    }
+}

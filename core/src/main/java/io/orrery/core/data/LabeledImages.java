@@ -1,0 +1,87 @@
+package io.orrery.core.data;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One split of an image-classification dataset: images and their labels, like one {@code (x, y)} pair of Keras's
+ * {@code mnist.load_data()}.
+ *
+ * <p>Holds the compact IDX form ({@link #imagesIdx()}, {@link #labelsIdx()}, one byte per value) and converts it to
+ * ND4J tensors on first use of {@link #images()} or {@link #labels()}, then keeps those. Thread-safe.
+ */
+public final class LabeledImages {
+
+    private final IdxFile imagesIdx;
+    private final IdxFile labelsIdx;
+    private INDArray images;
+    private INDArray labels;
+
+    /**
+     * @param imagesIdx images, dimensions {@code [n, rows, cols]}
+     * @param labelsIdx labels, dimensions {@code [n]}
+     * @throws IllegalArgumentException if the shapes do not fit together
+     */
+    public LabeledImages(IdxFile imagesIdx, IdxFile labelsIdx) {
+        if (imagesIdx.rank() != 3) {
+            throw new IllegalArgumentException("images: expected 3 dimensions [n, rows, cols], found "
+                    + java.util.Arrays.toString(imagesIdx.dims()));
+        }
+        if (labelsIdx.rank() != 1) {
+            throw new IllegalArgumentException("labels: expected 1 dimension [n], found "
+                    + java.util.Arrays.toString(labelsIdx.dims()));
+        }
+        if (imagesIdx.count() != labelsIdx.count()) {
+            throw new IllegalArgumentException("images and labels: expected the same number of samples, found "
+                    + imagesIdx.count() + " images and " + labelsIdx.count() + " labels");
+        }
+        this.imagesIdx = imagesIdx;
+        this.labelsIdx = labelsIdx;
+    }
+
+    /** Number of samples. */
+    public int size() {
+        return imagesIdx.count();
+    }
+
+    /** Images as float32 of shape {@code [n, rows, cols]} (MNIST: {@code [60000, 28, 28]}), values 0..255. */
+    public synchronized INDArray images() {
+        if (images == null) {
+            images = imagesIdx.toFloat32();
+        }
+        return images;
+    }
+
+    /** Labels as int32 of shape {@code [n]}, class indices (MNIST: digits 0..9). */
+    public synchronized INDArray labels() {
+        if (labels == null) {
+            labels = labelsIdx.toInt32();
+        }
+        return labels;
+    }
+
+    /** Images in compact form, one unsigned byte per pixel. */
+    public IdxFile imagesIdx() {
+        return imagesIdx;
+    }
+
+    /** Labels in compact form, one unsigned byte per label. */
+    public IdxFile labelsIdx() {
+        return labelsIdx;
+    }
+
+    /** Label of sample {@code i}. */
+    public int label(int i) {
+        return labelsIdx.unsignedByte(i);
+    }
+
+    /** Samples {@code from} (inclusive) to {@code to} (exclusive), copied; for subsets in tests and examples. */
+    public LabeledImages samples(int from, int to) {
+        return new LabeledImages(imagesIdx.samples(from, to), labelsIdx.samples(from, to));
+    }
+
+    @Override
+    public String toString() {
+        return "LabeledImages[images " + java.util.Arrays.toString(imagesIdx.dims()) + ", labels "
+                + java.util.Arrays.toString(labelsIdx.dims()) + "]";
+    }
+}

@@ -1,0 +1,165 @@
+package io.orrery.core.layers;
+
+import io.orrery.core.tensor.Ops;
+import io.orrery.core.tensor.Tensor;
+import io.orrery.core.tensor.Variable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A densely connected layer: {@code activation(inputs @ kernel + bias)}, as {@code keras.layers.Dense}; kernel
+ * initialized glorot_uniform and bias zeros by default.
+ */
+public final class Dense extends Layer implements FusedLayer {
+
+    private final int units;
+    private final ActivationFunction activation;
+    private final boolean useBias;
+    private final String kernelInitializer;
+    private final String biasInitializer;
+
+    private Variable kernel;
+    private Variable bias;
+    private INDArray kernelGrad;
+    private INDArray biasGrad;
+    private final BatchBuffers buffers = new BatchBuffers();
+
+    public Dense(int units) {
+        this(units, (String) null);
+    }
+
+    public Dense(int units, String activation) {
+        this(units, activation, true, "glorot_uniform", "zeros");
+    }
+
+    public Dense(int units, String activation, boolean useBias, String kernelInitializer, String biasInitializer) {
+        if (units <= 0) {
+            throw new IllegalArgumentException("Dense units must be positive, received " + units);
+        }
+        Initializers.get(kernelInitializer);
+        Initializers.get(biasInitializer);
+        this.units = units;
+        this.activation = ActivationFunction.get(activation);
+        this.useBias = useBias;
+        this.kernelInitializer = kernelInitializer;
+        this.biasInitializer = biasInitializer;
+    }
+
+    /** Rebuilds a Dense layer from {@link #getConfig()}. */
+    public static Dense fromConfig(Map<String, Object> config) {
+        Dense d = new Dense(((Number) config.get("units")).intValue(), (String) config.get("activation"),
+                (Boolean) config.getOrDefault("use_bias", true),
+                (String) config.getOrDefault("kernel_initializer", "glorot_uniform"),
+                (String) config.getOrDefault("bias_initializer", "zeros"));
+        d.setName((String) config.get("name"));
+        return d;
+    }
+
+    public int units() {
+        return units;
+    }
+
+    public ActivationFunction activation() {
+        return activation;
+    }
+
+    public Variable kernel() {
+        return kernel;
+    }
+
+    public Variable bias() {
+        return bias;
+    }
+
+    @Override
+    protected void build(long[] inputShape) {
+        if (inputShape.length != 2) {
+            throw new IllegalArgumentException("Dense " + name() + " expects inputs of shape (batch, features), found "
+                    + Arrays.toString(inputShape) + "; add a Flatten layer before it");
+        }
+        kernel = addWeight("kernel", new long[]{inputShape[1], units}, kernelInitializer);
+        if (useBias) {
+            bias = addWeight("bias", new long[]{units}, biasInitializer);
+        }
+    }
+
+    @Override
+    public long[] computeOutputShape(long[] inputShape) {
+        ensureBuilt(inputShape);
+        return new long[]{inputShape[0], units};
+    }
+
+    @Override
+    public Tensor call(Tensor inputs) {
+        checkWidth(inputs.shape());
+        Tensor y = Ops.matmul(inputs, kernel);
+        if (useBias) {
+            y = Ops.add(y, bias);
+        }
+        return activation.apply(y);
+    }
+
+    private void checkWidth(long[] shape) {
+        if (shape.length != 2 || shape[1] != kernel.shape()[0]) {
+            throw new IllegalArgumentException("Dense " + name() + " expects inputs of shape (batch, " + kernel.shape()[0]
+                    + "), found " + Arrays.toString(shape));
+        }
+    }
+
+    @Override
+    public void bindGradients(List<INDArray> gradientViews) {
+        kernelGrad = gradientViews.get(0);
+        biasGrad = useBias ? gradientViews.get(1) : null;
+    }
+
+    @Override
+    public INDArray forward(INDArray input, boolean training) {
+        checkWidth(input.shape());
+        int batch = (int) input.size(0);
+        INDArray z = buffers.get("z", batch, units, input.dataType());
+        Nd4j.gemm(input, kernel.array(), z, false, false, 1.0, 0.0);
+        if (useBias) {
+            z.addiRowVector(bias.array());
+        }
+        activation.applyInPlace(z);
+        return z;
+    }
+
+    @Override
+    public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
+        activation.backwardInPlace(output, gradOutput);
+        return backwardFromPreActivation(input, gradOutput, needInputGradient);
+    }
+
+    /**
+     * Back-propagates a gradient already taken with respect to the pre-activation {@code input @ kernel + bias};
+     * the fused softmax + cross-entropy path uses it.
+     */
+    public INDArray backwardFromPreActivation(INDArray input, INDArray gradZ, boolean needInputGradient) {
+        Nd4j.gemm(input, gradZ, kernelGrad, true, false, 1.0, 0.0);
+        if (useBias) {
+            biasGrad.assign(gradZ.sum(0));
+        }
+        if (!needInputGradient) {
+            return null;
+        }
+        INDArray dx = buffers.get("dx", (int) input.size(0), (int) input.size(1), input.dataType());
+        Nd4j.gemm(gradZ, kernel.array(), dx, false, true, 1.0, 0.0);
+        return dx;
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> config = super.getConfig();
+        config.put("units", units);
+        config.put("activation", activation.kerasName());
+        config.put("use_bias", useBias);
+        config.put("kernel_initializer", kernelInitializer);
+        config.put("bias_initializer", biasInitializer);
+        return config;
+    }
+}

@@ -1,0 +1,194 @@
+package io.orrery.core.models;
+
+import io.orrery.core.autodiff.GradientTape;
+import io.orrery.core.layers.ActivationFunction;
+import io.orrery.core.layers.Dense;
+import io.orrery.core.layers.FusedLayer;
+import io.orrery.core.layers.Layer;
+import io.orrery.core.losses.CategoricalCrossentropy;
+import io.orrery.core.losses.Loss;
+import io.orrery.core.losses.SparseCategoricalCrossentropy;
+import io.orrery.core.metrics.Metric;
+import io.orrery.core.tensor.Tensor;
+import io.orrery.core.tensor.Variable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Forward and backward of one batch into the model's flat gradient buffer.
+ *
+ * <p>Two ways, same result: when every layer is a {@link FusedLayer} (all built-in layers are), the fused path runs
+ * on reused f-order buffers, skips the first layer's input gradient, and fuses a final softmax with a cross-entropy
+ * loss into the exact {@code (p - y) / batch}; otherwise (a user layer) the {@link GradientTape} differentiates
+ * the model's {@code call}.
+ */
+final class TrainingStep {
+
+    private final Sequential model;
+    private final List<Layer> layers;
+    private final Loss loss;
+    private final ParameterLayout layout;
+    private final boolean fused;
+    private final boolean fusedCrossEntropy;
+    private final boolean sparseTargets;
+    private final INDArray[] activations;
+
+    TrainingStep(Sequential model, List<Layer> layers, Loss loss, ParameterLayout layout) {
+        this.model = model;
+        this.layers = layers;
+        this.loss = loss;
+        this.layout = layout;
+        this.fused = fusable(layers);
+        this.activations = new INDArray[layers.size() + 1];
+        Layer last = layers.get(layers.size() - 1);
+        boolean crossEntropy = loss instanceof SparseCategoricalCrossentropy || loss instanceof CategoricalCrossentropy;
+        boolean fromLogits = loss instanceof SparseCategoricalCrossentropy s ? s.fromLogits()
+                : loss instanceof CategoricalCrossentropy c && c.fromLogits();
+        boolean endsInSoftmax = last instanceof Dense d && (fromLogits ? d.activation() == ActivationFunction.LINEAR
+                : d.activation() == ActivationFunction.SOFTMAX);
+        this.fusedCrossEntropy = fused && crossEntropy && endsInSoftmax && !fromLogits
+                && loss.reduction() == Loss.Reduction.SUM_OVER_BATCH_SIZE;
+        this.sparseTargets = loss instanceof SparseCategoricalCrossentropy;
+    }
+
+    static boolean fusable(List<Layer> layers) {
+        for (Layer layer : layers) {
+            if (!(layer instanceof FusedLayer)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fills the gradient buffer for one batch and returns the loss; metrics are updated with the predictions. */
+    double run(INDArray x, INDArray y, List<Metric> metrics) {
+        return fused ? runFused(x, y, metrics) : runTape(x, y, metrics);
+    }
+
+    private double runTape(INDArray x, INDArray y, List<Metric> metrics) {
+        List<Variable> weights = new ArrayList<>();
+        for (Layer layer : layers) {
+            weights.addAll(layer.weights());
+        }
+        Tensor lossValue;
+        Tensor output;
+        List<Tensor> grads;
+        try (GradientTape tape = new GradientTape()) {
+            output = model.call(new Tensor(x), true);
+            lossValue = loss.call(new Tensor(y), output);
+            grads = tape.gradient(lossValue, weights);
+        }
+        for (int i = 0; i < weights.size(); i++) {
+            INDArray view = layout.gradientView(i);
+            Tensor g = grads.get(i);
+            if (g == null) {
+                view.assign(0);
+            } else {
+                view.assign(g.array());
+            }
+        }
+        for (Metric m : metrics) {
+            m.updateState(y, output.array());
+        }
+        return lossValue.item();
+    }
+
+    private double runFused(INDArray x, INDArray y, List<Metric> metrics) {
+        INDArray a = x.rank() == 2 && x.ordering() != 'f' ? x.dup('f') : x;
+        activations[0] = a;
+        for (int i = 0; i < layers.size(); i++) {
+            a = ((FusedLayer) layers.get(i)).forward(a, true);
+            activations[i + 1] = a;
+        }
+        INDArray output = activations[layers.size()];
+        for (Metric m : metrics) {
+            m.updateState(y, output);
+        }
+        int lastIndex = layers.size() - 1;
+        double lossValue;
+        INDArray grad;
+        if (fusedCrossEntropy) {
+            lossValue = crossEntropyGradientInPlace(output, y);
+            grad = ((Dense) layers.get(lastIndex)).backwardFromPreActivation(activations[lastIndex], output, lastIndex > 0);
+        } else {
+            Tensor pred = new Tensor(output);
+            Tensor lossTensor;
+            Tensor dOut;
+            try (GradientTape tape = new GradientTape()) {
+                tape.watch(pred);
+                lossTensor = loss.call(new Tensor(y), pred);
+                dOut = tape.gradient(lossTensor, pred);
+            }
+            lossValue = lossTensor.item();
+            grad = ((FusedLayer) layers.get(lastIndex)).backward(activations[lastIndex], output, dOut.array().dup('f'), lastIndex > 0);
+        }
+        for (int i = lastIndex - 1; i >= 0; i--) {
+            grad = ((FusedLayer) layers.get(i)).backward(activations[i], activations[i + 1], grad, i > 0);
+        }
+        return lossValue;
+    }
+
+    /**
+     * Turns softmax probabilities [batch, classes] (f-order) into {@code (p - onehot(y)) / batch} in place and returns
+     * the mean cross-entropy, with probabilities clipped at epsilon as Keras does for the loss value.
+     */
+    private double crossEntropyGradientInPlace(INDArray probs, INDArray y) {
+        int batch = (int) probs.size(0);
+        int classes = (int) probs.size(1);
+        int[] labels = sparseTargets ? labels(y, batch, classes) : argmaxRows(y, batch, classes);
+        double lossSum = 0;
+        double invBatch = 1.0 / batch;
+        if (probs.dataType() == DataType.FLOAT && probs.ordering() == 'f' && probs.offset() == 0) {
+            java.nio.FloatBuffer p = probs.data().asNioFloat();
+            for (int i = 0; i < batch; i++) {
+                int idx = i + batch * labels[i];
+                lossSum -= Math.log(Math.min(Math.max(p.get(idx), Loss.EPSILON), 1 - Loss.EPSILON));
+                p.put(idx, p.get(idx) - 1f);
+            }
+            probs.muli(invBatch);
+        } else {
+            for (int i = 0; i < batch; i++) {
+                double pi = probs.getDouble(i, labels[i]);
+                lossSum -= Math.log(Math.min(Math.max(pi, Loss.EPSILON), 1 - Loss.EPSILON));
+                probs.putScalar(i, labels[i], pi - 1);
+            }
+            probs.muli(invBatch);
+        }
+        if (!sparseTargets) {
+            // one-hot targets that are not exactly one-hot (label smoothing) need the general form p - y
+            INDArray oneHot = y.castTo(probs.dataType());
+            INDArray exact = io.orrery.core.tensor.Ops.oneHot(org.nd4j.linalg.factory.Nd4j.createFromArray(labels), classes, probs.dataType()).array();
+            probs.addi(exact.subi(oneHot).muli(invBatch));
+        }
+        return lossSum * invBatch;
+    }
+
+    private static int[] labels(INDArray y, int batch, int classes) {
+        if (y.length() != batch) {
+            throw new IllegalArgumentException("sparse_categorical_crossentropy: expected " + batch
+                    + " class indices (shape (batch,) or (batch, 1)), found targets of shape " + java.util.Arrays.toString(y.shape()));
+        }
+        double[] values = y.reshape(batch).toDoubleVector();
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            int k = (int) values[i];
+            if (k != values[i] || k < 0 || k >= classes) {
+                throw new IllegalArgumentException("label " + values[i] + " in the batch is not a class index in [0, " + classes
+                        + "); the model has " + classes + " outputs: check the labels or the last layer's units");
+            }
+            labels[i] = k;
+        }
+        return labels;
+    }
+
+    private static int[] argmaxRows(INDArray y, int batch, int classes) {
+        if (y.rank() != 2 || y.size(0) != batch || y.size(1) != classes) {
+            throw new IllegalArgumentException("categorical_crossentropy: expected one-hot targets of shape (" + batch + ", "
+                    + classes + "), found " + java.util.Arrays.toString(y.shape()));
+        }
+        return y.argMax(1).toIntVector();
+    }
+}

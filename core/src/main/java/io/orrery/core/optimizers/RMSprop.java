@@ -1,0 +1,150 @@
+package io.orrery.core.optimizers;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/**
+ * Keras 3's {@code RMSprop}. Epsilon sits inside the square root, as in Keras 3 (not outside, as in Keras 2 and DL4J).
+ *
+ * <pre>
+ * v = rho * v + (1 - rho) * g^2
+ * centered:   a = rho * a + (1 - rho) * g;   d = v - a^2 + eps
+ * otherwise:  d = v + eps
+ * inc = lr * g / sqrt(d)
+ * momentum &gt; 0:  mom = momentum * mom + inc;  w -= mom
+ * otherwise:     w -= inc
+ * </pre>
+ * Defaults: learning_rate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false. Slots, in Keras's order:
+ * velocity, then momentum (if momentum &gt; 0), then average gradient (if centered).
+ */
+public final class RMSprop extends Optimizer {
+
+    private final double rho;
+    private final double momentum;
+    private final double epsilon;
+    private final boolean centered;
+
+    public RMSprop() {
+        this(0.001);
+    }
+
+    public RMSprop(double learningRate) {
+        this(new ConstantLearningRate(learningRate), 0.9, 0.0, 1e-7, false);
+    }
+
+    public RMSprop(LearningRateSchedule learningRate) {
+        this(learningRate, 0.9, 0.0, 1e-7, false);
+    }
+
+    /**
+     * @param rho      decay of the squared-gradient average, in [0, 1)
+     * @param momentum in [0, 1]
+     * @param epsilon  {@code >= 0}, added under the square root
+     * @param centered normalise by the gradient's variance instead of its second moment
+     */
+    public RMSprop(LearningRateSchedule learningRate, double rho, double momentum, double epsilon, boolean centered) {
+        super(learningRate);
+        this.rho = Checks.unitOpen("rmsprop", "rho", rho);
+        this.momentum = Checks.unitClosed("rmsprop", "momentum", momentum);
+        this.epsilon = Checks.nonNegative("rmsprop", "epsilon", epsilon);
+        this.centered = centered;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "rmsprop";
+    }
+
+    @Override
+    public int slotCount() {
+        return 1 + (momentum > 0 ? 1 : 0) + (centered ? 1 : 0);
+    }
+
+    @Override
+    protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
+        INDArray scratch = scratchVectors[0];
+        INDArray velocity = slots[0];
+        VectorOps.square(grads, scratch);
+        VectorOps.movingAverage(velocity, rho, scratch);
+        if (centered) {
+            INDArray average = slots[slots.length - 1];
+            VectorOps.movingAverage(average, rho, grads);
+            VectorOps.square(average, scratch);
+            scratch.rsubi(velocity);          // v - a^2
+            scratch.addi(epsilon);
+        } else {
+            velocity.addi(epsilon, scratch);  // v + eps, without touching v
+        }
+        VectorOps.sqrtInPlace(scratch);
+        scratch.rdivi(grads);                 // g / sqrt(d)
+        if (momentum > 0) {
+            INDArray mom = slots[1];
+            mom.muli(momentum);
+            VectorOps.axpy(lr, scratch, mom);
+            params.subi(mom);
+        } else {
+            VectorOps.axpy(-lr, scratch, params);
+        }
+    }
+
+    @Override
+    protected void addConfig(Map<String, Object> config) {
+        config.put("rho", rho);
+        config.put("momentum", momentum);
+        config.put("epsilon", epsilon);
+        config.put("centered", centered);
+    }
+
+    static RMSprop fromConfig(ConfigReader reader, LearningRateSchedule lr) {
+        return new RMSprop(lr, reader.getDouble("rho", 0.9), reader.getDouble("momentum", 0.0),
+                reader.getDouble("epsilon", 1e-7), reader.getBoolean("centered", false));
+    }
+
+    /** Fluent settings with Keras's defaults; {@link #build()} validates them. */
+    public static final class Builder {
+        private LearningRateSchedule learningRate = new ConstantLearningRate(0.001);
+        private double rho = 0.9;
+        private double momentum = 0.0;
+        private double epsilon = 1e-7;
+        private boolean centered = false;
+
+        public Builder learningRate(double value) {
+            this.learningRate = new ConstantLearningRate(value);
+            return this;
+        }
+
+        public Builder learningRate(LearningRateSchedule schedule) {
+            this.learningRate = schedule;
+            return this;
+        }
+
+        public Builder rho(double value) {
+            this.rho = value;
+            return this;
+        }
+
+        public Builder momentum(double value) {
+            this.momentum = value;
+            return this;
+        }
+
+        public Builder epsilon(double value) {
+            this.epsilon = value;
+            return this;
+        }
+
+        public Builder centered(boolean value) {
+            this.centered = value;
+            return this;
+        }
+
+        public RMSprop build() {
+            return new RMSprop(learningRate, rho, momentum, epsilon, centered);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.orrery.core.optimizers;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The few in-place vector primitives the update formulas are written in. Each is one native pass that writes into
+ * an existing buffer, so an optimizer step allocates nothing.
+ */
+final class VectorOps {
+
+    private VectorOps() {
+    }
+
+    /** {@code y += a * x} (BLAS axpy: one pass, no temporary). */
+    static void axpy(double a, INDArray x, INDArray y) {
+        Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+    }
+
+    /** {@code z = x * x}. */
+    static void square(INDArray x, INDArray z) {
+        x.muli(x, z);
+    }
+
+    /** {@code z = sqrt(x)}. */
+    static void sqrt(INDArray x, INDArray z) {
+        Nd4j.exec(new Sqrt(x, z));
+    }
+
+    /** {@code x = sqrt(x)}. */
+    static void sqrtInPlace(INDArray x) {
+        Nd4j.exec(new Sqrt(x, x));
+    }
+
+    /** {@code y = rho * y + (1 - rho) * x}: the exponential moving average every adaptive optimizer keeps. */
+    static void movingAverage(INDArray y, double rho, INDArray x) {
+        y.muli(rho);
+        axpy(1 - rho, x, y);
+    }
+}
