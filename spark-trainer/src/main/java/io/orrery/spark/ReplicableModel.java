@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.core.optimizers.Optimizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
@@ -45,6 +46,14 @@ public interface ReplicableModel {
 
     /** Restores what {@link #optimizerState()} produced. */
     void restoreOptimizerState(byte[] state);
+
+    /**
+     * The optimizer a parameter server applies to this model's flat parameters (the server owns the optimizer state
+     * then); null if the model can only be trained with the default hub exchange.
+     */
+    default Optimizer optimizer() {
+        return null;
+    }
 
     /**
      * Metric results over the batches this replica has trained on since it was built (Keras's {@code accuracy} in

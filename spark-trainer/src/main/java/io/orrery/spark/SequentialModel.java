@@ -2,6 +2,7 @@ package io.orrery.spark;
 
 import io.orrery.core.metrics.Metric;
 import io.orrery.core.models.Sequential;
+import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.core.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -110,6 +111,11 @@ public final class SequentialModel implements ReplicableModel {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public Optimizer optimizer() {
+        return model.optimizer();
     }
 
     @Override

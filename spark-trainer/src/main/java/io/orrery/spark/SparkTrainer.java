@@ -7,6 +7,7 @@ import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.data.SampleChecker;
 import io.orrery.spark.exchange.HubExchange;
+import io.orrery.spark.exchange.ParameterServerLink;
 import io.orrery.spark.exchange.ExchangeFactory;
 import io.orrery.spark.exec.EvaluateTask;
 import io.orrery.spark.exec.PredictTask;
@@ -31,6 +32,7 @@ import scala.Tuple2;
 import scala.reflect.ClassTag$;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -61,6 +63,9 @@ public final class SparkTrainer {
     private final TrainingMode mode;
     private final InputColumns columns;
     private final ExchangeFactory exchange;
+    private final ServerChoice server;
+    private final Duration joinTimeout;
+    private final Duration stepTimeout;
     private final int evalBatchSize;
     private final PrintStream progress;
 
@@ -70,6 +75,9 @@ public final class SparkTrainer {
         this.mode = b.mode;
         this.columns = new InputColumns(b.featuresColumn, b.labelColumn);
         this.exchange = b.exchange;
+        this.server = b.server;
+        this.joinTimeout = b.joinTimeout;
+        this.stepTimeout = b.stepTimeout;
         this.evalBatchSize = b.evalBatchSize;
         this.progress = b.progress;
     }
@@ -144,6 +152,7 @@ public final class SparkTrainer {
         String group = "orrery-fit-" + System.nanoTime();
         JavaRDD<Sample> partitioned = null;
         History history = new History();
+        ParameterServerLink link = null;
         try {
             sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
             partitioned = train.zipWithIndex()
@@ -167,6 +176,13 @@ public final class SparkTrainer {
             }
             float[] parameters = model.parameters().toFloatVector();
             byte[] optimizerState = model.optimizerState();
+            ExchangeFactory exchangeNow = exchange;
+            if (server != null) {
+                link = server.open(model, workers, mode, spark, joinTimeout, stepTimeout);
+                exchangeNow = link.factory();
+                history.addEvent("parameter server: " + link.endpoint().describe()
+                        + (link.server() == null ? " (external)" : " (in the driver)"));
+            }
             long step = 0;
             ProgressLine line = new ProgressLine(progress);
             JavaRDD<Sample> validation = options.validationRows() != null
@@ -183,7 +199,7 @@ public final class SparkTrainer {
                 StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed());
                 long started = System.nanoTime();
                 List<TaskReport> reports = new ArrayList<>(partitioned.rdd().barrier()
-                        .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchange,
+                        .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchangeNow,
                                 plan), false, ClassTag$.MODULE$.apply(TaskReport.class))
                         // A shuffle after the barrier stage makes it a ShuffleMapStage: Spark retries those when
                         // a task or executor dies, but aborts a failed barrier ResultStage.
@@ -193,7 +209,8 @@ public final class SparkTrainer {
                 optimizerNow.destroy();
                 reports.sort(Comparator.comparingInt(TaskReport::worker));
                 TaskReport first = reports.get(0);
-                parameters = first.parameters();
+                parameters = link != null && link.server() != null
+                        ? link.server().parameters().toFloatVector() : first.parameters();
                 optimizerState = first.optimizerState();
                 for (TaskReport r : reports) {
                     LOG.info("epoch={} worker={} executor={} steps={} loop={}s compute={}s exchange={}s", epoch + 1,
@@ -213,9 +230,12 @@ public final class SparkTrainer {
                 }
                 long steps = reports.stream().mapToLong(TaskReport::steps).sum();
                 double loss = reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1);
-                step += stepsPerEpoch;
+                step = link != null && link.server() != null ? link.server().version() : step + stepsPerEpoch;
                 model.parameters().assign(Nd4j.createFromArray(parameters));
-                model.restoreOptimizerState(optimizerState);
+                if (link == null) {
+                    // With a parameter server the server owns the optimizer state; replicas never step theirs.
+                    model.restoreOptimizerState(optimizerState);
+                }
                 Map<String, Double> values = new LinkedHashMap<>();
                 values.put("loss", loss);
                 for (String metric : first.metrics().keySet()) {
@@ -235,6 +255,9 @@ public final class SparkTrainer {
         } catch (Exception e) {
             throw Failures.unwrap(e);
         } finally {
+            if (link != null) {
+                link.close();
+            }
             if (partitioned != null) {
                 partitioned.unpersist(false);
             }
@@ -332,6 +355,9 @@ public final class SparkTrainer {
         private String featuresColumn = InputColumns.DEFAULT_FEATURES;
         private String labelColumn = InputColumns.DEFAULT_LABEL;
         private ExchangeFactory exchange;
+        private ServerChoice server;
+        private Duration joinTimeout = Duration.ofSeconds(30);
+        private Duration stepTimeout = Duration.ofSeconds(60);
         private int evalBatchSize = 1024;
         private PrintStream progress = System.out;
 
@@ -375,6 +401,31 @@ public final class SparkTrainer {
             return this;
         }
 
+        /**
+         * Trains through an Aeron parameter server started in the driver for each fit: {@code aeron:ipc} in Spark
+         * local mode, UDP on {@code spark.driver.host} otherwise. Needed for ASYNC and BOUNDED modes.
+         */
+        public Builder parameterServer() {
+            this.server = ServerChoice.EMBEDDED;
+            return this;
+        }
+
+        /**
+         * Trains through a separately started parameter server (the {@code parameter-server} main) at
+         * {@code host:port}, with that server's job id and token.
+         */
+        public Builder parameterServer(String host, int port, long jobId, long token) {
+            this.server = ServerChoice.external(Objects.requireNonNull(host, "host"), port, jobId, token);
+            return this;
+        }
+
+        /** How long a task waits to join the server, and for each step's parameters (defaults 30 s, 60 s). */
+        public Builder parameterServerTimeouts(Duration join, Duration step) {
+            this.joinTimeout = Objects.requireNonNull(join, "join timeout");
+            this.stepTimeout = Objects.requireNonNull(step, "step timeout");
+            return this;
+        }
+
         /** Batch size for evaluation and prediction on the executors (default 1024). */
         public Builder evalBatchSize(int value) {
             if (value < 1) {
@@ -395,11 +446,15 @@ public final class SparkTrainer {
             if (workers < 0) {
                 workers = spark.sparkContext().defaultParallelism();
             }
-            if (exchange == null) {
+            if (server != null && exchange != null) {
+                throw new IllegalArgumentException("Both a parameter server and a gradientExchange(...) were set: "
+                        + "expected one way to exchange gradients; remove one of them.");
+            }
+            if (exchange == null && server == null) {
                 if (!mode.isSync()) {
                     throw new IllegalArgumentException("Training mode " + mode + " needs a parameter server; the "
-                            + "default hub exchange supports SYNC only. Use mode(TrainingMode.SYNC) or set a "
-                            + "parameter-server gradientExchange(...)");
+                            + "default hub exchange supports SYNC only. Use mode(TrainingMode.SYNC) or add "
+                            + ".parameterServer() to the builder.");
                 }
                 exchange = HubExchange.factory();
             }

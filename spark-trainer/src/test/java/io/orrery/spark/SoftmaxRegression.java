@@ -89,6 +89,12 @@ final class SoftmaxRegression implements ReplicableModel {
         iterations++;
     }
 
+    /** The same plain SGD step, for a parameter server to apply. */
+    @Override
+    public io.orrery.core.optimizers.Optimizer optimizer() {
+        return new io.orrery.core.optimizers.SGD(learningRate);
+    }
+
     @Override
     public byte[] optimizerState() {
         return ByteBuffer.allocate(Long.BYTES).putLong(iterations).array();
