@@ -3,37 +3,53 @@ package io.orrery.spark;
 import org.apache.spark.TaskContext;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+
 /**
- * A {@link SoftmaxRegression} whose replica on worker {@code victim} halts its whole executor JVM at a given step
- * (global step) of a stage's first attempt: a real worker crash, as when a machine dies mid-epoch.
+ * A {@link SoftmaxRegression} whose replica on worker {@code victim} halts its whole executor JVM at its
+ * {@code dieAtCall}-th gradient computation: a real worker crash, as when a machine dies mid-epoch. It happens once
+ * per test: the replica that dies first creates a marker file (executors share the host's file system).
  */
 final class DyingWorkerModel implements ReplicableModel {
 
     private final SoftmaxRegression model;
     private final int victim;
-    private final long dieAtStep;
+    private final int dieAtCall;
+    private final String marker;
+    private int calls;
 
-    DyingWorkerModel(SoftmaxRegression model, int victim, long dieAtStep) {
+    DyingWorkerModel(SoftmaxRegression model, int victim, int dieAtCall, String marker) {
         this.model = model;
         this.victim = victim;
-        this.dieAtStep = dieAtStep;
+        this.dieAtCall = dieAtCall;
+        this.marker = marker;
     }
 
     @Override
     public ModelSpec spec() {
         ModelSpec inner = model.spec();
         int v = victim;
-        long d = dieAtStep;
-        return () -> new DyingWorkerModel((SoftmaxRegression) inner.build(), v, d);
+        int d = dieAtCall;
+        String m = marker;
+        return () -> new DyingWorkerModel((SoftmaxRegression) inner.build(), v, d, m);
     }
 
     @Override
     public double computeGradients(INDArray x, INDArray y) {
         TaskContext task = TaskContext.get();
-        // The optimizer's iteration count is the global step: it is restored from the driver at each stage start.
-        if (task != null && task.partitionId() == victim && task.stageAttemptNumber() == 0
-                && model.iterations() == dieAtStep) {
-            Runtime.getRuntime().halt(137);
+        calls++;
+        if (task != null && task.partitionId() == victim && calls == dieAtCall) {
+            try {
+                Files.createFile(Paths.get(marker));
+                Runtime.getRuntime().halt(137);
+            } catch (FileAlreadyExistsException done) {
+                // already died once
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
         return model.computeGradients(x, y);
     }
@@ -43,12 +59,9 @@ final class DyingWorkerModel implements ReplicableModel {
     @Override public INDArray parameters() { return model.parameters(); }
     @Override public INDArray gradients() { return model.gradients(); }
     @Override public void applyGradients() { model.applyGradients(); }
+    @Override public io.orrery.core.optimizers.Optimizer optimizer() { return model.optimizer(); }
     @Override public byte[] optimizerState() { return model.optimizerState(); }
     @Override public void restoreOptimizerState(byte[] state) { model.restoreOptimizerState(state); }
     @Override public INDArray predict(INDArray x) { return model.predict(x); }
     @Override public Evaluation evaluate(INDArray x, INDArray y) { return model.evaluate(x, y); }
-
-    SoftmaxRegression inner() {
-        return model;
-    }
 }

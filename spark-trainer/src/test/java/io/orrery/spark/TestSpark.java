@@ -18,7 +18,7 @@ final class TestSpark {
 
     static synchronized SparkSession session(String master, SparkConf extra) {
         if (current != null && current.sparkContext().master().equals(master) && !current.sparkContext().isStopped()
-                && extra.getAll().length == 0) {
+                && sameSettings(current.sparkContext().getConf(), extra)) {
             return current;
         }
         stop();
@@ -32,6 +32,15 @@ final class TestSpark {
         current = SparkSession.builder().config(conf).getOrCreate();
         current.sparkContext().setLogLevel("WARN");
         return current;
+    }
+
+    private static boolean sameSettings(SparkConf running, SparkConf wanted) {
+        for (scala.Tuple2<String, String> setting : wanted.getAll()) {
+            if (!setting._2().equals(running.get(setting._1(), null))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static synchronized void stop() {

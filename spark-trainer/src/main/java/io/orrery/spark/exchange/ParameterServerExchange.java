@@ -75,6 +75,8 @@ public final class ParameterServerExchange implements GradientExchange {
     public void exchange(long step) {
         try {
             client.pushGradients(step, replica.gradients());
+            // One wait for the whole step timeout: the client's wait is not resumable, so it is not sliced. A task
+            // whose peer died is released when the server fails the step (after its step timeout).
             client.awaitParameters(step, replica.parameters(), endpoint.stepTimeout());
         } catch (RuntimeException e) {
             throw new ExchangeException("parameter server step failed: server=" + endpoint.describe() + " worker="
