@@ -18,7 +18,7 @@ final class ClusterConf {
             throw new IllegalStateException("local-cluster tests need SPARK_HOME with a jars/ folder (the pom copies "
                     + "Spark's jars to target/spark-home); found SPARK_HOME=" + sparkHome + ". Run them through Maven.");
         }
-        return new SparkConf()
+        return new SparkConf(false)
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
                 .set("spark.executor.extraJavaOptions", System.getProperty("orrery.jvm.opens", ""))
                 // A retried barrier stage waits for the relaunched executor; check for free slots every second.

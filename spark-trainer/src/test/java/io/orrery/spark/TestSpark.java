@@ -7,18 +7,20 @@ import org.apache.spark.sql.SparkSession;
 final class TestSpark {
 
     private static SparkSession current;
+    /** The settings the current session was made with (Spark rewrites some, such as the executor options). */
+    private static SparkConf currentExtra = new SparkConf(false);
 
     private TestSpark() {
     }
 
     /** {@code local[2,4]}: two task slots, and failed tasks may be retried (local mode's default is no retry). */
     static synchronized SparkSession local() {
-        return session("local[2,4]", new SparkConf());
+        return session("local[2,4]", new SparkConf(false));
     }
 
     static synchronized SparkSession session(String master, SparkConf extra) {
         if (current != null && current.sparkContext().master().equals(master) && !current.sparkContext().isStopped()
-                && sameSettings(current.sparkContext().getConf(), extra)) {
+                && sameSettings(currentExtra, extra)) {
             return current;
         }
         stop();
@@ -30,13 +32,17 @@ final class TestSpark {
             conf.set(setting._1(), setting._2());
         }
         current = SparkSession.builder().config(conf).getOrCreate();
+        currentExtra = extra.clone();
         current.sparkContext().setLogLevel("WARN");
         return current;
     }
 
-    private static boolean sameSettings(SparkConf running, SparkConf wanted) {
+    private static boolean sameSettings(SparkConf made, SparkConf wanted) {
+        if (made.getAll().length != wanted.getAll().length) {
+            return false;
+        }
         for (scala.Tuple2<String, String> setting : wanted.getAll()) {
-            if (!setting._2().equals(running.get(setting._1(), null))) {
+            if (!setting._2().equals(made.get(setting._1(), null))) {
                 return false;
             }
         }
