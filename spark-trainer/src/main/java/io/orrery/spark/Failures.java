@@ -21,16 +21,27 @@ final class Failures {
                 return new ExchangeException(t.getMessage(), failure);
             }
         }
-        // Spark sometimes keeps only the text of an executor's exception.
+        // A failed barrier stage keeps only the text of the executor's exception.
         String text = String.valueOf(failure.getMessage());
-        String marker = InvalidInputException.class.getName() + ": ";
-        int at = text.indexOf(marker);
-        if (at >= 0) {
-            String rest = text.substring(at + marker.length());
-            int end = rest.indexOf('\n');
-            return new InvalidInputException(end < 0 ? rest : rest.substring(0, end));
+        String input = lineAfter(text, InvalidInputException.class.getName() + ": ");
+        if (input != null) {
+            return new InvalidInputException(input);
+        }
+        String exchange = lineAfter(text, ExchangeException.class.getName() + ": ");
+        if (exchange != null) {
+            return new ExchangeException(exchange, failure);
         }
         return Failures.<RuntimeException>sneaky(failure);
+    }
+
+    private static String lineAfter(String text, String marker) {
+        int at = text.indexOf(marker);
+        if (at < 0) {
+            return null;
+        }
+        String rest = text.substring(at + marker.length());
+        int end = rest.indexOf('\n');
+        return end < 0 ? rest : rest.substring(0, end);
     }
 
     /** Rethrows Spark's (checked, Scala-thrown) SparkException unchanged. */

@@ -196,7 +196,8 @@ public final class SparkTrainer {
                         false);
                 Broadcast<float[]> parametersNow = sc.broadcast(parameters);
                 Broadcast<byte[]> optimizerNow = sc.broadcast(optimizerState);
-                StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed());
+                StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed(),
+                        mode.isSync());
                 long started = System.nanoTime();
                 List<TaskReport> reports = new ArrayList<>(partitioned.rdd().barrier()
                         .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchangeNow,
@@ -230,7 +231,8 @@ public final class SparkTrainer {
                 }
                 long steps = reports.stream().mapToLong(TaskReport::steps).sum();
                 double loss = reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1);
-                step = link != null && link.server() != null ? link.server().version() : step + stepsPerEpoch;
+                step = link != null && link.server() != null && mode.isSync() ? link.server().version()
+                        : step + stepsPerEpoch;
                 model.parameters().assign(Nd4j.createFromArray(parameters));
                 if (link == null) {
                     // With a parameter server the server owns the optimizer state; replicas never step theirs.

@@ -90,14 +90,14 @@ class SequentialTrainingTest {
 
     @Test
     void mnistMlpReachesCoreFitAccuracyWithinHalfAPoint() {
-        List<Sample> train = MnistSubset.train(20000);
+        List<Sample> train = MnistSubset.train(30000);
         List<Sample> test = MnistSubset.test(10000);
         INDArray xTest = features(test);
         INDArray yTest = labels(test);
 
         Sequential core = mlp(128, 7);
         long started = System.nanoTime();
-        core.fit(features(train), labels(train), 3, 128);
+        core.fit(features(train), labels(train), 2, 64);
         double coreSeconds = (System.nanoTime() - started) / 1e9;
         double coreAccuracy = core.evaluate(xTest, yTest).get("accuracy");
 
@@ -105,7 +105,7 @@ class SequentialTrainingTest {
         SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).build();
         started = System.nanoTime();
         History history = trainer.fit(spark2, sc.parallelize(train, 2),
-                FitOptions.defaults().epochs(3).batchSize(128).seed(1));
+                FitOptions.defaults().epochs(2).batchSize(64).seed(1));
         double sparkSeconds = (System.nanoTime() - started) / 1e9;
         double sparkAccuracy = spark2.evaluate(xTest, yTest).get("accuracy");
         System.out.printf("core fit: %.2f s, acc %.4f; local[2] trainer: %.2f s, acc %.4f%n", coreSeconds,
@@ -113,8 +113,8 @@ class SequentialTrainingTest {
 
         assertTrue(Math.abs(coreAccuracy - sparkAccuracy) <= 0.005, "core " + coreAccuracy + " spark " + sparkAccuracy);
         assertTrue(sparkAccuracy > 0.9, "accuracy " + sparkAccuracy);
-        assertEquals(3, history.get("loss").size());
-        assertTrue(history.get("accuracy").get(2) > 0.9, history.toString());
+        assertEquals(2, history.get("loss").size());
+        assertTrue(history.get("accuracy").get(1) > 0.9, history.toString());
     }
 
     @Test

@@ -70,8 +70,10 @@ public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterato
         long firstStep;
         try (GradientExchange gradients = exchange.open(context, replica)) {
             firstStep = gradients.join(plan.firstStep());
-            // After a retried stage the server may be ahead: skip the steps it has already applied.
-            int skip = (int) Math.min(Math.max(firstStep - plan.firstStep(), 0), plan.stepsPerEpoch());
+            // After a retried SYNC stage the server may be ahead: skip the steps it has already applied. (In ASYNC
+            // and BOUNDED modes the server's version counts single gradients, not global steps.)
+            int skip = !plan.sync() ? 0
+                    : (int) Math.min(Math.max(firstStep - plan.firstStep(), 0), plan.stepsPerEpoch());
             int[] order = EpochOrder.permutation(data.size(), plan.seed(), plan.epoch(), worker);
             for (int s = skip; s < plan.stepsPerEpoch(); s++) {
                 data.gather(order, s * batch, batch, xBuffer, yBuffer);
