@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 
 /**
- * A {@link SoftmaxRegression} whose replica on worker {@code victim} halts its whole executor JVM at its
+ * A {@link SoftmaxRegression} whose replica on worker {@code victim} exits its whole executor JVM at its
  * {@code dieAtCall}-th gradient computation: a real worker crash, as when a machine dies mid-epoch. It happens once
  * per test: the replica that dies first creates a marker file (executors share the host's file system).
  */
@@ -44,7 +44,9 @@ final class DyingWorkerModel implements ReplicableModel {
         if (task != null && task.partitionId() == victim && calls == dieAtCall) {
             try {
                 Files.createFile(Paths.get(marker));
-                Runtime.getRuntime().halt(137);
+                // exit (not halt): the JVM dies mid-step, but its shutdown hooks still remove the shared media
+                // driver's directory from /dev/shm, which a halted test JVM would leave behind.
+                System.exit(137);
             } catch (FileAlreadyExistsException done) {
                 // already died once
             } catch (IOException e) {

@@ -58,7 +58,7 @@ public final class ParameterServerExchange implements GradientExchange {
         if (endpoint.ipcDirectory() != null) {
             config.ipc(endpoint.ipcDirectory());
         } else {
-            config.udp(endpoint.host(), endpoint.port());
+            config.udp(endpoint.host(), endpoint.port()).aeronDirectory(ExecutorMediaDriver.directory());
         }
         try {
             client = ParameterServerClient.connect(config.build());
