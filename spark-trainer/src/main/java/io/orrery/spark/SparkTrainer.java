@@ -199,6 +199,8 @@ public final class SparkTrainer {
                 StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed(),
                         mode.isSync());
                 long started = System.nanoTime();
+                Thread live = options.verbose() ? liveProgress(link, line, step, stepsPerEpoch, options.batchSize(),
+                        started) : null;
                 List<TaskReport> reports = new ArrayList<>(partitioned.rdd().barrier()
                         .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchangeNow,
                                 plan), false, ClassTag$.MODULE$.apply(TaskReport.class))
@@ -206,6 +208,10 @@ public final class SparkTrainer {
                         // a task or executor dies, but aborts a failed barrier ResultStage.
                         .toJavaRDD().repartition(1).collect());
                 double seconds = (System.nanoTime() - started) / 1e9;
+                if (live != null) {
+                    live.interrupt();
+                    live.join();
+                }
                 parametersNow.destroy();
                 optimizerNow.destroy();
                 reports.sort(Comparator.comparingInt(TaskReport::worker));
@@ -265,6 +271,31 @@ public final class SparkTrainer {
             }
             sc.clearJobGroup();
         }
+    }
+
+    /**
+     * With a server in the driver, rewrites the epoch's progress line twice a second from the server's step
+     * counter (the tasks report only when the stage ends); null otherwise.
+     */
+    private static Thread liveProgress(ParameterServerLink link, ProgressLine line, long firstStep, int steps,
+                                       int batchSize, long startedNs) {
+        if (link == null || link.server() == null) {
+            return null;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(500);
+                    line.update(link.server().version() - firstStep, steps, (System.nanoTime() - startedNs) / 1e9,
+                            batchSize);
+                }
+            } catch (InterruptedException stop) {
+                // the stage ended
+            }
+        }, "orrery-progress");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** Distributed evaluation of a {@code Dataset<Row>}; see {@link #evaluate(ReplicableModel, JavaRDD)}. */

@@ -36,8 +36,10 @@ class ParameterServerTrainingTest {
         List<Sample> data = MnistSubset.train(1000);
         Sequential distributed = mlp(1);
         Sequential single = mlp(1);
-        History history = SparkTrainer.builder(spark).workers(2).parameterServer().build().fit(distributed,
-                sc.parallelize(data, 2), FitOptions.defaults().epochs(2).batchSize(50).seed(9).verbose(false));
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        History history = SparkTrainer.builder(spark).workers(2).parameterServer()
+                .progressTo(new java.io.PrintStream(printed, true)).build().fit(distributed,
+                sc.parallelize(data, 2), FitOptions.defaults().epochs(2).batchSize(50).seed(9));
         GlobalBatchReference.train(new SequentialModel(single), data, 2, 50, 2, 9);
 
         assertTrue(history.events().get(0).startsWith("parameter server: aeron:ipc"), history.events().toString());
@@ -45,6 +47,8 @@ class ParameterServerTrainingTest {
         double moved = single.parameters().sub(mlp(1).parameters()).amaxNumber().doubleValue();
         assertTrue(difference < 1e-4 && moved > 1e-2, "max difference " + difference + ", max move " + moved);
         assertEquals(2, history.get("loss").size());
+        String lines = printed.toString();
+        assertTrue(lines.contains("Epoch 2/2") && lines.matches("(?s).*\r20/20 \\[=+\\] - .* - accuracy: .*"), lines);
         assertTrue(history.get("accuracy").get(1) > 0.7, history.toString());
     }
 
