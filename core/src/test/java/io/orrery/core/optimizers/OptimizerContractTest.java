@@ -74,6 +74,31 @@ class OptimizerContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
+    void float32ShardsEqualTheWholeBitForBit(Optimizer optimizer) {
+        // the parameter server's case: float32 slices of one flat buffer, one state per shard
+        int n = 3 * 4096 + 77;
+        int[] bounds = {0, 5000, 5001, 9999, n};
+        Nd4j.getRandom().setSeed(8);
+        INDArray whole = Nd4j.randn(DataType.FLOAT, n);
+        INDArray sharded = whole.dup();
+        OptimizerState wholeState = optimizer.newState(n, DataType.FLOAT);
+        OptimizerState[] states = new OptimizerState[bounds.length - 1];
+        for (int s = 0; s < states.length; s++) {
+            states[s] = optimizer.newState(bounds[s + 1] - bounds[s], DataType.FLOAT);
+        }
+        for (int step = 0; step < 3; step++) {
+            INDArray grads = Nd4j.randn(DataType.FLOAT, n);
+            optimizer.apply(whole, grads, wholeState);
+            for (int s = 0; s < states.length; s++) {
+                optimizer.apply(sharded.get(NDArrayIndex.interval(bounds[s], bounds[s + 1])),
+                        grads.get(NDArrayIndex.interval(bounds[s], bounds[s + 1])), states[s]);
+            }
+        }
+        assertArrayEquals(whole.toFloatVector(), sharded.toFloatVector());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
     void savedAndRestoredStateContinuesIdentically(Optimizer optimizer) throws IOException {
         int n = 11;
         Random random = new Random(7);
