@@ -89,21 +89,6 @@ class HostKernelTest {
         });
     }
 
-    @Test
-    void sgdHostLoopMatchesNd4jOps() {
-        for (SGD sgd : List.of(new SGD(), new SGD(0.1, 0.9, false), new SGD(0.1, 0.9, true))) {
-            compare(sgd, new Paths() {
-                public void host(INDArray params, INDArray grads, INDArray[] slots) {
-                    sgd.hostStep(params, grads, slots, 0.1f);
-                }
-
-                public void nd4j(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch) {
-                    sgd.ndStep(params, grads, slots, 0.1f);
-                }
-            });
-        }
-    }
-
     private static void compare(Optimizer optimizer, Paths paths) {
         Nd4j.getRandom().setSeed(11);
         // views at an odd offset inside larger buffers, as a parameter-server shard sees them
