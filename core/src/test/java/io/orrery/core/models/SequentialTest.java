@@ -101,6 +101,21 @@ class SequentialTest {
         assertArrayEquals(flat(twin.parameters()), flat(model.parameters()), "fit equals the same trainOnBatch calls");
     }
 
+    @Test
+    void binaryClassifierWithOneSigmoidOutputTrainsOnLabelVectors() {
+        // the Keras book's IMDB shape: Dense(1, "sigmoid"), binary_crossentropy, labels of shape (samples,)
+        INDArray labels = y.lt(2).castTo(DataType.FLOAT);
+        Sequential model = new Sequential(List.of(new Dense(16, "relu"), new Dense(1, "sigmoid"))).setSeed(4);
+        model.compile(io.orrery.core.optimizers.Optimizers.get("rmsprop"), io.orrery.core.losses.Losses.get("binary_crossentropy"));
+        History h = model.fit(x, labels, quiet(30));
+        assertTrue(h.get("loss").get(29) < h.get("loss").get(0), h.get("loss").toString());
+        INDArray p = model.predict(x);
+        assertArrayEquals(new long[]{300, 1}, p.shape());
+        double accuracy = p.reshape(300).gt(0.5).castTo(DataType.FLOAT).eq(labels).castTo(DataType.FLOAT).meanNumber().doubleValue();
+        assertTrue(accuracy > 0.8, "training accuracy " + accuracy);
+        assertEquals(h.get("loss").get(29), model.evaluate(x, labels).get("loss"), 0.05);
+    }
+
     // ---------------------------------------------------------------- predict and evaluate
 
     @Test
