@@ -125,7 +125,7 @@ class SequentialTest {
         INDArray oneShot = model.predict(x, 300);
         assertArrayEquals(new long[]{300, 4}, oneShot.shape());
         for (int batch : new int[]{1, 7, 32, 299}) {
-            // to float rounding, not bit for bit: BLAS picks other kernels for other batch sizes (batch 1 is a GEMV)
+            // to float rounding, not bit for bit: BLAS may sum in another order for another batch size (batch 1 differs in the last bit)
             assertArrayEquals(flat(oneShot), flat(model.predict(x, batch)), 1e-6f, "batch " + batch);
         }
         assertArrayEquals(flat(oneShot), flat(model.call(new Tensor(x), false).array()), 1e-6f, "call(x) on the tape path");
