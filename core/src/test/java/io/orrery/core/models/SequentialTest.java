@@ -216,6 +216,32 @@ class SequentialTest {
     }
 
     @Test
+    void oneHotTargetsForASparseLossAreAClearError() {
+        Sequential model = model();
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, 300, 4);
+        String m = error(() -> model.fit(x, oneHot, quiet(1)));
+        assertTrue(m.contains("[32, 4]") && m.contains("class indices"), m);
+    }
+
+    @Test
+    void nonFiniteInputsStopTrainingWithANote() {
+        Sequential model = model();
+        INDArray bad = x.dup();
+        bad.putScalar(new long[]{40, 3}, Float.NaN);
+        History h = model.fit(bad, y, quiet(3).shuffle(false));
+        assertTrue(h.get("loss").isEmpty() || h.get("loss").size() < 3, h.toString());
+        assertTrue(h.events().stream().anyMatch(e -> e.contains("NaN") && e.contains("epoch 1 batch 2")), h.events().toString());
+    }
+
+    @Test
+    void addingLayersToABuiltModelIsAClearError() {
+        Sequential model = model();
+        model.build(20);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.add(new Dense(2)));
+        assertTrue(e.getMessage().contains("already built"), e.getMessage());
+    }
+
+    @Test
     void trainingAnUncompiledModelIsAClearError() {
         Sequential model = new Sequential(List.of(new Dense(2)));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.fit(x, y, quiet(1)));
