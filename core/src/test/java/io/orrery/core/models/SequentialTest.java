@@ -242,6 +242,18 @@ class SequentialTest {
     }
 
     @Test
+    void emptyDataIsAClearError() {
+        Sequential model = model();
+        INDArray none = Nd4j.create(DataType.FLOAT, 0, 20);
+        INDArray noLabels = Nd4j.create(DataType.INT32, 0);
+        for (Runnable r : List.<Runnable>of(() -> model.fit(none, noLabels, quiet(1)), () -> model.evaluate(none, noLabels),
+                () -> model.trainOnBatch(none, noLabels))) {
+            String m = error(r);
+            assertTrue(m.contains("at least one sample") && m.contains("[0, 20]"), m);
+        }
+    }
+
+    @Test
     void trainingAnUncompiledModelIsAClearError() {
         Sequential model = new Sequential(List.of(new Dense(2)));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.fit(x, y, quiet(1)));
