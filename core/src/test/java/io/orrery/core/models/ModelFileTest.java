@@ -2,9 +2,11 @@ package io.orrery.core.models;
 
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
+import io.orrery.core.layers.Activation;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.layers.Dropout;
 import io.orrery.core.layers.Flatten;
+import io.orrery.core.layers.Reshape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,8 +122,9 @@ class ModelFileTest {
     }
 
     @Test
-    void modelsWithFlattenAndDropoutAndNoCompileRoundTrip() throws IOException {
-        Sequential model = new Sequential(List.of(new Flatten(), new Dense(8, "tanh"), new Dropout(0.3), new Dense(3))).setSeed(5);
+    void everyBuiltInLayerAndAnUncompiledModelRoundTrip() throws IOException {
+        Sequential model = new Sequential(List.of(new Reshape(2, 8), new Flatten(), new Dense(8, "tanh", false, "he_normal", "zeros"),
+                new Activation("relu"), new Dropout(0.3), new Dense(3))).setSeed(5);
         model.build(4, 4);
         Path file = dir.resolve("plain.orrery");
         model.save(file);
