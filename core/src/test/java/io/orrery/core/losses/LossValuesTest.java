@@ -79,6 +79,8 @@ class LossValuesTest {
     void klDivergenceKerasExample() {
         // Keras prints 0.458
         assertEquals(0.45814304512, new KLDivergence().call(t(Y_TRUE), t(Y_PRED_PROB)).item(), TOL);
+        // a vector is one distribution (summed over the last axis, as Keras), not a batch of scalars
+        assertEquals(0.09151622184, new KLDivergence().call(t(0.2, 0.8), t(0.4, 0.6)).item(), TOL);
     }
 
     @Test
