@@ -68,6 +68,9 @@ class LossValuesTest {
         assertEquals(1.3, new Hinge().call(t(Y_TRUE), t(Y_PRED_PROB)).item(), TOL);
         // already signed targets are used as they are: max(1 - (-1)(0.6), 0) = 1.6, max(1 - 0.4, 0) = 0.6 -> 1.1
         assertEquals(1.1, new Hinge().call(t(new double[][]{{-1, 1}}), t(new double[][]{{0.6, 0.4}})).item(), TOL);
+        // only exactly-0/1 targets are converted: (max(1 - 0.5 * 0.6, 0) + max(1 - 0.4, 0)) / 2
+        assertEquals(0.65, new Hinge().call(t(new double[][]{{0.5, 1}}), t(new double[][]{{0.6, 0.4}})).item(), TOL);
+        assertEquals((0.49 + 0.36) / 2, new SquaredHinge().call(t(new double[][]{{0.5, 1}}), t(new double[][]{{0.6, 0.4}})).item(), TOL);
     }
 
     @Test
