@@ -67,7 +67,6 @@ public final class PsBenchmark {
                 .initialParameters(init).optimizer(new SGD(0.0)).build())) {
             List<ParameterServerClient> clients = connect(server, workers);
             INDArray grads = Nd4j.rand(DataType.FLOAT, elements);
-            INDArray params = Nd4j.zeros(DataType.FLOAT, elements);
             int steps = 6;
             double[] gbps = new double[steps];
             for (int t = 0; t < steps; t++) {
@@ -77,7 +76,12 @@ public final class PsBenchmark {
                 long step = t;
                 List<Thread> threads = new ArrayList<>();
                 for (ParameterServerClient c : clients) {
-                    Thread th = new Thread(() -> c.pushGradients(step, grads));
+                    // Each worker reads parameters on its own thread, as separate processes would.
+                    Thread th = new Thread(() -> {
+                        INDArray params = Nd4j.zeros(DataType.FLOAT, elements);
+                        c.pushGradients(step, grads);
+                        c.awaitParameters(step, params, WAIT);
+                    });
                     threads.add(th);
                     th.start();
                 }
@@ -88,9 +92,6 @@ public final class PsBenchmark {
                 gbps[t] = (double) elements * 4 * workers / seconds / 1e9;
                 for (Thread th : threads) {
                     th.join();
-                }
-                for (ParameterServerClient c : clients) {
-                    c.awaitParameters(t, params, WAIT);
                 }
             }
             double[] warm = Arrays.copyOfRange(gbps, 1, steps);
