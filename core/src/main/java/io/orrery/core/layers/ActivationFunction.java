@@ -57,9 +57,9 @@ public enum ActivationFunction {
             case SIGMOID -> Transforms.sigmoid(z, false);
             case TANH -> Transforms.tanh(z, false);
             case SOFTMAX -> {
-                z.subiColumnVector(z.max(1));
+                z.subiColumnVector(z.max(true, 1));
                 Transforms.exp(z, false);
-                z.diviColumnVector(z.sum(1));
+                z.diviColumnVector(z.sum(true, 1));
             }
             case LINEAR -> {
             }
@@ -76,7 +76,7 @@ public enum ActivationFunction {
             case SIGMOID -> grad.muli(a.rsub(1.0).muli(a));
             case TANH -> grad.muli(a.mul(a).rsubi(1.0));
             case SOFTMAX -> {
-                INDArray dot = grad.mul(a).sum(1);
+                INDArray dot = grad.mul(a).sum(true, 1);
                 grad.subiColumnVector(dot).muli(a);
             }
             case LINEAR -> {

@@ -1,5 +1,6 @@
 package io.orrery.core.data;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,6 +21,12 @@ class MnistTest {
         mnist.train().images();
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         System.out.println("MNIST read, verified and converted to tensors in " + elapsedMs + " ms");
+    }
+
+    /** The test JVM runs every test class: let the next ones have this memory (~240 MB, mostly off-heap). */
+    @AfterAll
+    static void release() {
+        mnist = null;
     }
 
     @Test

@@ -1,0 +1,231 @@
+package io.orrery.benchdl4j;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.repartitioner.DefaultRepartitioner;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.nd4j.parameterserver.distributed.v2.transport.PortSupplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Trains the reference MNIST MLP (Dense 512 relu, Dense 10 softmax, RMSprop, batch 128 per worker) with DL4J's
+ * Spark training in {@code local[N]} and prints one benchmark row as a JSON line prefixed with
+ * {@code ORRERY_BENCH_ROW}, in the schema Orrery's {@code bench} reads.
+ *
+ * <pre>
+ * bench-dl4j/run.sh --trainer parameter-averaging --workers 2 --epochs 2 --data /path/to/mnist
+ * </pre>
+ */
+@Command(name = "dl4j-baseline", mixinStandardHelpOptions = true,
+        description = "DL4J Spark baseline for Orrery's scaling benchmark: one JSON row per run on stdout.")
+public final class Dl4jBaseline implements Callable<Integer> {
+
+    static final String PARAMETER_AVERAGING = "parameter-averaging";
+    static final String SHARED_TRAINING = "shared-training";
+
+    @Option(names = "--trainer", required = true,
+            description = "parameter-averaging (ParameterAveragingTrainingMaster) or shared-training"
+                    + " (SharedTrainingMaster, threshold-encoded gradient sharing over Aeron)")
+    String trainer;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Spark local[N] workers (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "batch per worker (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--averaging-frequency", defaultValue = "5",
+            description = "parameter averaging every K batches per worker, DL4J's default (default: ${DEFAULT-VALUE})")
+    int averagingFrequency;
+
+    @Option(names = "--threshold", defaultValue = "1e-3",
+            description = "initial threshold of SharedTrainingMaster's adaptive encoding (default: ${DEFAULT-VALUE})")
+    double threshold;
+
+    @Option(names = "--port", defaultValue = "40123", description = "Aeron UDP port for shared-training")
+    int port;
+
+    @Option(names = "--data", description = "directory with the MNIST IDX files (default: $ORRERY_DATA_DIR/mnist,"
+            + " ~/.orrery/datasets/mnist, /tmp/mnistpack/package/data)")
+    Path data;
+
+    @Option(names = "--seed", defaultValue = "42", description = "weight-initialisation seed")
+    long seed;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Dl4jBaseline()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!PARAMETER_AVERAGING.equals(trainer) && !SHARED_TRAINING.equals(trainer)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "Invalid value for --trainer: expected"
+                    + " one of [parameter-averaging, shared-training], received \"" + trainer + "\"");
+        }
+        if (workers < 1 || epochs < 1 || batch < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--workers, --epochs and --batch-size"
+                    + " must be >= 1, found " + workers + ", " + epochs + ", " + batch);
+        }
+        Path dir = data != null ? data : defaultDataDir();
+        RowJson row = new RowJson();
+        row.system = PARAMETER_AVERAGING.equals(trainer) ? "dl4j-parameter-averaging" : "dl4j-shared-training";
+        row.master = "local[" + workers + "]";
+        row.workers = workers;
+        row.mode = PARAMETER_AVERAGING.equals(trainer) ? "averaging:" + averagingFrequency : "shared-async";
+        row.encoding = PARAMETER_AVERAGING.equals(trainer) ? "float32" : "threshold-adaptive:" + threshold;
+        row.batchPerWorker = batch;
+        row.epochs = epochs;
+        row.startedAt = Instant.now().toString();
+
+        Path tmp = Files.createTempDirectory("orrery-dl4j-");
+        // One Aeron directory per JVM: two media drivers sharing one fail with "active driver detected".
+        System.setProperty("aeron.dir", tmp.resolve("aeron").toString());
+        try {
+            run(dir, tmp, row);
+        } catch (Exception e) {
+            row.status = "failed";
+            row.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            System.out.println(RowJson.PREFIX + row.toJson());
+            throw e;
+        } finally {
+            deleteQuietly(tmp);
+        }
+        System.out.println(RowJson.PREFIX + row.toJson());
+        System.out.println(String.format(Locale.ROOT, "test_acc: %.4f", row.finalAccuracy));
+        return 0;
+    }
+
+    private void run(Path dir, Path tmp, RowJson row) throws Exception {
+        List<DataSet> train = MnistIdx.load(dir, "train", batch);
+        List<DataSet> test = MnistIdx.load(dir, "t10k", 1000);
+        long samples = train.stream().mapToLong(DataSet::numExamples).sum();
+
+        SparkConf conf = new SparkConf().setMaster("local[" + workers + "]").setAppName("dl4j-baseline-" + trainer)
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.ui.enabled", "false")
+                // DL4J ignores its own export directory setting and writes under hadoop.tmp.dir.
+                .set("spark.hadoop.hadoop.tmp.dir", tmp.resolve("hadoop").toString())
+                .set("spark.local.dir", tmp.resolve("spark").toString());
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            sc.setLogLevel("WARN");
+            JavaRDD<DataSet> rdd = sc.parallelize(train, workers);
+            SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, model(), trainingMaster(tmp));
+            double trainSeconds = 0;
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long t0 = System.nanoTime();
+                net.fit(rdd);
+                trainSeconds += (System.nanoTime() - t0) / 1e9;
+                Evaluation eval = net.getNetwork().evaluate(new ExistingDataSetIterator(test));
+                row.curve.add(new double[] {trainSeconds, epoch, eval.accuracy()});
+                row.finalAccuracy = eval.accuracy();
+                System.err.printf(Locale.ROOT, "epoch %d: %.1f s training so far, test accuracy %.4f%n", epoch,
+                        trainSeconds, eval.accuracy());
+            }
+            row.wallSeconds = trainSeconds;
+            row.steps = (long) train.size() * epochs;
+            row.samplesPerSecond = samples * epochs / trainSeconds;
+        }
+    }
+
+    private MultiLayerConfiguration model() {
+        // Keras's RMSprop defaults (learning rate 1e-3, rho 0.9, epsilon 1e-7) and glorot_uniform initialisation,
+        // so the baseline trains the same model Orrery does.
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new RmsProp(1e-3, 0.9, 1e-7))
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(512).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(512).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+    }
+
+    private TrainingMaster<?, ?> trainingMaster(Path tmp) {
+        if (PARAMETER_AVERAGING.equals(trainer)) {
+            return new ParameterAveragingTrainingMaster.Builder(batch)
+                    .batchSizePerWorker(batch)
+                    .averagingFrequency(averagingFrequency)
+                    .workerPrefetchNumBatches(2)
+                    .rddTrainingApproach(RDDTrainingApproach.Direct)
+                    .exportDirectory(tmp.resolve("export").toString())
+                    .rngSeed(seed)
+                    .build();
+        }
+        int p = port;
+        VoidConfiguration voidConf = VoidConfiguration.builder()
+                .unicastPort(p)
+                .controllerAddress("127.0.0.1")
+                .networkMask("127.0.0.0/8")
+                // DL4J's StaticPortSupplier ignores the port it is given; supply it directly.
+                .portSupplier((PortSupplier) () -> p)
+                .build();
+        return new SharedTrainingMaster.Builder(voidConf, batch)
+                .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(threshold))
+                .batchSizePerWorker(batch)
+                .workersPerNode(1)
+                .workerPrefetchNumBatches(2)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .exportDirectory(tmp.resolve("export").toString())
+                // The default repartitioner hangs after some hundreds of one-batch partitions.
+                .repartitioner(new DefaultRepartitioner(workers))
+                .rngSeed(seed)
+                .build();
+    }
+
+    private static Path defaultDataDir() {
+        String env = System.getenv("ORRERY_DATA_DIR");
+        List<Path> candidates = new java.util.ArrayList<>();
+        if (env != null) {
+            candidates.add(Path.of(env, "mnist"));
+        }
+        candidates.add(Path.of(System.getProperty("user.home"), ".orrery", "datasets", "mnist"));
+        candidates.add(Path.of("/tmp/mnistpack/package/data"));
+        for (Path c : candidates) {
+            if (Files.isDirectory(c) && (Files.exists(c.resolve("train-images-idx3-ubyte"))
+                    || Files.exists(c.resolve("train-images-idx3-ubyte.gz")))) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("No MNIST files found in " + candidates
+                + ". Pass --data DIR with train-images-idx3-ubyte and friends.");
+    }
+
+    private static void deleteQuietly(Path root) {
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // A leftover temp directory is harmless; never let cleanup hide the run's result.
+        }
+    }
+}

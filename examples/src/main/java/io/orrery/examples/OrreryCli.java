@@ -1,0 +1,37 @@
+package io.orrery.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point of {@code orrery-examples.jar}: {@code java -jar orrery-examples.jar <command> --help}.
+ */
+@Command(name = "orrery", mixinStandardHelpOptions = true, version = "Orrery 0.1.0",
+        description = "Keras-style deep learning on the JVM, trained locally or on Spark through an Aeron parameter server.",
+        subcommands = {
+                MnistCommand.class,
+                FashionMnistCommand.class,
+                TapeCommand.class,
+                CustomLayerCommand.class,
+                io.orrery.examples.speed.CoreEpochBenchmark.class,
+                CommandLine.HelpCommand.class
+        })
+public final class OrreryCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of " + spec.subcommands().keySet());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, also used by tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new OrreryCli());
+    }
+}

@@ -1,0 +1,158 @@
+package io.orrery.examples.bench;
+
+import io.orrery.examples.bench.sim.StepPrediction;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** Draws the benchmark's PNG charts with JFreeChart (headless). */
+public final class ChartWriter {
+
+    public static final String THROUGHPUT = "throughput.png";
+    public static final String EFFICIENCY = "efficiency.png";
+    public static final String ACCURACY = "accuracy.png";
+    public static final String SIM_THROUGHPUT = "simulation-throughput.png";
+    public static final String SIM_EFFICIENCY = "simulation-efficiency.png";
+
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 560;
+
+    static {
+        // Charts render into images only; never try to reach a display (there is none on a cluster node).
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private ChartWriter() {
+    }
+
+    /** Throughput (samples/s) against workers, one line per configuration series; returns the file. */
+    public static Path throughput(Path outDir, List<RunResult> rows) throws IOException {
+        return scaling(outDir.resolve(THROUGHPUT), rows, "Training throughput against workers", "samples / s",
+                RunResult::samplesPerSecond, false);
+    }
+
+    /** Parallel efficiency against workers, one line per configuration series; returns the file. */
+    public static Path efficiency(Path outDir, List<RunResult> rows) throws IOException {
+        List<RunResult> withEff = rows.stream().filter(r -> r.parallelEfficiency() != null).toList();
+        return scaling(outDir.resolve(EFFICIENCY), withEff, "Parallel efficiency against workers",
+                "efficiency (1 = linear)", RunResult::parallelEfficiency, true);
+    }
+
+    /** Test accuracy against wall time, one line per run; returns the file. */
+    public static Path accuracy(Path outDir, List<RunResult> rows) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (RunResult r : rows) {
+            if (!r.ok() || r.accuracyCurve().isEmpty()) {
+                continue;
+            }
+            XYSeries s = new XYSeries(r.config().seriesLabel() + " N=" + r.config().workers(), false, true);
+            for (AccuracyPoint p : r.accuracyCurve()) {
+                s.add(p.seconds(), p.accuracy());
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy against wall time", "seconds",
+                "test accuracy", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = style(chart);
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setAutoRangeIncludesZero(false);
+        return save(chart, outDir.resolve(ACCURACY));
+    }
+
+    /**
+     * Simulated throughput or efficiency against workers (log 2 axis), one line per method and network.
+     *
+     * @param efficiency chart efficiency instead of throughput
+     */
+    public static Path simulation(Path outDir, List<StepPrediction> predictions, boolean efficiency)
+            throws IOException {
+        Map<String, XYSeries> series = new LinkedHashMap<>();
+        for (StepPrediction p : predictions) {
+            String label = String.format(Locale.ROOT, "%s %.0f Gbit/s", p.method(), p.gbitPerSecond());
+            series.computeIfAbsent(label, k -> new XYSeries(k, true, false))
+                    .add(p.workers(), efficiency ? p.efficiency() : p.samplesPerSecond());
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        series.values().forEach(data::addSeries);
+        String what = efficiency ? "efficiency (1 = linear)" : "samples / s";
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                "Simulated " + (efficiency ? "parallel efficiency" : "throughput") + " (synchronous steps)",
+                "workers", what, data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = style(chart);
+        LogAxis x = new LogAxis("workers");
+        x.setBase(2);
+        x.setTickUnit(new NumberTickUnit(1));
+        x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
+        plot.setDomainAxis(x);
+        if (!efficiency) {
+            LogAxis y = new LogAxis(what);
+            y.setBase(10);
+            plot.setRangeAxis(y);
+        } else {
+            ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.05);
+        }
+        return save(chart, outDir.resolve(efficiency ? SIM_EFFICIENCY : SIM_THROUGHPUT));
+    }
+
+    private static Path scaling(Path file, List<RunResult> rows, String title, String yLabel,
+                                ToDoubleFunction<RunResult> value, boolean efficiency) throws IOException {
+        Map<String, List<RunResult>> bySeries = new LinkedHashMap<>();
+        for (RunResult r : rows) {
+            if (r.ok()) {
+                bySeries.computeIfAbsent(r.config().seriesLabel(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, List<RunResult>> e : bySeries.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey(), true, true);
+            e.getValue().stream().sorted(Comparator.comparingInt(r -> r.config().workers()))
+                    .forEach(r -> s.add(r.config().workers(), value.applyAsDouble(r)));
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "workers", yLabel, data,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = style(chart);
+        NumberAxis x = (NumberAxis) plot.getDomainAxis();
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        if (efficiency) {
+            ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.1);
+        }
+        return save(chart, file);
+    }
+
+    private static XYPlot style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        return plot;
+    }
+
+    private static Path save(JFreeChart chart, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+        return file;
+    }
+}

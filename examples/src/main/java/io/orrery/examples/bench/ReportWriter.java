@@ -1,0 +1,161 @@
+package io.orrery.examples.bench;
+
+import io.orrery.examples.bench.sim.StepPrediction;
+import io.orrery.examples.bench.sim.StepSimulator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Writes {@code report.md}: the results table, Orrery against DL4J, the charts and the simulation. */
+public final class ReportWriter {
+
+    public static final String FILE_NAME = "report.md";
+
+    private ReportWriter() {
+    }
+
+    /**
+     * Writes the report into {@code outDir}, embedding the chart files by relative name.
+     *
+     * @param rows       rows with efficiency and time-to-accuracy already filled
+     * @param simulation the simulator's section, or null to leave it out
+     */
+    public static Path write(Path outDir, List<RunResult> rows, SimulationResult simulation) throws IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("# Orrery scaling benchmark\n\n");
+        md.append(String.format(Locale.ROOT, "Generated %s on %d cores, Java %s, %s %s. Workload: the reference"
+                        + " MNIST MLP (Dense 512 relu, Dense 10 softmax, RMSprop), 60,000 training images.%n%n",
+                Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("os.name"), System.getProperty("os.arch")));
+        results(md, rows);
+        comparison(md, rows);
+        md.append("## Charts\n\n");
+        md.append("![Throughput against workers](").append(ChartWriter.THROUGHPUT).append(")\n\n");
+        md.append("![Parallel efficiency against workers](").append(ChartWriter.EFFICIENCY).append(")\n\n");
+        md.append("![Test accuracy against wall time](").append(ChartWriter.ACCURACY).append(")\n\n");
+        if (simulation != null) {
+            simulation(md, simulation);
+        }
+        Files.createDirectories(outDir);
+        Path file = outDir.resolve(FILE_NAME);
+        Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static void results(StringBuilder md, List<RunResult> rows) {
+        md.append("## Runs\n\n");
+        md.append("| system | master | workers | mode | encoding | batch/worker | shards | epochs | samples/s |"
+                + " step ms (compute / comm / wait) | MB sent / recv | efficiency | s to 97% | s to 98% |"
+                + " final acc | status |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (RunResult r : rows) {
+            BenchConfig c = r.config();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %d | %d | %d | %s | %s | %s | %s | %s"
+                            + " | %s | %s | %s |%n",
+                    c.system(), c.master(), c.workers(), c.mode(), c.encoding(), c.batchPerWorker(), c.shards(),
+                    c.epochs(), r.ok() ? fmt("%.0f", r.samplesPerSecond()) : "-", stepSplit(r), bytes(r),
+                    r.parallelEfficiency() == null ? "-" : fmt("%.2f", r.parallelEfficiency()),
+                    r.secondsTo97() == null ? "-" : fmt("%.1f", r.secondsTo97()),
+                    r.secondsTo98() == null ? "-" : fmt("%.1f", r.secondsTo98()),
+                    r.ok() ? fmt("%.4f", r.finalAccuracy()) : "-",
+                    r.ok() ? "ok" : "failed: " + escape(r.error())));
+        }
+        md.append('\n');
+    }
+
+    /** Orrery's best throughput over the baseline's best at each worker count: the figure Orrery must beat. */
+    private static void comparison(StringBuilder md, List<RunResult> rows) {
+        Map<Integer, Optional<RunResult>> orrery = best(rows, false);
+        Map<Integer, Optional<RunResult>> dl4j = best(rows, true);
+        TreeSet<Integer> both = new TreeSet<>(orrery.keySet());
+        both.retainAll(dl4j.keySet());
+        md.append("## Orrery against the DL4J baseline\n\n");
+        if (both.isEmpty()) {
+            md.append("No worker count has both an Orrery row and a DL4J row yet, so no ratio can be stated.\n\n");
+            return;
+        }
+        md.append("| workers | best Orrery samples/s | best DL4J samples/s (system) | ratio Orrery / DL4J |\n");
+        md.append("|---|---|---|---|\n");
+        for (int n : both) {
+            RunResult o = orrery.get(n).orElseThrow();
+            RunResult d = dl4j.get(n).orElseThrow();
+            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f (%s) | **%.2fx** |%n", n, o.samplesPerSecond(),
+                    d.samplesPerSecond(), d.config().system(), o.samplesPerSecond() / d.samplesPerSecond()));
+        }
+        md.append('\n');
+    }
+
+    private static Map<Integer, Optional<RunResult>> best(List<RunResult> rows, boolean baseline) {
+        return rows.stream().filter(r -> r.ok() && r.config().isBaseline() == baseline)
+                .collect(Collectors.groupingBy(r -> r.config().workers(), TreeMap::new,
+                        Collectors.maxBy(java.util.Comparator.comparingDouble(RunResult::samplesPerSecond))));
+    }
+
+    private static void simulation(StringBuilder md, SimulationResult sim) {
+        md.append("## Beyond this machine: simulated synchronous steps\n\n");
+        md.append(String.format(Locale.ROOT, "Compute per sample %.3g us, fitted to %s. Encoding %s; Orrery's"
+                        + " server with %d shard(s) spread over as many hosts.%n%n",
+                sim.computeSecondsPerSample() * 1e6, sim.calibrationSource(), sim.encoding(), sim.shards()));
+        if (!sim.checks().isEmpty()) {
+            md.append("Check against measured points on this machine:\n\n");
+            md.append("| workers | measured samples/s | predicted samples/s | error |\n|---|---|---|---|\n");
+            for (SimulationResult.Check c : sim.checks()) {
+                md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %+.1f%% |%n", c.workers(), c.measured(),
+                        c.predicted(), 100 * c.relativeError()));
+            }
+            md.append('\n');
+        }
+        md.append("![Simulated throughput](").append(ChartWriter.SIM_THROUGHPUT).append(")\n\n");
+        md.append("![Simulated efficiency](").append(ChartWriter.SIM_EFFICIENCY).append(")\n\n");
+        md.append("| method | Gbit/s | workers | step ms (compute / comm / wait) | samples/s | efficiency |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (StepPrediction p : sim.predictions()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %d | %.2f (%.2f / %.2f / %.2f) | %.0f | %.2f |%n",
+                    p.method(), p.gbitPerSecond(), p.workers(), 1e3 * p.stepSeconds(), 1e3 * p.computeSeconds(),
+                    1e3 * p.communicationSeconds(), 1e3 * p.waitingSeconds(), p.samplesPerSecond(), p.efficiency()));
+        }
+        md.append("\nAssumptions of the model:\n\n");
+        for (String a : StepSimulator.ASSUMPTIONS) {
+            md.append("- ").append(a).append('\n');
+        }
+        md.append('\n');
+    }
+
+    private static String stepSplit(RunResult r) {
+        if (r.stepMs() == null) {
+            return "-";
+        }
+        return fmt("%.2f", r.stepMs()) + " (" + opt(r.computeMs()) + " / " + opt(r.communicationMs()) + " / "
+                + opt(r.waitingMs()) + ")";
+    }
+
+    private static String bytes(RunResult r) {
+        if (r.bytesSent() == null && r.bytesReceived() == null) {
+            return "-";
+        }
+        return opt(r.bytesSent() == null ? null : r.bytesSent() / 1e6) + " / "
+                + opt(r.bytesReceived() == null ? null : r.bytesReceived() / 1e6);
+    }
+
+    private static String opt(Double v) {
+        return v == null ? "-" : fmt("%.2f", v);
+    }
+
+    private static String fmt(String f, double v) {
+        return String.format(Locale.ROOT, f, v);
+    }
+
+    private static String escape(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+    }
+}

@@ -1,0 +1,31 @@
+package io.orrery.examples.bench;
+
+import io.orrery.examples.bench.sim.StepPrediction;
+
+import java.util.List;
+
+/**
+ * What the report shows about the simulator: how it was fitted, how close it came to measured points, and its
+ * predictions.
+ *
+ * @param computeSecondsPerSample fitted compute time per sample of one worker
+ * @param calibrationSource       which measured run fixed it, e.g. "orrery sync float32 b=128, 1 worker"
+ * @param encoding                gradient encoding of the predictions
+ * @param shards                  parameter-server shards of the predictions (spread over as many hosts)
+ * @param checks                  measured points compared with the model
+ * @param predictions             the sweep over workers and networks, both methods
+ */
+public record SimulationResult(double computeSecondsPerSample, String calibrationSource, String encoding,
+                               int shards, List<Check> checks, List<StepPrediction> predictions) {
+
+    /**
+     * A measured point next to the model's prediction for it.
+     *
+     * @param workers       workers of the measured run
+     * @param measured      measured samples/s
+     * @param predicted     predicted samples/s
+     * @param relativeError (predicted - measured) / measured
+     */
+    public record Check(int workers, double measured, double predicted, double relativeError) {
+    }
+}

@@ -1,0 +1,82 @@
+package io.orrery.examples.bench.sim;
+
+/**
+ * Fits the step model to this machine and checks it against a measured point.
+ *
+ * <p>The measured 1-worker throughput fixes the only free number, the compute time per sample: the step time
+ * 1 / throughput x batch, minus the modelled communication and reduction of one worker. The model then predicts
+ * N workers on the same machine, where the workers also share {@code hostCores} cores (so compute slows by
+ * N / cores once N exceeds them), and the prediction is compared with what was measured.
+ */
+public final class Calibration {
+
+    private final Workload workload;
+    private final WireEncoding encoding;
+    private final Network localNetwork;
+    private final ServerSpec server;
+    private final int hostCores;
+
+    private Calibration(Workload workload, WireEncoding encoding, Network localNetwork, ServerSpec server,
+                        int hostCores) {
+        this.workload = workload;
+        this.encoding = encoding;
+        this.localNetwork = localNetwork;
+        this.server = server;
+        this.hostCores = hostCores;
+    }
+
+    /**
+     * Fits the compute time per sample to a measured 1-worker run.
+     *
+     * @param oneWorker      the measured 1-worker throughput
+     * @param parameters     model parameters
+     * @param batchPerWorker the run's batch size
+     * @param jitter         coefficient of variation of step compute time
+     * @param encoding       gradient encoding of the run
+     * @param localNetwork   the network of the measuring machine (loopback: high bandwidth, microsecond latency)
+     * @param server         the server of the run
+     * @param hostCores      cores the measuring machine gives the workers
+     */
+    public static Calibration fit(MeasuredPoint oneWorker, long parameters, int batchPerWorker, double jitter,
+                                  WireEncoding encoding, Network localNetwork, ServerSpec server, int hostCores) {
+        if (oneWorker.workers() != 1) {
+            throw new IllegalArgumentException("Calibration needs the 1-worker measurement, found a point with "
+                    + oneWorker.workers() + " workers; pass the throughput of the run with --workers 1");
+        }
+        if (hostCores < 1) {
+            throw new IllegalArgumentException("hostCores must be >= 1, found " + hostCores);
+        }
+        // Any positive compute time gives the same communication and reduction; measure them with a placeholder.
+        Workload probe = new Workload(parameters, batchPerWorker, 1e-9, jitter);
+        StepPrediction overhead = StepSimulator.parameterServer(probe, encoding, localNetwork, server, 1);
+        double measuredStep = batchPerWorker / oneWorker.samplesPerSecond();
+        double compute = measuredStep - overhead.communicationSeconds() - overhead.waitingSeconds();
+        if (!(compute > 0)) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "Measured 1-worker step (%.3g s) is shorter than the modelled communication alone (%.3g s):"
+                            + " the local network figures are too pessimistic; raise its bandwidth or lower latency",
+                    measuredStep, overhead.communicationSeconds() + overhead.waitingSeconds()));
+        }
+        Workload fitted = probe.withComputeSecondsPerSample(compute / batchPerWorker);
+        return new Calibration(fitted, encoding, localNetwork, server, hostCores);
+    }
+
+    /** The fitted workload: compute time per sample of one uncontended worker. */
+    public Workload workload() {
+        return workload;
+    }
+
+    /** Prediction for {@code workers} workers on the measuring machine (cores shared, local network). */
+    public StepPrediction predictLocal(int workers) {
+        double contention = Math.max(1.0, (double) workers / hostCores);
+        Workload w = workload.withComputeSecondsPerSample(workload.computeSecondsPerSample() * contention);
+        ServerSpec s = new ServerSpec(server.shards(), Math.min(server.hosts(), workers), server.floatsPerSecond());
+        return StepSimulator.parameterServer(w, encoding, localNetwork, s, workers);
+    }
+
+    /** (predicted - measured) / measured throughput for a measured point: the model's error there. */
+    public double relativeError(MeasuredPoint measured) {
+        double predicted = predictLocal(measured.workers()).samplesPerSecond();
+        return (predicted - measured.samplesPerSecond()) / measured.samplesPerSecond();
+    }
+}

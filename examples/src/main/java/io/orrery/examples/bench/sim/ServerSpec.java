@@ -1,0 +1,32 @@
+package io.orrery.examples.bench.sim;
+
+/**
+ * Placement and speed of Orrery's parameter server.
+ *
+ * @param shards         parameter-server shards (the flat parameter vector is cut into this many slices)
+ * @param hosts          distinct hosts (NICs) the shards run on; 1 = all shards in the driver (the default)
+ * @param floatsPerSecond floats one host adds or updates per second while aggregating and applying the optimizer
+ */
+public record ServerSpec(int shards, int hosts, double floatsPerSecond) {
+
+    /** Memory-bound summing/updating of float arrays on one server core, conservatively. */
+    public static final double DEFAULT_FLOATS_PER_SECOND = 1e9;
+
+    public ServerSpec {
+        if (shards < 1 || hosts < 1 || hosts > shards || !(floatsPerSecond > 0)) {
+            throw new IllegalArgumentException("Invalid server: expected shards >= 1, 1 <= hosts <= shards,"
+                    + " floatsPerSecond > 0, found shards=" + shards + " hosts=" + hosts
+                    + " floatsPerSecond=" + floatsPerSecond);
+        }
+    }
+
+    /** {@code shards} shards spread over as many hosts, at the default speed. */
+    public static ServerSpec spread(int shards) {
+        return new ServerSpec(shards, shards, DEFAULT_FLOATS_PER_SECOND);
+    }
+
+    /** {@code shards} shards all in the driver JVM. */
+    public static ServerSpec inDriver(int shards) {
+        return new ServerSpec(shards, 1, DEFAULT_FLOATS_PER_SECOND);
+    }
+}

@@ -1,0 +1,95 @@
+package io.orrery.examples.speed;
+
+import io.orrery.core.data.Mnist;
+import io.orrery.core.data.TrainTestSplit;
+import io.orrery.core.layers.Dense;
+import io.orrery.core.models.FitOptions;
+import io.orrery.core.models.Sequential;
+import io.orrery.core.tensor.Backend;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code core-bench}: one training epoch of the reference model (Dense 512 relu, Dense 10 softmax, rmsprop, batch 128)
+ * in a single process: seconds per epoch, samples/s, ms/step, and where a step's time goes.
+ */
+@Command(name = "core-bench", mixinStandardHelpOptions = true,
+        description = "Time training epochs of the reference MNIST model in one process and break a step down.")
+public final class CoreEpochBenchmark implements Callable<Integer> {
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Timed epochs after one warm-up epoch (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--omp-threads", description = "ND4J OpenMP threads (default: Orrery's, 1).")
+    Integer ompThreads;
+
+    @Option(names = "--blas-threads", description = "OpenBLAS threads (default: Orrery's, all cores).")
+    Integer blasThreads;
+
+    @Override
+    public Integer call() {
+        if (ompThreads != null) {
+            System.setProperty("orrery.omp.threads", ompThreads.toString());
+        }
+        if (blasThreads != null) {
+            System.setProperty("orrery.blas.threads", blasThreads.toString());
+        }
+        Backend.configureThreads();
+        TrainTestSplit data = Mnist.load();
+        INDArray x = data.train().images().reshape(60000, 784).castTo(DataType.FLOAT).divi(255);
+        INDArray y = data.train().labels();
+        Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax")));
+        model.setSeed(1);
+        model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
+        System.out.printf(Locale.ROOT, "threads: omp=%d blas=%d cores=%d%n", Nd4j.getEnvironment().maxMasterThreads(),
+                Nd4j.factory().blas().getMaxThreads(), Runtime.getRuntime().availableProcessors());
+        model.fit(x, y, FitOptions.epochs(1).batchSize(batchSize).verbose(0).seed(7)); // warm-up
+        int steps = (60000 + batchSize - 1) / batchSize;
+        double best = Double.MAX_VALUE;
+        for (int e = 0; e < epochs; e++) {
+            long t0 = System.nanoTime();
+            model.fit(x, y, FitOptions.epochs(1).batchSize(batchSize).verbose(0).seed(100 + e));
+            double s = (System.nanoTime() - t0) / 1e9;
+            best = Math.min(best, s);
+            System.out.printf(Locale.ROOT, "epoch %d: %.3f s, %.0f samples/s, %.2f ms/step%n", e + 1, s, 60000 / s, s * 1000 / steps);
+        }
+        breakdown(model, x, y, steps);
+        System.out.printf(Locale.ROOT, "best epoch: %.3f s (%.0f samples/s)%n", best, 60000 / best);
+        return 0;
+    }
+
+    /** Times the parts of a step separately on fixed batches: forward+backward, optimizer, batch gathering. */
+    private void breakdown(Sequential model, INDArray x, INDArray y, int steps) {
+        int[] rows = new int[batchSize];
+        for (int i = 0; i < batchSize; i++) {
+            rows[i] = (i * 467) % 60000;
+        }
+        INDArray xb = Nd4j.createUninitialized(DataType.FLOAT, new long[]{batchSize, 784}, 'f');
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            Nd4j.pullRows(x, xb, 1, rows);
+        }
+        long t1 = System.nanoTime();
+        INDArray yb = Nd4j.pullRows(y.reshape(60000, 1), 1, rows).reshape(batchSize);
+        for (int i = 0; i < steps; i++) {
+            model.computeGradients(xb, yb);
+        }
+        long t2 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            model.applyGradients();
+        }
+        long t3 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "per step: gather %.3f ms, forward+backward %.3f ms, optimizer %.3f ms%n",
+                (t1 - t0) / 1e6 / steps, (t2 - t1) / 1e6 / steps, (t3 - t2) / 1e6 / steps);
+    }
+}

@@ -1,0 +1,26 @@
+package io.orrery.examples.bench;
+
+import java.util.List;
+
+/** Rows for tests, shaped like real runs of the reference model. */
+final class BenchRows {
+
+    private BenchRows() {
+    }
+
+    static RunResult orrery(int workers, double samplesPerSecond) {
+        BenchConfig c = new BenchConfig(BenchConfig.ORRERY, "local[" + workers + "]", workers, "sync", "float32",
+                128, 1, 2);
+        List<AccuracyPoint> curve = List.of(new AccuracyPoint(4.0, 1, 0.965), new AccuracyPoint(8.0, 2, 0.975));
+        return new RunResult(c, RunResult.OK, null, "2026-11-26T22:00:00Z", 8.0, 938, samplesPerSecond, 9.0, 6.0,
+                2.0, 1.0, 1_000_000L * workers, 1_600_000L * workers, null, null, null, 0.975, curve);
+    }
+
+    static RunResult dl4j(int workers, double samplesPerSecond) {
+        BenchConfig c = new BenchConfig(BenchConfig.DL4J_PARAMETER_AVERAGING, "local[" + workers + "]", workers,
+                "parameter-averaging", "float32", 128, 1, 2);
+        return new RunResult(c, RunResult.OK, null, "2026-11-26T22:00:00Z", 20.0, 938, samplesPerSecond, null,
+                null, null, null, null, null, null, null, null, 0.972,
+                List.of(new AccuracyPoint(20.0, 2, 0.972)));
+    }
+}
