@@ -51,7 +51,8 @@ public final class EarlyStopping extends Callback {
             return;
         }
         wait++;
-        if (wait > patience) {
+        // Keras: stop once `patience` epochs in a row brought no improvement (patience 0 and 1 both stop at the first)
+        if (wait >= patience) {
             stoppedEpoch = epoch;
             model.setStopTraining(true);
         }

@@ -63,29 +63,45 @@ public final class ProgressLogger extends Callback {
         out.println((interactive && verbose == 1 ? "\r" : "") + line(steps, System.nanoTime(), logs, true));
     }
 
+    /** Keras's time per step: whole seconds, milliseconds or microseconds, whichever is at least 1. */
+    private static String perStep(double seconds) {
+        if (seconds >= 1 || seconds == 0) {
+            return String.format(Locale.ROOT, " %ds/step", Math.round(seconds));
+        }
+        return seconds >= 1e-3 ? String.format(Locale.ROOT, " %dms/step", Math.round(seconds * 1e3))
+                : String.format(Locale.ROOT, " %dus/step", Math.round(seconds * 1e6));
+    }
+
     /** One progress line, e.g. {@code 469/469 [====] - 1s 3ms/step - loss: 0.2570}. */
     String line(int done, long nowNs, Map<String, Double> logs, boolean finished) {
         StringBuilder sb = new StringBuilder();
         String total = String.valueOf(steps);
         sb.append(" ".repeat(Math.max(0, total.length() - String.valueOf(done).length()))).append(done).append('/').append(total).append(' ');
+        // Keras's Progbar: int(30 * done / steps) cells, the last of them '>' while running; dots for the rest
         int filled = steps == 0 ? BAR_WIDTH : (int) ((long) BAR_WIDTH * done / steps);
         sb.append('[');
         if (finished || filled >= BAR_WIDTH) {
             sb.append("=".repeat(BAR_WIDTH));
         } else {
-            sb.append("=".repeat(Math.max(0, filled))).append('>').append(".".repeat(BAR_WIDTH - filled - 1));
+            if (filled > 0) {
+                sb.append("=".repeat(filled - 1)).append('>');
+            }
+            sb.append(".".repeat(BAR_WIDTH - filled));
         }
         sb.append(']');
         double elapsedS = (nowNs - epochStartNs) / 1e9;
-        double perStepMs = done == 0 ? 0 : elapsedS * 1000 / done;
+        double perStepS = done == 0 ? 0 : elapsedS / done;
         if (finished) {
-            sb.append(String.format(Locale.ROOT, " - %ds %dms/step", Math.round(elapsedS), Math.round(perStepMs)));
+            sb.append(String.format(Locale.ROOT, " - %ds", Math.round(elapsedS))).append(perStep(perStepS));
         } else {
-            double etaS = perStepMs * (steps - done) / 1000;
-            sb.append(String.format(Locale.ROOT, " - ETA: %ds", Math.round(etaS)));
+            long etaS = (long) (perStepS * (steps - done));
+            String eta = etaS > 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", etaS / 3600, etaS % 3600 / 60, etaS % 60)
+                    : etaS > 60 ? String.format(Locale.ROOT, "%d:%02d", etaS / 60, etaS % 60) : etaS + "s";
+            sb.append(" - ETA: ").append(eta);
         }
         for (Map.Entry<String, Double> e : logs.entrySet()) {
-            sb.append(String.format(Locale.ROOT, " - %s: %.4f", e.getKey(), e.getValue()));
+            double v = e.getValue();
+            sb.append(String.format(Locale.ROOT, Math.abs(v) > 1e-3 ? " - %s: %.4f" : " - %s: %.4e", e.getKey(), v));
         }
         return sb.toString();
     }

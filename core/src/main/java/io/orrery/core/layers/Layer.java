@@ -45,7 +45,9 @@ public abstract class Layer {
 
     protected Layer() {
         String base = snakeCase(getClass().getSimpleName());
-        this.name = base + "_" + NAME_COUNTERS.computeIfAbsent(base, k -> new AtomicInteger()).getAndIncrement();
+        // Keras's unique names: "dense", then "dense_1", "dense_2", ...
+        int n = NAME_COUNTERS.computeIfAbsent(base, k -> new AtomicInteger()).getAndIncrement();
+        this.name = n == 0 ? base : base + "_" + n;
     }
 
     public String name() {

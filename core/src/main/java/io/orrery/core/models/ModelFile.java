@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,7 +22,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -77,13 +75,19 @@ final class ModelFile {
             throw new IOException("no model file at " + file.toAbsolutePath());
         }
         Map<String, byte[]> entries = new HashMap<>();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file)); ZipInputStream zip = new ZipInputStream(raw)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
+        // ZipFile reads the central directory at the end of the file, so a truncated file fails here instead of
+        // loading silently without its last entries
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                try (InputStream in = zip.getInputStream(e)) {
+                    entries.put(e.getName(), in.readAllBytes());
+                }
             }
         } catch (java.util.zip.ZipException e) {
-            throw new IOException(file + " is not an Orrery model file (not a zip: " + e.getMessage() + ")", e);
+            throw new IOException(file + " is not an Orrery model file (not a zip, or truncated: " + e.getMessage() + ")", e);
+        } catch (java.io.EOFException e) {
+            // a zip cut short ends inside compressed data: name the file and the likely cause, not just "ZLIB"
+            throw new IOException(file + " is truncated or corrupt (" + e.getMessage() + "); save the model again", e);
         }
         byte[] json = entries.get("model.json");
         byte[] params = entries.get("parameters.bin");
@@ -98,7 +102,12 @@ final class ModelFile {
         readParameters(params, model.parameters(), file);
         byte[] opt = entries.get("optimizer.bin");
         if (opt != null && model.optimizer() != null) {
-            OptimizerState state = OptimizerState.readFrom(new DataInputStream(new java.io.ByteArrayInputStream(opt)), Backend.floatx());
+            OptimizerState state;
+            try {
+                state = OptimizerState.readFrom(new DataInputStream(new java.io.ByteArrayInputStream(opt)), Backend.floatx());
+            } catch (java.io.EOFException e) {
+                throw new IOException(file + ": optimizer.bin is truncated (" + opt.length + " bytes); the file is corrupt", e);
+            }
             if (state.slots().length != model.optimizer().slotCount()
                     || (state.slots().length > 0 && state.slots()[0].length() != model.parameters().length())) {
                 throw new IOException(file + ": optimizer.bin does not match the model (" + state.slots().length + " slots)");

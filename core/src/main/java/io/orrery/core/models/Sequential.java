@@ -187,6 +187,11 @@ public class Sequential {
         return compile(Optimizers.get(optimizer), Losses.get(loss), metrics);
     }
 
+    /** Compiles without metrics (a plain {@code compile(optimizer, loss)} would be ambiguous between the varargs forms). */
+    public Sequential compile(Optimizer optimizer, Loss loss) {
+        return compile(optimizer, loss, new String[0]);
+    }
+
     public Sequential compile(Optimizer optimizer, Loss loss, String... metrics) {
         List<Metric> resolved = new ArrayList<>();
         for (String m : metrics) {

@@ -139,6 +139,10 @@ final class TrainingStep {
         int batch = (int) probs.size(0);
         int classes = (int) probs.size(1);
         int[] labels = sparseTargets ? labels(y, batch, classes) : argmaxRows(y, batch, classes);
+        // soft one-hot targets (label smoothing): the loss is -sum(y log p) over all classes, not only the argmax class
+        double softLossSum = sparseTargets ? 0 : -org.nd4j.linalg.ops.transforms.Transforms.log(
+                org.nd4j.linalg.ops.transforms.Transforms.min(org.nd4j.linalg.ops.transforms.Transforms.max(probs, Loss.EPSILON, true),
+                        1 - Loss.EPSILON, false), false).muli(y.castTo(probs.dataType())).sumNumber().doubleValue();
         double lossSum = 0;
         double invBatch = 1.0 / batch;
         if (probs.dataType() == DataType.FLOAT && probs.ordering() == 'f' && probs.offset() == 0) {
@@ -162,6 +166,7 @@ final class TrainingStep {
             INDArray oneHot = y.castTo(probs.dataType());
             INDArray exact = io.orrery.core.tensor.Ops.oneHot(org.nd4j.linalg.factory.Nd4j.createFromArray(labels), classes, probs.dataType()).array();
             probs.addi(exact.subi(oneHot).muli(invBatch));
+            lossSum = softLossSum;
         }
         return lossSum * invBatch;
     }

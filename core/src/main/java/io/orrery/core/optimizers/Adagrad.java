@@ -59,7 +59,7 @@ public final class Adagrad extends Optimizer {
         accumulator.addi(scratch);
         accumulator.addi(epsilon, scratch);
         VectorOps.sqrtInPlace(scratch);
-        scratch.rdivi(grads);
+        grads.divi(scratch, scratch);
         VectorOps.axpy(-lr, scratch, params);
     }
 

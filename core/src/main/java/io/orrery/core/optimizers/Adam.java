@@ -67,10 +67,18 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
-        INDArray scratch = scratchVectors[0];
+        double alpha = lr * Math.sqrt(1 - Math.pow(beta2, localStep)) / (1 - Math.pow(beta1, localStep));
+        if (HostBuffers.usable(params, grads) && HostBuffers.usable(slots)) {
+            hostStep(params, grads, slots, (float) alpha);
+        } else {
+            ndStep(params, grads, slots, scratchVectors[0], alpha);
+        }
+    }
+
+    /** The formula as ND4J ops: any backend, any floating type. */
+    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch, double alpha) {
         INDArray m = slots[0];
         INDArray v = slots[1];
-        double alpha = lr * Math.sqrt(1 - Math.pow(beta2, localStep)) / (1 - Math.pow(beta1, localStep));
         grads.subi(m, scratch);
         VectorOps.axpy(1 - beta1, scratch, m);
         VectorOps.square(grads, scratch);
@@ -83,8 +91,46 @@ public final class Adam extends Optimizer {
         }
         VectorOps.sqrt(v, scratch);
         scratch.addi(epsilon);
-        scratch.rdivi(m);
+        m.divi(scratch, scratch);
         VectorOps.axpy(-alpha, scratch, params);
+    }
+
+    /**
+     * The formula as one fused float32 loop over host memory (see {@link HostBuffers}), in Keras's operation order.
+     *
+     * @param alpha the bias-corrected step size of this step
+     */
+    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float alpha) {
+        float oneMinusBeta1 = (float) (1 - beta1);
+        float oneMinusBeta2 = (float) (1 - beta2);
+        float eps = (float) epsilon;
+        if (!amsgrad) {
+            HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0], slots[1]}, 0b1101, (b, len) -> {
+                float[] w = b[0], g = b[1], m = b[2], v = b[3];
+                for (int i = 0; i < len; i++) {
+                    float gi = g[i];
+                    float mi = m[i] + (gi - m[i]) * oneMinusBeta1;
+                    float vi = v[i] + (gi * gi - v[i]) * oneMinusBeta2;
+                    m[i] = mi;
+                    v[i] = vi;
+                    w[i] -= (alpha * mi) / ((float) Math.sqrt(vi) + eps);
+                }
+            });
+            return;
+        }
+        HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0], slots[1], slots[2]}, 0b11101, (b, len) -> {
+            float[] w = b[0], g = b[1], m = b[2], v = b[3], vHat = b[4];
+            for (int i = 0; i < len; i++) {
+                float gi = g[i];
+                float mi = m[i] + (gi - m[i]) * oneMinusBeta1;
+                float vi = v[i] + (gi * gi - v[i]) * oneMinusBeta2;
+                float hi = Math.max(vHat[i], vi);
+                m[i] = mi;
+                v[i] = vi;
+                vHat[i] = hi;
+                w[i] -= (alpha * mi) / ((float) Math.sqrt(hi) + eps);
+            }
+        });
     }
 
     @Override

@@ -94,13 +94,25 @@ public abstract class Optimizer {
     /**
      * Applies one step: {@code params -= update(grads)}, then advances the state's iteration counter.
      *
-     * @throws IllegalArgumentException if the lengths of params, grads and state differ
+     * @throws IllegalArgumentException if the lengths or data types of params, grads and state differ, or the state
+     *                                  was made for a differently configured optimizer (another slot count)
      */
     public final void apply(INDArray params, INDArray grads, OptimizerState state) {
         long n = params.length();
         if (grads.length() != n || (state.size() >= 0 && state.size() != n)) {
             throw new IllegalArgumentException("optimizer " + name() + ": expected params, grads and state of equal length, found params="
                     + n + " grads=" + grads.length() + " state=" + state.size());
+        }
+        INDArray[] slots = state.slots();
+        if (slots.length != slotCount()) {
+            throw new IllegalArgumentException("optimizer " + name() + ": expected a state with " + slotCount() + " slots, found "
+                    + slots.length + "; create it with newState() of this optimizer (same settings)");
+        }
+        DataType type = params.dataType();
+        if (grads.dataType() != type || (slots.length > 0 && slots[0].dataType() != type)) {
+            throw new IllegalArgumentException("optimizer " + name() + ": expected params, grads and state of one data type, found params="
+                    + type + " grads=" + grads.dataType() + " state=" + (slots.length > 0 ? slots[0].dataType() : "none")
+                    + "; create the state with newState(n, params.dataType())");
         }
         long iteration = state.iterations();
         updateStep(params, grads, state.slots(), state.scratchFor(params, scratchCount()), learningRate(iteration), iteration + 1);

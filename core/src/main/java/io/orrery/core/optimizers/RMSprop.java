@@ -67,7 +67,15 @@ public final class RMSprop extends Optimizer {
 
     @Override
     protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
-        INDArray scratch = scratchVectors[0];
+        if (HostBuffers.usable(params, grads) && HostBuffers.usable(slots)) {
+            hostStep(params, grads, slots, (float) lr);
+            return;
+        }
+        ndStep(params, grads, slots, scratchVectors[0], lr);
+    }
+
+    /** The formula as ND4J ops: any backend, any floating type. */
+    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch, double lr) {
         INDArray velocity = slots[0];
         VectorOps.square(grads, scratch);
         VectorOps.movingAverage(velocity, rho, scratch);
@@ -81,7 +89,7 @@ public final class RMSprop extends Optimizer {
             velocity.addi(epsilon, scratch);  // v + eps, without touching v
         }
         VectorOps.sqrtInPlace(scratch);
-        scratch.rdivi(grads);                 // g / sqrt(d)
+        grads.divi(scratch, scratch);         // g / sqrt(d), written into scratch
         if (momentum > 0) {
             INDArray mom = slots[1];
             mom.muli(momentum);
@@ -90,6 +98,63 @@ public final class RMSprop extends Optimizer {
         } else {
             VectorOps.axpy(-lr, scratch, params);
         }
+    }
+
+    /**
+     * The formula as one fused float32 loop over host memory, in Keras's operation order:
+     * {@code v = rho*v + (1-rho)*g*g; w -= (lr*g) / sqrt(v + eps)}.
+     */
+    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float lr) {
+        float rhoF = (float) rho;
+        float oneMinusRho = (float) (1 - rho);
+        float eps = (float) epsilon;
+        float momentumF = (float) momentum;
+        if (momentum == 0 && !centered) {
+            // the hot case (Keras's default), kept free of branches so that C2 vectorises it
+            HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0]}, 0b101, (b, len) -> {
+                float[] w = b[0], g = b[1], v = b[2];
+                for (int i = 0; i < len; i++) {
+                    float gi = g[i];
+                    float vi = rhoF * v[i] + oneMinusRho * (gi * gi);
+                    v[i] = vi;
+                    w[i] -= (lr * gi) / (float) Math.sqrt(vi + eps);
+                }
+            });
+            return;
+        }
+        // params, grads, velocity, then momentum and/or average gradient: all but grads are written back
+        INDArray[] arrays = new INDArray[2 + slots.length];
+        arrays[0] = params;
+        arrays[1] = grads;
+        System.arraycopy(slots, 0, arrays, 2, slots.length);
+        int momentumBlock = momentum > 0 ? 3 : -1;
+        int averageBlock = centered ? arrays.length - 1 : -1;
+        HostBuffers.forEachBlock(arrays, ~0b10, (b, len) -> {
+            float[] w = b[0], g = b[1], v = b[2];
+            float[] mom = momentumBlock > 0 ? b[momentumBlock] : null;
+            float[] avg = averageBlock > 0 ? b[averageBlock] : null;
+            for (int i = 0; i < len; i++) {
+                float gi = g[i];
+                float vi = rhoF * v[i] + oneMinusRho * (gi * gi);
+                v[i] = vi;
+                float denominator;
+                if (avg != null) {
+                    float ai = rhoF * avg[i] + oneMinusRho * gi;
+                    avg[i] = ai;
+                    denominator = vi - ai * ai + eps;
+                } else {
+                    denominator = vi + eps;
+                }
+                float increment = (lr * gi) / (float) Math.sqrt(denominator);
+                if (mom != null) {
+                    float mi = momentumF * mom[i] + increment;
+                    mom[i] = mi;
+                    w[i] -= mi;
+                } else {
+                    w[i] -= increment;
+                }
+            }
+        });
     }
 
     @Override

@@ -33,7 +33,8 @@ final class VectorOps {
         Nd4j.exec(new Sqrt(x, x));
     }
 
-    /** {@code y = rho * y + (1 - rho) * x}: the exponential moving average every adaptive optimizer keeps. */
+    /**
+     * {@code y = rho * y + (1 - rho) * x}: the exponential moving average every adaptive optimizer keeps. */
     static void movingAverage(INDArray y, double rho, INDArray x) {
         y.muli(rho);
         axpy(1 - rho, x, y);

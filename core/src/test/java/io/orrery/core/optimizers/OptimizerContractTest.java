@@ -1,5 +1,6 @@
 package io.orrery.core.optimizers;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -135,5 +136,27 @@ class OptimizerContractTest {
                 () -> optimizer.apply(Nd4j.zeros(DataType.DOUBLE, 5), Nd4j.zeros(DataType.DOUBLE, 4), state));
         assertTrue(e.getMessage().contains("grads=4"), e.getMessage());
         assertEquals(0, state.iterations());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void mismatchedDataTypesAreRefused(Optimizer optimizer) {
+        OptimizerState state = optimizer.newState(5, DataType.DOUBLE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> optimizer.apply(Nd4j.zeros(DataType.DOUBLE, 5), Nd4j.zeros(DataType.FLOAT, 5), state));
+        assertTrue(e.getMessage().contains("grads=FLOAT"), e.getMessage());
+        if (optimizer.slotCount() > 0) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> optimizer.apply(Nd4j.zeros(DataType.FLOAT, 5), Nd4j.zeros(DataType.FLOAT, 5), state));
+        }
+    }
+
+    @Test
+    void stateOfAnotherConfigurationIsRefused() {
+        OptimizerState plain = new RMSprop().newState(5, DataType.DOUBLE);
+        RMSprop withMomentum = RMSprop.builder().momentum(0.9).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> withMomentum.apply(Nd4j.zeros(DataType.DOUBLE, 5), Nd4j.zeros(DataType.DOUBLE, 5), plain));
+        assertTrue(e.getMessage().contains("2 slots"), e.getMessage());
     }
 }

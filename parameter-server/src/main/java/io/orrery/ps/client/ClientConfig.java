@@ -1,0 +1,131 @@
+package io.orrery.ps.client;
+
+import io.orrery.ps.transport.Channels;
+
+import java.time.Duration;
+
+/**
+ * Immutable settings of a worker's connection to a parameter server; build with {@link #builder()}. The job id and
+ * token must match the server's; the transport is {@link Builder#ipc(String)} (same host, the server's driver
+ * directory) or {@link Builder#udp(String, int)}.
+ */
+public final class ClientConfig {
+
+    final long jobId;
+    final long token;
+    final String serverHost;
+    final int port;
+    final String aeronDirectory;
+    final String localAddress;
+    final int termLength;
+    final int mtu;
+    final int requestedWorkerId;
+    final double sparseThreshold;
+    final double sparseFraction;
+    final Duration joinTimeout;
+    final Duration heartbeatInterval;
+    final Duration offerTimeout;
+
+    private ClientConfig(Builder b) {
+        this.jobId = b.jobId;
+        this.token = b.token;
+        this.serverHost = b.serverHost;
+        this.port = b.port;
+        this.aeronDirectory = b.aeronDirectory;
+        this.localAddress = b.localAddress;
+        this.termLength = b.termLength;
+        this.mtu = b.mtu;
+        this.requestedWorkerId = b.requestedWorkerId;
+        this.sparseThreshold = b.sparseThreshold;
+        this.sparseFraction = b.sparseFraction;
+        this.joinTimeout = b.joinTimeout;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.offerTimeout = b.offerTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Human-readable server address for error messages. */
+    String serverDescription() {
+        return serverHost == null ? "aeron:ipc dir=" + aeronDirectory : serverHost + ":" + port;
+    }
+
+    /** Collects settings; {@link #build()} checks them. */
+    public static final class Builder {
+        private long jobId = 1;
+        private Long token;
+        private String serverHost;
+        private int port = 40123;
+        private String aeronDirectory;
+        private String localAddress;
+        private int termLength = 4 << 20;
+        private int mtu;
+        private int requestedWorkerId = -1;
+        private double sparseThreshold = 0;
+        private double sparseFraction = 0.01;
+        private Duration joinTimeout = Duration.ofSeconds(30);
+        private Duration heartbeatInterval = Duration.ofSeconds(1);
+        private Duration offerTimeout = Duration.ofSeconds(10);
+        private boolean transportSet;
+
+        private Builder() {
+        }
+
+        public Builder jobId(long jobId) { this.jobId = jobId; return this; }
+        public Builder token(long token) { this.token = token; return this; }
+        /** Same host as the server over {@code aeron:ipc}, through the server's media driver directory. */
+        public Builder ipc(String serverAeronDirectory) {
+            this.serverHost = null;
+            this.aeronDirectory = serverAeronDirectory;
+            this.transportSet = true;
+            return this;
+        }
+        /** Over UDP to the server's ingress {@code host:port} (broadcast control port {@code port + 1}). */
+        public Builder udp(String serverHost, int port) {
+            this.serverHost = serverHost;
+            this.port = port;
+            this.transportSet = true;
+            return this;
+        }
+        /** UDP only: use a running media driver instead of an embedded one. */
+        public Builder aeronDirectory(String directory) { this.aeronDirectory = directory; return this; }
+        /** UDP only: address the server sends parameters to; default: the interface that routes to the server. */
+        public Builder localAddress(String address) { this.localAddress = address; return this; }
+        public Builder termLength(int termLength) { this.termLength = termLength; return this; }
+        /** Must equal the server's MTU (same default per transport). */
+        public Builder mtu(int mtu) { this.mtu = mtu; return this; }
+        /** Rejoin under a previous worker id. */
+        public Builder workerId(int id) { this.requestedWorkerId = id; return this; }
+        /** SPARSE encoding: send values with magnitude at least this (0 = use {@link #sparseFraction}). */
+        public Builder sparseThreshold(double threshold) { this.sparseThreshold = threshold; return this; }
+        /** SPARSE encoding without threshold: send the largest this fraction of each chunk (top-k). */
+        public Builder sparseFraction(double fraction) { this.sparseFraction = fraction; return this; }
+        public Builder joinTimeout(Duration timeout) { this.joinTimeout = timeout; return this; }
+        public Builder heartbeatInterval(Duration interval) { this.heartbeatInterval = interval; return this; }
+        public Builder offerTimeout(Duration timeout) { this.offerTimeout = timeout; return this; }
+
+        public ClientConfig build() {
+            if (!transportSet) {
+                throw new IllegalArgumentException("transport: call ipc(server.aeronDirectory()) or udp(serverHost, port)");
+            }
+            if (token == null) {
+                throw new IllegalArgumentException("token: required; pass the server's job token (server.token())");
+            }
+            if (serverHost == null && aeronDirectory == null) {
+                throw new IllegalArgumentException("ipc: needs the server's Aeron directory (server.aeronDirectory())");
+            }
+            if (mtu == 0) {
+                mtu = serverHost == null ? Channels.DEFAULT_IPC_MTU : Channels.DEFAULT_UDP_MTU;
+            }
+            if (sparseFraction <= 0 || sparseFraction > 0.5) {
+                throw new IllegalArgumentException("sparseFraction: expected in (0, 0.5], found " + sparseFraction);
+            }
+            if (serverHost != null && localAddress == null) {
+                localAddress = Channels.routingAddressTo(serverHost, port);
+            }
+            return new ClientConfig(this);
+        }
+    }
+}

@@ -1,0 +1,564 @@
+package io.orrery.ps.client;
+
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.orrery.ps.protocol.DropCounters;
+import io.orrery.ps.protocol.DropReason;
+import io.orrery.ps.protocol.GradientCodec;
+import io.orrery.ps.protocol.MessageAdapter;
+import io.orrery.ps.protocol.MessageListener;
+import io.orrery.ps.protocol.ServerProxy;
+import io.orrery.ps.protocol.ShardLayout;
+import io.orrery.ps.protocol.WorkerProxy;
+import io.orrery.ps.protocol.sbe.Encoding;
+import io.orrery.ps.protocol.sbe.JoinAckDecoder;
+import io.orrery.ps.protocol.sbe.JoinStatus;
+import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
+import io.orrery.ps.protocol.sbe.StepFailedDecoder;
+import io.orrery.ps.protocol.sbe.TrainingMode;
+import io.orrery.ps.transport.AeronEndpoint;
+import io.orrery.ps.transport.Channels;
+import io.orrery.ps.transport.NativeFloats;
+import io.orrery.ps.transport.TransportException;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's connection to a parameter server.
+ *
+ * <pre>{@code
+ * try (ParameterServerClient ps = ParameterServerClient.connect(config)) {
+ *     ps.awaitInitialParameters(model.parameters(), Duration.ofSeconds(30));
+ *     for (long step = ps.startStep(); ...; step++) {
+ *         model.computeGradients(x, y);
+ *         ps.pushGradients(step, model.gradients());
+ *         ps.awaitParameters(step, model.parameters(), Duration.ofSeconds(60));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Gradients go out chunk by chunk straight from the model's flat gradient buffer and parameters come back straight
+ * into its flat parameter buffer (no per-layer copies). Every wait has a deadline; when it passes, the exception names
+ * the shards and chunks still missing, the server address and this worker. Not thread safe, except that a daemon
+ * thread sends heartbeats. {@link #close()} says goodbye to the server and is idempotent.
+ */
+public final class ParameterServerClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParameterServerClient.class);
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final ClientConfig config;
+    private final AeronEndpoint endpoint;
+    private final Subscription broadcast;
+    private final Publication control;
+    private final Publication[] shardPublications;
+    private final WorkerProxy proxy;
+    private final MessageAdapter adapter;
+    private final IdleStrategy idle = new BackoffIdleStrategy();
+    private final String address;
+    private final ScheduledExecutorService heartbeats;
+
+    private int workerId = -1;
+    private ShardLayout layout;
+    private TrainingMode mode;
+    private Encoding encoding;
+    private int workers;
+    private int stalenessBound;
+    private long joinVersion;
+    private final long correlationId = ThreadLocalRandom.current().nextLong();
+    private String rejection;
+
+    // Receiving state for the wait in progress.
+    private final UnsafeBuffer out = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer grads = new UnsafeBuffer(0, 0);
+    private long wantedVersion;
+    private boolean exactVersion;
+    private long[] assemblingVersion;
+    private long[] heldVersion;
+    private boolean[][] receivedChunks;
+    private int[] receivedCounts;
+    private int shardsDone;
+    private long minWorkerStep = -1;
+    private boolean[] shardFailed;
+    private int shardsFailed;
+    private StringBuilder failureReasons;
+    private volatile long lastPushedStep = -1;
+    private boolean draining;
+    private boolean drainBlocked;
+
+    // SPARSE encoding: error-feedback residual and scratch space.
+    private float[] residual;
+    private UnsafeBuffer scratch;
+    private float[] magnitudes;
+    private long bytesSent;
+
+    private ParameterServerClient(ClientConfig config) {
+        this.config = config;
+        int logBuffers = 64;
+        this.endpoint = AeronEndpoint.start("worker", config.aeronDirectory, config.termLength, logBuffers);
+        try {
+            this.address = AeronEndpoint.processName() + (config.localAddress == null ? "" : "@" + config.localAddress);
+            this.broadcast = endpoint.aeron().addSubscription(
+                    Channels.workerBroadcast(config.serverHost, config.port, config.localAddress), Channels.BROADCAST_STREAM_ID);
+            this.control = endpoint.aeron().addPublication(
+                    Channels.workerEgress(config.serverHost, config.port, config.mtu, config.termLength), Channels.CONTROL_STREAM_ID);
+            this.proxy = new WorkerProxy(config.jobId, config.token,
+                    WorkerProxy.gradientMessageLength(config.mtu * 2), idle, config.offerTimeout.toNanos());
+            this.adapter = new MessageAdapter(new Listener(), new DropCounters(LOG, "worker"),
+                    ServerProxy.parameterMessageLength(config.mtu * 2));
+            join();
+            this.shardPublications = new Publication[layout.shardCount()];
+            for (int s = 0; s < shardPublications.length; s++) {
+                shardPublications[s] = endpoint.aeron().addPublication(
+                        Channels.workerEgress(config.serverHost, config.port, config.mtu, config.termLength),
+                        Channels.SHARD_STREAM_BASE + s);
+            }
+            this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "orrery-ps-heartbeat-" + workerId);
+                t.setDaemon(true);
+                return t;
+            });
+            WorkerProxy heartbeatProxy = new WorkerProxy(config.jobId, config.token, 256,
+                    new BackoffIdleStrategy(), TimeUnit.MILLISECONDS.toNanos(100));
+            long periodMs = config.heartbeatInterval.toMillis();
+            heartbeats.scheduleAtFixedRate(() -> {
+                try {
+                    heartbeatProxy.heartbeat(control, workerId, lastPushedStep);
+                } catch (RuntimeException e) {
+                    LOG.debug("heartbeat not sent: workerId={} error={}", workerId, e.getMessage());
+                }
+            }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            endpoint.close();
+            throw e;
+        }
+    }
+
+    /** Connects to the server and joins the job; returns once the server has given this worker an id. */
+    public static ParameterServerClient connect(ClientConfig config) {
+        return new ParameterServerClient(config);
+    }
+
+    private void join() {
+        long deadlineNs = System.nanoTime() + config.joinTimeout.toNanos();
+        while (!broadcast.isConnected() || !control.isConnected()) {
+            if (System.nanoTime() - deadlineNs >= 0) {
+                throw new ParameterServerTimeoutException("join timed out: no connection to the parameter server at "
+                        + config.serverDescription() + " after " + config.joinTimeout.toMillis() + " ms (broadcastConnected="
+                        + broadcast.isConnected() + " controlConnected=" + control.isConnected() + " worker=" + address
+                        + "); is the server running, and are its ports reachable from this host?");
+            }
+            idle.idle();
+        }
+        idle.reset();
+        proxy.join(control, correlationId, config.requestedWorkerId, address);
+        while (workerId < 0 && rejection == null) {
+            int n = broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT);
+            if (n == 0) {
+                if (System.nanoTime() - deadlineNs >= 0) {
+                    throw new ParameterServerTimeoutException("join timed out: no answer from the parameter server at "
+                            + config.serverDescription() + " within " + config.joinTimeout.toMillis() + " ms (worker="
+                            + address + " jobId=" + config.jobId + ")");
+                }
+                idle.idle();
+            }
+        }
+        if (rejection != null) {
+            throw new IllegalStateException("join rejected by the parameter server at " + config.serverDescription()
+                    + ": " + rejection);
+        }
+        LOG.info("joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",
+                config.serverDescription(), workerId, mode, workers, layout, encoding, joinVersion);
+    }
+
+    /** Sizes the receive state once the layout is known. */
+    private void prepare() {
+        int shards = layout.shardCount();
+        assemblingVersion = new long[shards];
+        heldVersion = new long[shards];
+        Arrays.fill(heldVersion, -1);
+        receivedChunks = new boolean[shards][];
+        receivedCounts = new int[shards];
+        shardFailed = new boolean[shards];
+        for (int s = 0; s < shards; s++) {
+            receivedChunks[s] = new boolean[layout.chunkCount(s)];
+        }
+        if (encoding == Encoding.SPARSE) {
+            residual = new float[Math.toIntExact(layout.modelLength())];
+            magnitudes = new float[layout.chunkElements()];
+        }
+        scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(64, layout.chunkElements() * 8), 64));
+    }
+
+    public int workerId() {
+        return workerId;
+    }
+
+    public ShardLayout layout() {
+        return layout;
+    }
+
+    /** The first step to compute: the version of the parameters received by {@link #awaitInitialParameters}. */
+    public long startStep() {
+        return joinVersion;
+    }
+
+    /** Gradient payload bytes this worker has sent. */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /**
+     * Sends the gradient of {@code step}, chunked per shard, straight from the flat buffer.
+     *
+     * @param step      in SYNC mode the parameter version the gradient was computed on (0, 1, 2, ...)
+     * @param flatGrads flat float32 gradient vector, same layout as the parameters, length {@code modelLength}
+     */
+    public void pushGradients(long step, INDArray flatGrads) {
+        checkLength(flatGrads, "flatGrads");
+        drainStale();
+        NativeFloats.wrap(flatGrads, grads, "flatGrads");
+        for (int s = 0; s < layout.shardCount(); s++) {
+            long baseVersion = mode == TrainingMode.SYNC ? step : Math.max(0, heldVersion[s]);
+            int shardByte = (int) (layout.shardOffset(s) * 4);
+            for (int c = 0; c < layout.chunkCount(s); c++) {
+                int length = layout.chunkLength(s, c);
+                int byteOffset = shardByte + layout.chunkOffset(c) * 4;
+                int count = length;
+                int payloadBytes;
+                DirectBuffer payload;
+                if (encoding == Encoding.FLOAT32) {
+                    payload = grads;
+                    payloadBytes = length * 4;
+                } else if (encoding == Encoding.SPARSE) {
+                    count = encodeSparse(byteOffset / 4, length);
+                    payload = scratch;
+                    byteOffset = 0;
+                    payloadBytes = count * 8;
+                } else {
+                    payloadBytes = GradientCodec.encodeDense(encoding, grads, byteOffset, length, scratch);
+                    payload = scratch;
+                    byteOffset = 0;
+                }
+                try {
+                    proxy.gradientChunk(shardPublications[s], step, baseVersion, workerId, s, c, layout.chunkCount(s),
+                            layout.chunkOffset(c), count, encoding, payload, byteOffset, payloadBytes);
+                } catch (TransportException e) {
+                    throw new TransportException("could not send gradients: step=" + step + " shard=" + s + " chunk=" + c
+                            + " workerId=" + workerId + " server=" + config.serverDescription() + " cause=" + e.getMessage(), e);
+                }
+                bytesSent += payloadBytes;
+            }
+        }
+        lastPushedStep = step;
+    }
+
+    /**
+     * Consumes broadcast messages this worker no longer needs (parameters of versions it already holds, sent for
+     * another worker's request) so that a busy worker does not hold back the broadcast; stops at anything newer.
+     */
+    private void drainStale() {
+        draining = true;
+        try {
+            while (broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT) > 0 && !drainBlocked) {
+                // keep consuming stale messages
+            }
+        } finally {
+            draining = false;
+            drainBlocked = false;
+        }
+    }
+
+    /**
+     * Error feedback: adds the residual to the chunk's gradient, sends the selected entries as (index, value) pairs
+     * and keeps the rest in the residual for the next step.
+     */
+    private int encodeSparse(int first, int length) {
+        for (int i = 0; i < length; i++) {
+            residual[first + i] += grads.getFloat((first + i) * 4);
+            magnitudes[i] = Math.abs(residual[first + i]);
+        }
+        int capacity = Math.max(1, length / 2);
+        float threshold;
+        if (config.sparseThreshold > 0) {
+            threshold = (float) config.sparseThreshold;
+        } else {
+            int k = Math.min(capacity, Math.max(1, (int) Math.ceil(config.sparseFraction * length)));
+            threshold = TopK.kthLargest(magnitudes, length, k);
+        }
+        int count = 0;
+        for (int i = 0; i < length && count < capacity; i++) {
+            float v = residual[first + i];
+            if (Math.abs(v) >= threshold && v != 0f) {
+                scratch.putInt(count * 8, i, java.nio.ByteOrder.LITTLE_ENDIAN);
+                scratch.putFloat(count * 8 + 4, v, java.nio.ByteOrder.LITTLE_ENDIAN);
+                residual[first + i] = 0f;
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Asks the server for its current parameters and copies them into {@code flatParamsOut}; afterwards
+     * {@link #startStep()} is the version received, the first step to compute. Call it right after connecting
+     * (and after any failure), before the first {@link #pushGradients}.
+     */
+    public void awaitInitialParameters(INDArray flatParamsOut, Duration timeout) {
+        proxy.parametersRequest(control, workerId);
+        awaitVersion(joinVersion, flatParamsOut, timeout, false);
+        long newest = Long.MAX_VALUE;
+        for (long v : heldVersion) {
+            newest = Math.min(newest, v);
+        }
+        joinVersion = newest;
+    }
+
+    /**
+     * Waits for the parameters that follow {@code step} and copies them into {@code flatParamsOut}. In SYNC mode
+     * that is exactly version {@code step + 1}; in ASYNC mode, for every shard, a newer version than the one this
+     * worker held; in BOUNDED mode additionally until the slowest worker is at most the bound behind.
+     *
+     * @throws StepFailedException when the server gave up on the step (a worker's gradient was missing)
+     * @throws ParameterServerTimeoutException when {@code timeout} passes; the message names the missing shards
+     */
+    public void awaitParameters(long step, INDArray flatParamsOut, Duration timeout) {
+        if (mode == TrainingMode.SYNC) {
+            awaitVersion(step + 1, flatParamsOut, timeout, true);
+        } else {
+            long newest = Long.MAX_VALUE;
+            for (long v : heldVersion) {
+                newest = Math.min(newest, v);
+            }
+            awaitVersion(newest + 1, flatParamsOut, timeout, false);
+            if (mode == TrainingMode.BOUNDED) {
+                awaitBound(step, flatParamsOut, timeout);
+            }
+        }
+    }
+
+    private void awaitBound(long step, INDArray flatParamsOut, Duration timeout) {
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        while (minWorkerStep < step - stalenessBound) {
+            if (System.nanoTime() - deadlineNs >= 0) {
+                throw new ParameterServerTimeoutException("bounded staleness wait timed out: workerId=" + workerId
+                        + " step=" + step + " bound=" + stalenessBound + " slowestWorkerStep=" + minWorkerStep
+                        + " server=" + config.serverDescription());
+            }
+            long newest = Long.MAX_VALUE;
+            for (long v : heldVersion) {
+                newest = Math.min(newest, v);
+            }
+            try {
+                awaitVersion(newest + 1, flatParamsOut, Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())), false);
+            } catch (ParameterServerTimeoutException e) {
+                // loop re-checks the deadline and reports the staleness wait
+            }
+        }
+    }
+
+    private void awaitVersion(long version, INDArray flatParamsOut, Duration timeout, boolean exact) {
+        checkLength(flatParamsOut, "flatParamsOut");
+        NativeFloats.wrap(flatParamsOut, out, "flatParamsOut");
+        wantedVersion = version;
+        exactVersion = exact;
+        shardsDone = 0;
+        shardsFailed = 0;
+        failureReasons = null;
+        Arrays.fill(shardFailed, false);
+        for (int s = 0; s < layout.shardCount(); s++) {
+            Arrays.fill(receivedChunks[s], false);
+            receivedCounts[s] = 0;
+            assemblingVersion[s] = -1;
+        }
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        idle.reset();
+        while (shardsDone + shardsFailed < layout.shardCount()) {
+            int n = broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT);
+            if (n == 0) {
+                if (System.nanoTime() - deadlineNs >= 0) {
+                    throw new ParameterServerTimeoutException(describeMissing(version, timeout));
+                }
+                idle.idle();
+            } else {
+                idle.reset();
+            }
+        }
+        if (shardsFailed > 0) {
+            throw new StepFailedException(version - 1, failureReasons.toString());
+        }
+    }
+
+    private String describeMissing(long version, Duration timeout) {
+        List<String> missing = new ArrayList<>();
+        for (int s = 0; s < layout.shardCount(); s++) {
+            if (receivedCounts[s] < layout.chunkCount(s)) {
+                missing.add("shard " + s + " (" + receivedCounts[s] + "/" + layout.chunkCount(s) + " chunks)");
+            }
+        }
+        return "timed out after " + timeout.toMillis() + " ms waiting for parameters: version=" + version
+                + " workerId=" + workerId + " worker=" + address + " server=" + config.serverDescription()
+                + " missing=" + missing + " broadcastConnected=" + broadcast.isConnected()
+                + "; the server log names the workers whose gradients it is waiting for";
+    }
+
+    private void checkLength(INDArray array, String what) {
+        if (array.length() != layout.modelLength()) {
+            throw new IllegalArgumentException(what + ": expected " + layout.modelLength()
+                    + " elements (the server's model length), found " + array.length());
+        }
+    }
+
+    /** Handles broadcast messages; runs on the caller's thread during waits. */
+    private final class Listener implements MessageListener {
+
+        @Override
+        public DropReason onJoinAck(JoinAckDecoder ack, String reason) {
+            if (ack.jobId() != config.jobId || ack.correlationId() != correlationId) {
+                return null; // another worker's answer on the shared broadcast: not ours, not an error
+            }
+            if (ack.status() != JoinStatus.ACCEPTED) {
+                rejection = reason;
+                return null;
+            }
+            if (ack.modelLength() < 1 || ack.shardCount() < 1 || ack.chunkElements() < 1
+                    || ack.chunkElements() > (config.mtu * 2) / 4) {
+                rejection = "impossible layout in JoinAck: modelLength=" + ack.modelLength() + " shards=" + ack.shardCount()
+                        + " chunkElements=" + ack.chunkElements() + " (is the worker's mtu=" + config.mtu + " the server's?)";
+                return DropReason.BAD_LENGTH;
+            }
+            layout = new ShardLayout(ack.modelLength(), ack.shardCount(), ack.chunkElements());
+            mode = ack.mode();
+            encoding = ack.encoding();
+            workers = ack.workerCount();
+            stalenessBound = ack.stalenessBound();
+            joinVersion = ack.currentVersion();
+            workerId = ack.workerId();
+            prepare();
+            adapter.breakAfterCurrent(); // parameters that follow belong to awaitInitialParameters
+            return null;
+        }
+
+        @Override
+        public DropReason onParameterChunk(ParameterChunkDecoder chunk, DirectBuffer payload) {
+            if (receivedCounts == null) {
+                return null; // not joined yet: parameters for others
+            }
+            if (chunk.jobId() != config.jobId) {
+                return DropReason.FOREIGN_JOB;
+            }
+            int s = chunk.shard();
+            if (s < 0 || s >= layout.shardCount()) {
+                return DropReason.BAD_SHARD;
+            }
+            int c = chunk.chunkIndex();
+            if (chunk.chunkCount() != layout.chunkCount(s) || c < 0 || c >= layout.chunkCount(s)) {
+                return DropReason.BAD_CHUNK;
+            }
+            int length = layout.chunkLength(s, c);
+            if (chunk.elementOffset() != layout.chunkOffset(c) || chunk.elementCount() != length
+                    || payload.capacity() != length * 4) {
+                return DropReason.BAD_LENGTH;
+            }
+            long version = chunk.version();
+            if (draining) {
+                if (version > heldVersion[s]) {
+                    drainBlocked = true;
+                    adapter.abortCurrent();
+                }
+                return null;
+            }
+            minWorkerStep = Math.max(minWorkerStep, chunk.minWorkerStep());
+            if (version < wantedVersion || receivedCounts[s] == layout.chunkCount(s)) {
+                return null; // older than wanted, or this shard is complete: skip
+            }
+            if (exactVersion && version > wantedVersion) {
+                adapter.abortCurrent(); // belongs to a later wait; leave it in the stream
+                return null;
+            }
+            if (version != assemblingVersion[s]) {
+                assemblingVersion[s] = version;
+                Arrays.fill(receivedChunks[s], false);
+                receivedCounts[s] = 0;
+            }
+            if (!receivedChunks[s][c]) {
+                receivedChunks[s][c] = true;
+                receivedCounts[s]++;
+            }
+            int target = (int) ((layout.shardOffset(s) + layout.chunkOffset(c)) * 4);
+            out.putBytes(target, payload, 0, length * 4);
+            if (receivedCounts[s] == layout.chunkCount(s)) {
+                heldVersion[s] = version;
+                shardsDone++;
+                if (shardsDone == layout.shardCount()) {
+                    adapter.breakAfterCurrent();
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public DropReason onStepFailed(StepFailedDecoder failed, String reason) {
+            if (failed.jobId() != config.jobId) {
+                return DropReason.FOREIGN_JOB;
+            }
+            if (draining) {
+                drainBlocked = true;
+                adapter.abortCurrent();
+                return null;
+            }
+            int s = failed.shard();
+            if (shardFailed == null || s < 0 || s >= layout.shardCount()) {
+                return shardFailed == null ? null : DropReason.BAD_SHARD;
+            }
+            if (exactVersion && failed.step() == wantedVersion - 1 && !shardFailed[s]
+                    && receivedCounts[s] < layout.chunkCount(s)) {
+                shardFailed[s] = true;
+                shardsFailed++;
+                failureReasons = failureReasons == null ? new StringBuilder(reason) : failureReasons.append("; ").append(reason);
+            }
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (heartbeats == null) {
+            endpoint.close();
+            return;
+        }
+        if (heartbeats.isShutdown()) {
+            return;
+        }
+        heartbeats.shutdownNow();
+        try {
+            heartbeats.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (workerId >= 0) {
+                proxy.leave(control, workerId);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("leave not sent: workerId={} error={}", workerId, e.getMessage());
+        } finally {
+            endpoint.close();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.orrery.ps.protocol;
+
+import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
+import io.orrery.ps.protocol.sbe.HeartbeatDecoder;
+import io.orrery.ps.protocol.sbe.JoinAckDecoder;
+import io.orrery.ps.protocol.sbe.JoinDecoder;
+import io.orrery.ps.protocol.sbe.LeaveDecoder;
+import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
+import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
+import io.orrery.ps.protocol.sbe.StepFailedDecoder;
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives messages whose structure {@link MessageAdapter} has checked: header, block length and the bounds of
+ * variable-length data. Field values (job, token, indices) are the listener's to check. A listener returns
+ * {@code null} to accept, or a drop reason; the default for every message type is {@link DropReason#UNKNOWN_TEMPLATE}
+ * because each endpoint expects only some types. The decoders are flyweights valid only during the call.
+ */
+public interface MessageListener {
+
+    default DropReason onJoin(JoinDecoder join, String workerAddress) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    default DropReason onJoinAck(JoinAckDecoder ack, String reason) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    /** @param payload view over the chunk's payload bytes inside the received buffer (no copy) */
+    default DropReason onGradientChunk(GradientChunkDecoder chunk, DirectBuffer payload) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    /** @param payload view over the chunk's payload bytes inside the received buffer (no copy) */
+    default DropReason onParameterChunk(ParameterChunkDecoder chunk, DirectBuffer payload) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    default DropReason onHeartbeat(HeartbeatDecoder heartbeat) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    default DropReason onLeave(LeaveDecoder leave) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    default DropReason onParametersRequest(ParametersRequestDecoder request) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    default DropReason onStepFailed(StepFailedDecoder failed, String reason) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+}

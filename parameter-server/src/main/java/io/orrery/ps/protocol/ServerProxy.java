@@ -1,0 +1,89 @@
+package io.orrery.ps.protocol;
+
+import io.aeron.Publication;
+import io.orrery.ps.protocol.sbe.Encoding;
+import io.orrery.ps.protocol.sbe.JoinAckEncoder;
+import io.orrery.ps.protocol.sbe.JoinStatus;
+import io.orrery.ps.protocol.sbe.MessageHeaderEncoder;
+import io.orrery.ps.protocol.sbe.ParameterChunkEncoder;
+import io.orrery.ps.protocol.sbe.StepFailedEncoder;
+import io.orrery.ps.protocol.sbe.TrainingMode;
+import io.orrery.ps.transport.Offers;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Encodes and offers the messages the server broadcasts to workers. One reused buffer and reused encoders; every
+ * offer goes through {@link Offers#offer}. Not thread safe: each shard agent owns one (the publication itself is
+ * shared and thread safe).
+ */
+public final class ServerProxy {
+
+    private final UnsafeBuffer buffer;
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final JoinAckEncoder joinAck = new JoinAckEncoder();
+    private final ParameterChunkEncoder parameter = new ParameterChunkEncoder();
+    private final StepFailedEncoder stepFailed = new StepFailedEncoder();
+    private final IdleStrategy idle;
+    private final long offerTimeoutNs;
+    private final long jobId;
+
+    public ServerProxy(long jobId, int maxMessageLength, IdleStrategy idle, long offerTimeoutNs) {
+        this.jobId = jobId;
+        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxMessageLength, 64));
+        this.idle = idle;
+        this.offerTimeoutNs = offerTimeoutNs;
+    }
+
+    public long joinAck(Publication publication, long correlationId, JoinStatus status, TrainingMode mode, int workerId,
+                        int workerCount, int shardCount, int chunkElements, int stalenessBound, Encoding encoding, long modelLength,
+                        long currentVersion, String reason) {
+        joinAck.wrapAndApplyHeader(buffer, 0, header)
+                .jobId(jobId)
+                .correlationId(correlationId)
+                .status(status)
+                .mode(mode)
+                .workerId(workerId)
+                .workerCount(workerCount)
+                .shardCount(shardCount)
+                .chunkElements(chunkElements)
+                .stalenessBound(stalenessBound)
+                .encoding(encoding)
+                .modelLength(modelLength)
+                .currentVersion(currentVersion)
+                .reason(reason);
+        return Offers.offer(publication, buffer, 0, header.encodedLength() + joinAck.encodedLength(), idle,
+                offerTimeoutNs, "join ack");
+    }
+
+    public long parameterChunk(Publication publication, long version, long minWorkerStep, int shard, int chunkIndex,
+                               int chunkCount, int elementOffset, int elementCount,
+                               DirectBuffer payload, int payloadOffset, int payloadLength) {
+        parameter.wrapAndApplyHeader(buffer, 0, header)
+                .jobId(jobId)
+                .version(version)
+                .minWorkerStep(minWorkerStep)
+                .shard(shard)
+                .chunkIndex(chunkIndex)
+                .chunkCount(chunkCount)
+                .elementOffset(elementOffset)
+                .elementCount(elementCount)
+                .putPayload(payload, payloadOffset, payloadLength);
+        return Offers.offer(publication, buffer, 0, header.encodedLength() + parameter.encodedLength(), idle,
+                offerTimeoutNs, "parameter chunk");
+    }
+
+    public long stepFailed(Publication publication, long step, int shard, String reason) {
+        stepFailed.wrapAndApplyHeader(buffer, 0, header).jobId(jobId).step(step).shard(shard).reason(reason);
+        return Offers.offer(publication, buffer, 0, header.encodedLength() + stepFailed.encodedLength(), idle,
+                offerTimeoutNs, "step failed");
+    }
+
+    /** Bytes of a parameter chunk message whose payload is {@code payloadLength} bytes. */
+    public static int parameterMessageLength(int payloadLength) {
+        return MessageHeaderEncoder.ENCODED_LENGTH + ParameterChunkEncoder.BLOCK_LENGTH
+                + ParameterChunkEncoder.payloadHeaderLength() + payloadLength;
+    }
+}

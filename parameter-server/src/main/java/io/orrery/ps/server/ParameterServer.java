@@ -1,0 +1,225 @@
+package io.orrery.ps.server;
+
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.orrery.core.optimizers.OptimizerState;
+import io.orrery.ps.protocol.DropCounters;
+import io.orrery.ps.protocol.ShardLayout;
+import io.orrery.ps.transport.AeronEndpoint;
+import io.orrery.ps.transport.Channels;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running parameter server: {@code try (ParameterServer server = ParameterServer.start(config)) { ... }}.
+ *
+ * <p>Starts (unless an external driver directory is configured) an embedded media driver in its own directory,
+ * one agent thread per shard and one control thread. Workers connect with
+ * {@link io.orrery.ps.client.ParameterServerClient}. {@link #close()} stops the threads, the client and the driver and
+ * removes the driver's directory; it is idempotent.
+ */
+public final class ParameterServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParameterServer.class);
+
+    private final ParameterServerConfig config;
+    private final ShardLayout layout;
+    private final AeronEndpoint endpoint;
+    private final ShardAgent[] shards;
+    private final ControlAgent control;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final ServerStats stats;
+    private boolean closed;
+
+    private ParameterServer(ParameterServerConfig config, ShardLayout layout, AeronEndpoint endpoint,
+                            ShardAgent[] shards, ControlAgent control, ServerStats stats) {
+        this.config = config;
+        this.layout = layout;
+        this.endpoint = endpoint;
+        this.shards = shards;
+        this.control = control;
+        this.stats = stats;
+    }
+
+    /** Starts a server; returns once it is ready for joins. */
+    public static ParameterServer start(ParameterServerConfig config) {
+        CheckpointStore store = null;
+        long resumeVersion = -1;
+        long modelLength = config.modelLength();
+        try {
+            if (config.checkpointDirectory() != null) {
+                store = new CheckpointStore(config.checkpointDirectory());
+            }
+            if (config.resume()) {
+                resumeVersion = store.latestCompleteVersion(config.shards());
+                if (resumeVersion < 0 && config.initialParameters() == null) {
+                    throw new IllegalStateException("resume: no complete checkpoint for " + config.shards() + " shards in "
+                            + config.checkpointDirectory() + " and no initial parameters; check the directory and shard count");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint directory " + config.checkpointDirectory(), e);
+        }
+        CheckpointStore.ShardState[] resumed = new CheckpointStore.ShardState[config.shards()];
+        if (resumeVersion >= 0) {
+            modelLength = 0;
+            for (int s = 0; s < config.shards(); s++) {
+                try {
+                    resumed[s] = store.read(config.jobId(), s, config.shards(), resumeVersion, config.optimizer().name());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot resume from checkpoint version " + resumeVersion, e);
+                }
+                modelLength += resumed[s].params.length();
+            }
+        }
+        ShardLayout layout = new ShardLayout(modelLength, config.shards(), config.chunkElements());
+        for (int s = 0; s < config.shards() && resumeVersion >= 0; s++) {
+            if (resumed[s].params.length() != layout.shardLength(s) || resumed[s].shardOffset != layout.shardOffset(s)) {
+                throw new IllegalStateException("checkpoint shard " + s + " covers offset=" + resumed[s].shardOffset
+                        + " length=" + resumed[s].params.length() + " but the layout expects offset=" + layout.shardOffset(s)
+                        + " length=" + layout.shardLength(s));
+            }
+        }
+
+        int logBuffers = 1 + config.workers() * (config.shards() + 1);
+        AeronEndpoint endpoint = AeronEndpoint.start("server", config.aeronDirectory(), config.termLength(), logBuffers);
+        try {
+            Publication broadcast = endpoint.aeron().addPublication(
+                    Channels.serverBroadcast(config.bindHost(), config.port(), config.mtu(), config.termLength()),
+                    Channels.BROADCAST_STREAM_ID);
+            String ingress = Channels.serverIngress(config.bindHost(), config.port(), config.mtu());
+            Subscription controlSubscription = endpoint.aeron().addSubscription(ingress, Channels.CONTROL_STREAM_ID);
+            DropCounters drops = new DropCounters(LoggerFactory.getLogger("io.orrery.ps.server.Drops"), "server");
+            ServerStats stats = new ServerStats(drops);
+            WorkerRegistry registry = new WorkerRegistry(config.workers());
+            ShardAgent[] shards = new ShardAgent[config.shards()];
+            for (int s = 0; s < shards.length; s++) {
+                Subscription sub = endpoint.aeron().addSubscription(ingress, Channels.SHARD_STREAM_BASE + s);
+                INDArray params;
+                OptimizerState state = null;
+                long version = 0;
+                if (resumeVersion >= 0) {
+                    params = resumed[s].params;
+                    state = resumed[s].state;
+                    version = resumed[s].version;
+                } else {
+                    long from = layout.shardOffset(s);
+                    params = config.initialParameters().get(NDArrayIndex.interval(from, from + layout.shardLength(s))).dup();
+                }
+                shards[s] = new ShardAgent(config, s, layout, sub, broadcast, registry, stats, params, state, version, store);
+            }
+            ControlAgent control = new ControlAgent(config, layout, controlSubscription, broadcast, registry, stats, shards);
+            ParameterServer server = new ParameterServer(config, layout, endpoint, shards, control, stats);
+            for (ShardAgent shard : shards) {
+                server.launch(shard);
+            }
+            server.launch(control);
+            LOG.info("parameter server started: jobId={} mode={}{} workers={} shards={} modelLength={} chunkElements={}"
+                            + " ingress={} broadcast={} aeronDir={} embeddedDriver={} resumedVersion={}",
+                    config.jobId(), config.mode(), config.mode() == Mode.BOUNDED ? "(" + config.stalenessBound() + ")" : "",
+                    config.workers(), config.shards(), layout.modelLength(), layout.chunkElements(), ingress,
+                    broadcast.channel(), endpoint.directory(), endpoint.embedded(), resumeVersion);
+            return server;
+        } catch (RuntimeException e) {
+            endpoint.close();
+            throw e;
+        }
+    }
+
+    private void launch(org.agrona.concurrent.Agent agent) {
+        AgentRunner runner = new AgentRunner(
+                new BackoffIdleStrategy(20, 50, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(500)),
+                t -> LOG.error("agent error: agent={} error={}", agent.roleName(), t.toString(), t),
+                null, agent);
+        runners.add(runner);
+        AgentRunner.startOnThread(runner);
+    }
+
+    public ParameterServerConfig config() {
+        return config;
+    }
+
+    public ShardLayout layout() {
+        return layout;
+    }
+
+    /** The job token workers must present (random unless configured). */
+    public long token() {
+        return config.token();
+    }
+
+    /** Directory of the media driver; workers in the same JVM or host use it for {@code aeron:ipc}. */
+    public String aeronDirectory() {
+        return endpoint.directory();
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /** Lowest parameter version all shards have published (= steps applied in SYNC mode). */
+    public long version() {
+        return control.currentVersion();
+    }
+
+    /**
+     * A copy of the whole flat parameter vector. Consistent only when no step is in progress (for example after the
+     * workers have received the last version).
+     */
+    public INDArray parameters() {
+        INDArray out = Nd4j.create(DataType.FLOAT, layout.modelLength());
+        for (ShardAgent shard : shards) {
+            long from = layout.shardOffset(shard.shard());
+            out.get(NDArrayIndex.interval(from, from + layout.shardLength(shard.shard()))).assign(shard.parameters());
+        }
+        return out;
+    }
+
+    /** Shard {@code s}'s optimizer state; read it only when no step is in progress. */
+    public OptimizerState optimizerState(int shard) {
+        return shards[shard].optimizerState();
+    }
+
+    /** Asks every shard to checkpoint its current version; completes when all files are written. */
+    public CompletableFuture<List<Path>> checkpoint() {
+        List<CompletableFuture<Path>> parts = new ArrayList<>();
+        for (ShardAgent shard : shards) {
+            parts.add(shard.requestCheckpoint());
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(v -> {
+            List<Path> paths = new ArrayList<>();
+            for (CompletableFuture<Path> p : parts) {
+                paths.add(p.join());
+            }
+            return paths;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (AgentRunner runner : runners) {
+            CloseHelper.quietClose(runner);
+        }
+        LOG.info("parameter server stopped: jobId={} version={} {}", config.jobId(), control.currentVersion(), stats.line());
+        endpoint.close();
+    }
+}

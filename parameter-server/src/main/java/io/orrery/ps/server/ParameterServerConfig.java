@@ -1,0 +1,224 @@
+package io.orrery.ps.server;
+
+import io.aeron.protocol.DataHeaderFlyweight;
+import io.orrery.core.optimizers.Optimizer;
+import io.orrery.ps.protocol.WorkerProxy;
+import io.orrery.ps.protocol.sbe.Encoding;
+import io.orrery.ps.transport.Channels;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/**
+ * Immutable settings of a parameter server; build with {@link #builder()}. Required: the initial parameters (or a
+ * checkpoint directory to resume from), the optimizer and the number of workers. Everything else has a default
+ * that suits one machine over {@code aeron:ipc}.
+ */
+public final class ParameterServerConfig {
+
+    private final long jobId;
+    private final long token;
+    private final int workers;
+    private final int shards;
+    private final INDArray initialParameters;
+    private final long modelLength;
+    private final Optimizer optimizer;
+    private final Mode mode;
+    private final int stalenessBound;
+    private final String bindHost;
+    private final int port;
+    private final String aeronDirectory;
+    private final int termLength;
+    private final int mtu;
+    private final int chunkElements;
+    private final Encoding encoding;
+    private final Duration stepTimeout;
+    private final Duration workerTimeout;
+    private final WorkerTimeoutPolicy timeoutPolicy;
+    private final Path checkpointDirectory;
+    private final int checkpointEvery;
+    private final boolean resume;
+    private final Duration statsInterval;
+    private final Duration offerTimeout;
+
+    private ParameterServerConfig(Builder b) {
+        this.jobId = b.jobId;
+        this.token = b.token;
+        this.workers = b.workers;
+        this.shards = b.shards;
+        this.initialParameters = b.initialParameters;
+        this.modelLength = b.modelLength;
+        this.optimizer = b.optimizer;
+        this.mode = b.mode;
+        this.stalenessBound = b.stalenessBound;
+        this.bindHost = b.bindHost;
+        this.port = b.port;
+        this.aeronDirectory = b.aeronDirectory;
+        this.termLength = b.termLength;
+        this.mtu = b.mtu;
+        this.chunkElements = b.chunkElements;
+        this.encoding = b.encoding;
+        this.stepTimeout = b.stepTimeout;
+        this.workerTimeout = b.workerTimeout;
+        this.timeoutPolicy = b.timeoutPolicy;
+        this.checkpointDirectory = b.checkpointDirectory;
+        this.checkpointEvery = b.checkpointEvery;
+        this.resume = b.resume;
+        this.statsInterval = b.statsInterval;
+        this.offerTimeout = b.offerTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public long jobId() { return jobId; }
+    public long token() { return token; }
+    public int workers() { return workers; }
+    public int shards() { return shards; }
+    /** Flat float32 initial parameters (a private copy), or null when resuming from a checkpoint. */
+    public INDArray initialParameters() { return initialParameters; }
+    public long modelLength() { return modelLength; }
+    public Optimizer optimizer() { return optimizer; }
+    public Mode mode() { return mode; }
+    public int stalenessBound() { return stalenessBound; }
+    /** Host to bind the UDP endpoints to, or null for {@code aeron:ipc}. */
+    public String bindHost() { return bindHost; }
+    /** UDP ingress port; the broadcast control port is {@code port + 1}. */
+    public int port() { return port; }
+    public String aeronDirectory() { return aeronDirectory; }
+    public int termLength() { return termLength; }
+    public int mtu() { return mtu; }
+    /** Elements per full chunk: as many float32 values as fit one MTU-sized frame. */
+    public int chunkElements() { return chunkElements; }
+    public Encoding encoding() { return encoding; }
+    public Duration stepTimeout() { return stepTimeout; }
+    public Duration workerTimeout() { return workerTimeout; }
+    public WorkerTimeoutPolicy timeoutPolicy() { return timeoutPolicy; }
+    public Path checkpointDirectory() { return checkpointDirectory; }
+    public int checkpointEvery() { return checkpointEvery; }
+    public boolean resume() { return resume; }
+    public Duration statsInterval() { return statsInterval; }
+    public Duration offerTimeout() { return offerTimeout; }
+    public boolean ipc() { return bindHost == null; }
+
+    /** Elements of a full chunk for frames of {@code mtu} bytes: header, SBE header, block and length prefix deducted. */
+    public static int chunkElementsFor(int mtu) {
+        int payloadBytes = mtu - DataHeaderFlyweight.HEADER_LENGTH - WorkerProxy.gradientMessageLength(0);
+        return Math.max(8, (payloadBytes / 4) & ~7);
+    }
+
+    /** Collects settings; {@link #build()} checks them together. */
+    public static final class Builder {
+        private long jobId = 1;
+        private Long tokenSetting;
+        private long token;
+        private int workers;
+        private int shards = 1;
+        private INDArray initialParameters;
+        private long modelLength;
+        private Optimizer optimizer;
+        private Mode mode = Mode.SYNC;
+        private int stalenessBound = 0;
+        private String bindHost;
+        private int port = 40123;
+        private String aeronDirectory;
+        private int termLength = 4 << 20;
+        private int mtu;
+        private int chunkElements;
+        private Encoding encoding = Encoding.FLOAT32;
+        private Duration stepTimeout = Duration.ofSeconds(60);
+        private Duration workerTimeout = Duration.ofSeconds(10);
+        private WorkerTimeoutPolicy timeoutPolicy = WorkerTimeoutPolicy.FAIL_STEP;
+        private Path checkpointDirectory;
+        private int checkpointEvery;
+        private boolean resume;
+        private Duration statsInterval = Duration.ofSeconds(30);
+        private Duration offerTimeout = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        public Builder jobId(long jobId) { this.jobId = jobId; return this; }
+        /** The secret every worker message must carry; random when not set (read it back from the config). */
+        public Builder token(long token) { this.tokenSetting = token; return this; }
+        public Builder workers(int workers) { this.workers = workers; return this; }
+        public Builder shards(int shards) { this.shards = shards; return this; }
+        /** Flat float32 vector of the model's initial parameters; copied. */
+        public Builder initialParameters(INDArray parameters) { this.initialParameters = parameters; return this; }
+        public Builder optimizer(Optimizer optimizer) { this.optimizer = optimizer; return this; }
+        public Builder mode(Mode mode) { this.mode = mode; return this; }
+        /** BOUNDED mode: steps a worker may run ahead of the slowest; sets the mode to BOUNDED. */
+        public Builder bounded(int stalenessBound) { this.mode = Mode.BOUNDED; this.stalenessBound = stalenessBound; return this; }
+        /** One JVM: {@code aeron:ipc} (the default). */
+        public Builder ipc() { this.bindHost = null; return this; }
+        /** Cluster: UDP ingress on {@code bindHost:port}, broadcast control port {@code port + 1}. */
+        public Builder udp(String bindHost, int port) { this.bindHost = bindHost; this.port = port; return this; }
+        /** Use a running media driver instead of an embedded one. */
+        public Builder aeronDirectory(String directory) { this.aeronDirectory = directory; return this; }
+        public Builder termLength(int termLength) { this.termLength = termLength; return this; }
+        public Builder mtu(int mtu) { this.mtu = mtu; return this; }
+        public Builder encoding(Encoding encoding) { this.encoding = encoding; return this; }
+        public Builder stepTimeout(Duration timeout) { this.stepTimeout = timeout; return this; }
+        public Builder workerTimeout(Duration timeout) { this.workerTimeout = timeout; return this; }
+        public Builder timeoutPolicy(WorkerTimeoutPolicy policy) { this.timeoutPolicy = policy; return this; }
+        /** Where checkpoints go; with {@code every > 0} each shard writes one every {@code every} steps. */
+        public Builder checkpoints(Path directory, int every) { this.checkpointDirectory = directory; this.checkpointEvery = every; return this; }
+        /** Start from the newest complete checkpoint in the checkpoint directory. */
+        public Builder resume(boolean resume) { this.resume = resume; return this; }
+        public Builder statsInterval(Duration interval) { this.statsInterval = interval; return this; }
+        public Builder offerTimeout(Duration timeout) { this.offerTimeout = timeout; return this; }
+
+        public ParameterServerConfig build() {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers: expected at least 1, found " + workers);
+            }
+            if (optimizer == null) {
+                throw new IllegalArgumentException("optimizer: required (the model's optimizer, e.g. new SGD(0.01))");
+            }
+            if (resume && checkpointDirectory == null) {
+                throw new IllegalArgumentException("resume: needs a checkpoint directory; call checkpoints(dir, every)");
+            }
+            if (initialParameters == null && !resume) {
+                throw new IllegalArgumentException("initialParameters: required unless resuming from a checkpoint;"
+                        + " pass the model's flat parameter vector");
+            }
+            if (initialParameters != null) {
+                if (!initialParameters.isVector() && initialParameters.length() != 1) {
+                    throw new IllegalArgumentException("initialParameters: expected a flat vector, found shape "
+                            + java.util.Arrays.toString(initialParameters.shape()));
+                }
+                initialParameters = initialParameters.castTo(DataType.FLOAT).dup().reshape(initialParameters.length());
+                modelLength = initialParameters.length();
+            }
+            if (shards < 1) {
+                throw new IllegalArgumentException("shards: expected at least 1, found " + shards);
+            }
+            if (mode == Mode.BOUNDED && stalenessBound < 0) {
+                throw new IllegalArgumentException("stalenessBound: expected >= 0, found " + stalenessBound);
+            }
+            if (Integer.bitCount(termLength) != 1 || termLength < (64 << 10) || termLength > (1 << 30)) {
+                throw new IllegalArgumentException("termLength: expected a power of two in 64 KiB..1 GiB, found " + termLength);
+            }
+            if (mtu == 0) {
+                mtu = bindHost == null ? Channels.DEFAULT_IPC_MTU : Channels.DEFAULT_UDP_MTU;
+            }
+            if (mtu < 256 || mtu > 65504 || mtu % 32 != 0) {
+                throw new IllegalArgumentException("mtu: expected a multiple of 32 in 256..65504, found " + mtu);
+            }
+            chunkElements = chunkElementsFor(mtu);
+            if (checkpointEvery < 0) {
+                throw new IllegalArgumentException("checkpoint interval: expected >= 0 steps, found " + checkpointEvery);
+            }
+            if (stepTimeout.isNegative() || stepTimeout.isZero() || workerTimeout.isNegative() || workerTimeout.isZero()) {
+                throw new IllegalArgumentException("timeouts must be positive: stepTimeout=" + stepTimeout
+                        + " workerTimeout=" + workerTimeout);
+            }
+            token = tokenSetting != null ? tokenSetting : new SecureRandom().nextLong();
+            return new ParameterServerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.orrery.ps.server;
+
+import io.orrery.ps.protocol.DropCounters;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+
+/** Counters of a running server, readable from any thread; {@link #line()} is the periodic stats log line. */
+public final class ServerStats {
+
+    final AtomicLong bytesIn = new AtomicLong();
+    final AtomicLong bytesOut = new AtomicLong();
+    final AtomicLong chunksIn = new AtomicLong();
+    final AtomicLong stepsApplied = new AtomicLong();
+    final AtomicLong partialSteps = new AtomicLong();
+    final AtomicLong failedSteps = new AtomicLong();
+    final AtomicLong publishFailures = new AtomicLong();
+    final AtomicLong aggregationNs = new AtomicLong();
+    final AtomicLong stalenessSum = new AtomicLong();
+    final AtomicLong stalenessCount = new AtomicLong();
+    final LongAccumulator stalenessMax = new LongAccumulator(Math::max, 0);
+    final DropCounters drops;
+
+    ServerStats(DropCounters drops) {
+        this.drops = drops;
+    }
+
+    /** Gradient payload bytes received and accepted. */
+    public long bytesIn() { return bytesIn.get(); }
+    /** Parameter payload bytes published. */
+    public long bytesOut() { return bytesOut.get(); }
+    public long chunksIn() { return chunksIn.get(); }
+    /** Optimizer applications summed over shards (a SYNC step on S shards counts S). */
+    public long stepsApplied() { return stepsApplied.get(); }
+    public long partialSteps() { return partialSteps.get(); }
+    public long failedSteps() { return failedSteps.get(); }
+    public long publishFailures() { return publishFailures.get(); }
+    /** Time spent averaging and applying the optimizer, summed over shards. */
+    public long aggregationNs() { return aggregationNs.get(); }
+    public DropCounters drops() { return drops; }
+    /** Mean staleness (versions between the one a gradient was computed on and the one it was applied to). */
+    public double meanStaleness() {
+        long n = stalenessCount.get();
+        return n == 0 ? 0.0 : (double) stalenessSum.get() / n;
+    }
+    public long maxStaleness() { return stalenessMax.get(); }
+
+    void staleness(long versions) {
+        stalenessSum.addAndGet(versions);
+        stalenessCount.incrementAndGet();
+        stalenessMax.accumulate(versions);
+    }
+
+    /** One {@code key=value} line with every counter. */
+    public String line() {
+        long applied = stepsApplied.get();
+        return "bytesIn=" + bytesIn.get() + " bytesOut=" + bytesOut.get() + " chunksIn=" + chunksIn.get()
+                + " stepsApplied=" + applied + " partialSteps=" + partialSteps.get() + " failedSteps=" + failedSteps.get()
+                + " publishFailures=" + publishFailures.get()
+                + " meanAggregationMs=" + String.format("%.3f", applied == 0 ? 0.0 : aggregationNs.get() / 1e6 / applied)
+                + " meanStaleness=" + String.format("%.2f", meanStaleness()) + " maxStaleness=" + maxStaleness()
+                + " drops=[" + drops.summary() + "]";
+    }
+}

@@ -1,0 +1,411 @@
+package io.orrery.ps.server;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.orrery.core.optimizers.Optimizer;
+import io.orrery.core.optimizers.OptimizerState;
+import io.orrery.ps.protocol.DropReason;
+import io.orrery.ps.protocol.GradientCodec;
+import io.orrery.ps.protocol.MessageAdapter;
+import io.orrery.ps.protocol.MessageListener;
+import io.orrery.ps.protocol.ServerProxy;
+import io.orrery.ps.protocol.ShardLayout;
+import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
+import io.orrery.ps.transport.NativeFloats;
+import io.orrery.ps.transport.TransportException;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Aggregates and updates one contiguous shard of the flat parameter buffer, on its own thread with its own
+ * subscription. Gradient chunks are checked, then added straight from the Aeron log into the accumulator (no staging
+ * copy). In SYNC mode, when all N workers' chunks of step t are in, the accumulator is averaged, the model's
+ * optimizer is applied to this shard's slice with this shard's own optimizer state, and version t+1 is broadcast.
+ * In ASYNC and BOUNDED mode each worker's complete gradient (scaled by 1/N) is applied on arrival.
+ *
+ * <p>Only this agent's thread touches its parameters, accumulators and optimizer state; other threads talk to it
+ * through the atomic request fields (republish, checkpoint).
+ */
+final class ShardAgent implements Agent, MessageListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardAgent.class);
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final ParameterServerConfig config;
+    private final int shard;
+    private final ShardLayout layout;
+    private final int shardLength;
+    private final int chunkCount;
+    private final int workers;
+    private final Subscription subscription;
+    private final Publication broadcast;
+    private final ServerProxy proxy;
+    private final FragmentAssembler assembler;
+    private final WorkerRegistry registry;
+    private final ServerStats stats;
+    private final Optimizer optimizer;
+    private final OptimizerState state;
+    private final INDArray params;
+    private final UnsafeBuffer paramsBuffer = new UnsafeBuffer(0, 0);
+    private final CheckpointStore checkpoints;
+    private final long stepTimeoutNs;
+
+    // SYNC: one accumulator for the step in progress; ASYNC/BOUNDED: one per worker.
+    private final INDArray[] accumulators;
+    private final UnsafeBuffer[] accBuffers;
+    private final boolean[] received;
+    private final int[] contributors;
+    private final long[] workerStep;
+    private final int[] workerChunks;
+    private int receivedCount;
+    private long stepStartNs;
+    private long version;
+
+    private final AtomicLong republishRequests = new AtomicLong();
+    private long republishHandled;
+    private final AtomicReference<CompletableFuture<Path>> checkpointRequest = new AtomicReference<>();
+    private volatile long publishedVersion;
+
+    ShardAgent(ParameterServerConfig config, int shard, ShardLayout layout, Subscription subscription,
+               Publication broadcast, WorkerRegistry registry, ServerStats stats, INDArray initialParams,
+               OptimizerState initialState, long initialVersion, CheckpointStore checkpoints) {
+        this.config = config;
+        this.shard = shard;
+        this.layout = layout;
+        this.shardLength = layout.shardLength(shard);
+        this.chunkCount = layout.chunkCount(shard);
+        this.workers = config.workers();
+        this.subscription = subscription;
+        this.broadcast = broadcast;
+        this.registry = registry;
+        this.stats = stats;
+        this.optimizer = config.optimizer();
+        this.checkpoints = checkpoints;
+        this.stepTimeoutNs = config.stepTimeout().toNanos();
+        int maxPayload = layout.chunkElements() * 8;
+        this.proxy = new ServerProxy(config.jobId(), ServerProxy.parameterMessageLength(layout.chunkElements() * 4),
+                new org.agrona.concurrent.BackoffIdleStrategy(), config.offerTimeout().toNanos());
+        this.assembler = new FragmentAssembler(new MessageAdapter(this, stats.drops,
+                io.orrery.ps.protocol.WorkerProxy.gradientMessageLength(maxPayload)));
+        this.params = initialParams.dup();
+        NativeFloats.wrap(params, paramsBuffer, "shard parameters");
+        this.state = initialState != null ? initialState : optimizer.newState(shardLength, DataType.FLOAT);
+        this.version = initialVersion;
+        this.publishedVersion = initialVersion;
+        int accCount = config.mode() == Mode.SYNC ? 1 : workers;
+        this.accumulators = new INDArray[accCount];
+        this.accBuffers = new UnsafeBuffer[accCount];
+        for (int i = 0; i < accCount; i++) {
+            accumulators[i] = Nd4j.zeros(DataType.FLOAT, shardLength);
+            accBuffers[i] = NativeFloats.wrap(accumulators[i], new UnsafeBuffer(0, 0), "accumulator");
+        }
+        this.received = new boolean[workers * chunkCount];
+        this.contributors = new int[chunkCount];
+        this.workerStep = new long[workers];
+        this.workerChunks = new int[workers];
+        Arrays.fill(workerStep, -1);
+    }
+
+    @Override
+    public String roleName() {
+        return "orrery-ps-shard-" + shard;
+    }
+
+    @Override
+    public int doWork() {
+        int work = subscription.poll(assembler, FRAGMENT_LIMIT);
+        long requests = republishRequests.get();
+        if (requests != republishHandled) {
+            republishHandled = requests;
+            publish();
+            work++;
+        }
+        CompletableFuture<Path> request = checkpointRequest.getAndSet(null);
+        if (request != null) {
+            try {
+                request.complete(writeCheckpoint());
+            } catch (IOException | RuntimeException e) {
+                request.completeExceptionally(e);
+            }
+            work++;
+        }
+        if (config.mode() == Mode.SYNC && receivedCount > 0 && System.nanoTime() - stepStartNs > stepTimeoutNs) {
+            onStepTimeout();
+            work++;
+        }
+        return work;
+    }
+
+    @Override
+    public DropReason onGradientChunk(GradientChunkDecoder chunk, DirectBuffer payload) {
+        if (chunk.jobId() != config.jobId()) {
+            return DropReason.FOREIGN_JOB;
+        }
+        if (chunk.token() != config.token()) {
+            return DropReason.BAD_TOKEN;
+        }
+        int worker = chunk.workerId();
+        if (!registry.isMember(worker) || worker >= workers) {
+            return DropReason.UNKNOWN_WORKER;
+        }
+        if (chunk.shard() != shard) {
+            return DropReason.BAD_SHARD;
+        }
+        int index = chunk.chunkIndex();
+        if (chunk.chunkCount() != chunkCount || index < 0 || index >= chunkCount) {
+            return DropReason.BAD_CHUNK;
+        }
+        if (chunk.elementOffset() != layout.chunkOffset(index)) {
+            return DropReason.BAD_LENGTH;
+        }
+        if (chunk.encoding() != config.encoding()) {
+            return DropReason.BAD_ENCODING;
+        }
+        long step = chunk.step();
+        if (chunk.baseVersion() > version) {
+            return DropReason.EARLY;
+        }
+        int chunkLength = layout.chunkLength(shard, index);
+        return config.mode() == Mode.SYNC
+                ? onSyncChunk(chunk, payload, worker, index, step, chunkLength)
+                : onAsyncChunk(chunk, payload, worker, index, step, chunkLength);
+    }
+
+    private DropReason onSyncChunk(GradientChunkDecoder chunk, DirectBuffer payload, int worker, int index, long step,
+                                   int chunkLength) {
+        if (step < version) {
+            return DropReason.LATE;
+        }
+        if (step > version || chunk.baseVersion() != step) {
+            return DropReason.EARLY;
+        }
+        int slot = worker * chunkCount + index;
+        if (received[slot]) {
+            return DropReason.DUPLICATE;
+        }
+        DropReason bad = GradientCodec.check(chunk.encoding(), payload, chunk.elementCount(), chunkLength);
+        if (bad != null) {
+            return bad;
+        }
+        GradientCodec.addInto(chunk.encoding(), payload, chunk.elementCount(), accBuffers[0], layout.chunkOffset(index) * 4);
+        if (receivedCount == 0) {
+            stepStartNs = System.nanoTime();
+        }
+        received[slot] = true;
+        receivedCount++;
+        contributors[index]++;
+        countIn(worker, step, payload);
+        if (receivedCount == workers * chunkCount) {
+            long start = System.nanoTime();
+            accumulators[0].divi(workers);
+            applyAndPublish(accumulators[0], start);
+            resetSync();
+        }
+        return null;
+    }
+
+    private DropReason onAsyncChunk(GradientChunkDecoder chunk, DirectBuffer payload, int worker, int index, long step,
+                                    int chunkLength) {
+        if (step < workerStep[worker]) {
+            return DropReason.LATE;
+        }
+        int slot = worker * chunkCount + index;
+        if (step == workerStep[worker] && received[slot]) {
+            return DropReason.DUPLICATE;
+        }
+        DropReason bad = GradientCodec.check(chunk.encoding(), payload, chunk.elementCount(), chunkLength);
+        if (bad != null) {
+            return bad;
+        }
+        if (step > workerStep[worker]) {
+            if (workerChunks[worker] > 0) {
+                LOG.warn("shard={} workerId={} abandoned its incomplete gradient of step={} ({} of {} chunks) for step={}",
+                        shard, worker, workerStep[worker], workerChunks[worker], chunkCount, step);
+                accumulators[worker].assign(0);
+                Arrays.fill(received, worker * chunkCount, (worker + 1) * chunkCount, false);
+            }
+            workerStep[worker] = step;
+            workerChunks[worker] = 0;
+        }
+        GradientCodec.addInto(chunk.encoding(), payload, chunk.elementCount(), accBuffers[worker], layout.chunkOffset(index) * 4);
+        received[slot] = true;
+        workerChunks[worker]++;
+        stats.bytesIn.addAndGet(payload.capacity());
+        stats.chunksIn.incrementAndGet();
+        if (workerChunks[worker] == chunkCount) {
+            registry.pushed(worker, step, System.nanoTime());
+            long start = System.nanoTime();
+            stats.staleness(version - chunk.baseVersion());
+            accumulators[worker].divi(workers);
+            applyAndPublish(accumulators[worker], start);
+            accumulators[worker].assign(0);
+            Arrays.fill(received, worker * chunkCount, (worker + 1) * chunkCount, false);
+            workerChunks[worker] = 0;
+            workerStep[worker] = step + 1;
+        }
+        return null;
+    }
+
+    private void countIn(int worker, long step, DirectBuffer payload) {
+        stats.bytesIn.addAndGet(payload.capacity());
+        stats.chunksIn.incrementAndGet();
+        registry.pushed(worker, step, System.nanoTime());
+    }
+
+    private void applyAndPublish(INDArray gradient, long startNs) {
+        optimizer.apply(params, gradient, state);
+        version++;
+        stats.aggregationNs.addAndGet(System.nanoTime() - startNs);
+        stats.stepsApplied.incrementAndGet();
+        publish();
+        if (checkpoints != null && config.checkpointEvery() > 0 && version % config.checkpointEvery() == 0) {
+            try {
+                writeCheckpoint();
+            } catch (IOException e) {
+                LOG.error("checkpoint failed: shard={} version={} dir={} error={}", shard, version,
+                        config.checkpointDirectory(), e.toString());
+            }
+        }
+    }
+
+    private void resetSync() {
+        accumulators[0].assign(0);
+        Arrays.fill(received, false);
+        Arrays.fill(contributors, 0);
+        receivedCount = 0;
+    }
+
+    /** A SYNC step started but not every worker's chunks arrived in time: apply the configured policy. */
+    private void onStepTimeout() {
+        List<Integer> missing = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            for (int c = 0; c < chunkCount; c++) {
+                if (!received[w * chunkCount + c]) {
+                    missing.add(w);
+                    break;
+                }
+            }
+        }
+        String who = registry.describe(missing);
+        if (config.timeoutPolicy() == WorkerTimeoutPolicy.CONTINUE_RESCALED) {
+            LOG.warn("step timed out, applying with the workers present: shard={} step={} timeoutMs={} missingWorkers={}"
+                    + " receivedChunks={}/{}", shard, version, config.stepTimeout().toMillis(), who, receivedCount,
+                    workers * chunkCount);
+            long start = System.nanoTime();
+            for (int c = 0; c < chunkCount; c++) {
+                if (contributors[c] > 1) {
+                    int from = layout.chunkOffset(c);
+                    accumulators[0].get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + layout.chunkLength(shard, c)))
+                            .divi(contributors[c]);
+                }
+            }
+            stats.partialSteps.incrementAndGet();
+            applyAndPublish(accumulators[0], start);
+        } else {
+            String reason = "step " + version + " failed on shard " + shard + ": no gradient from workers " + who
+                    + " within " + config.stepTimeout().toMillis() + " ms; parameters stay at version " + version
+                    + "; the step may be sent again";
+            LOG.error("step timed out, discarding it: shard={} step={} timeoutMs={} missingWorkers={} receivedChunks={}/{}",
+                    shard, version, config.stepTimeout().toMillis(), who, receivedCount, workers * chunkCount);
+            stats.failedSteps.incrementAndGet();
+            try {
+                proxy.stepFailed(broadcast, version, shard, reason);
+            } catch (TransportException e) {
+                LOG.error("could not tell workers about the failed step: shard={} step={} error={}", shard, version, e.getMessage());
+            }
+        }
+        resetSync();
+    }
+
+    /** Broadcasts this shard's parameters at the current version, chunk by chunk. */
+    private void publish() {
+        long minStep = Long.MAX_VALUE;
+        for (int w = 0; w < workers; w++) {
+            if (registry.isMember(w)) {
+                minStep = Math.min(minStep, registry.lastStep(w));
+            }
+        }
+        if (minStep == Long.MAX_VALUE) {
+            minStep = -1;
+        }
+        for (int c = 0; c < chunkCount; c++) {
+            int offset = layout.chunkOffset(c);
+            int length = layout.chunkLength(shard, c);
+            try {
+                proxy.parameterChunk(broadcast, version, minStep, shard, c, chunkCount, offset, length,
+                        paramsBuffer, offset * 4, length * 4);
+                stats.bytesOut.addAndGet(length * 4L);
+            } catch (TransportException e) {
+                stats.publishFailures.incrementAndGet();
+                LOG.error("could not publish parameters: shard={} version={} chunk={}/{} error={}", shard, version, c,
+                        chunkCount, e.getMessage());
+                return;
+            }
+        }
+        publishedVersion = version;
+    }
+
+    private Path writeCheckpoint() throws IOException {
+        if (checkpoints == null) {
+            throw new IllegalStateException("checkpoint requested but no checkpoint directory is configured;"
+                    + " set ParameterServerConfig.builder().checkpoints(dir, every)");
+        }
+        return checkpoints.write(config.jobId(), shard, layout.shardCount(), layout.shardOffset(shard), version,
+                optimizer.name(), params, state);
+    }
+
+    void requestRepublish() {
+        republishRequests.incrementAndGet();
+    }
+
+    /** Writes a checkpoint of this shard's current version from the agent thread. */
+    CompletableFuture<Path> requestCheckpoint() {
+        CompletableFuture<Path> future = new CompletableFuture<>();
+        CompletableFuture<Path> previous = checkpointRequest.getAndSet(future);
+        if (previous != null) {
+            future.whenComplete((p, e) -> {
+                if (e != null) {
+                    previous.completeExceptionally(e);
+                } else {
+                    previous.complete(p);
+                }
+            });
+        }
+        return future;
+    }
+
+    /** Last version fully broadcast (readable from any thread). */
+    long publishedVersion() {
+        return publishedVersion;
+    }
+
+    int shard() {
+        return shard;
+    }
+
+    /** The shard's parameters; safe to read only while the agent is idle or stopped. */
+    INDArray parameters() {
+        return params;
+    }
+
+    /** The shard's optimizer state; safe to read only while the agent is idle or stopped. */
+    OptimizerState optimizerState() {
+        return state;
+    }
+}

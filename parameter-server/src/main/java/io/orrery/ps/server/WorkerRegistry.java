@@ -1,0 +1,101 @@
+package io.orrery.ps.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Members of the job: worker id to address, last sign of life and last step pushed. Written by the control agent,
+ * read by shard agents (to reject unknown workers and to name missing ones); lock free.
+ */
+final class WorkerRegistry {
+
+    private final int capacity;
+    private final AtomicReferenceArray<String> addresses;
+    private final AtomicLongArray lastSeenNs;
+    private final AtomicLongArray lastStep;
+
+    WorkerRegistry(int capacity) {
+        this.capacity = capacity;
+        this.addresses = new AtomicReferenceArray<>(capacity);
+        this.lastSeenNs = new AtomicLongArray(capacity);
+        this.lastStep = new AtomicLongArray(capacity);
+        for (int i = 0; i < capacity; i++) {
+            lastStep.set(i, -1);
+        }
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Gives a joining worker an id: its requested id when it rejoins (or asks for a free one), else the lowest
+     * free id. Returns -1 when every id is taken by another address.
+     */
+    int join(int requestedId, String address, long nowNs) {
+        if (requestedId >= 0 && requestedId < capacity) {
+            // A rejoin names its old id: it replaces whatever process held it (that one is gone or restarted).
+            addresses.set(requestedId, address);
+            lastSeenNs.set(requestedId, nowNs);
+            return requestedId;
+        }
+        for (int i = 0; i < capacity; i++) {
+            if (addresses.compareAndSet(i, null, address)) {
+                lastSeenNs.set(i, nowNs);
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    void leave(int id) {
+        addresses.set(id, null);
+    }
+
+    boolean isMember(int id) {
+        return id >= 0 && id < capacity && addresses.get(id) != null;
+    }
+
+    void seen(int id, long nowNs) {
+        lastSeenNs.set(id, nowNs);
+    }
+
+    void pushed(int id, long step, long nowNs) {
+        lastSeenNs.set(id, nowNs);
+        lastStep.accumulateAndGet(id, step, Math::max);
+    }
+
+    long lastSeenNs(int id) {
+        return lastSeenNs.get(id);
+    }
+
+    long lastStep(int id) {
+        return lastStep.get(id);
+    }
+
+    String address(int id) {
+        String a = addresses.get(id);
+        return a == null ? "(not joined)" : a;
+    }
+
+    int memberCount() {
+        int n = 0;
+        for (int i = 0; i < capacity; i++) {
+            if (addresses.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** {@code [1 (host/pid), 3 (not joined)]}: ids with their addresses, for log lines naming who is missing. */
+    String describe(List<Integer> ids) {
+        List<String> parts = new ArrayList<>();
+        for (int id : ids) {
+            parts.add(id + " (" + address(id) + ")");
+        }
+        return parts.toString();
+    }
+}

@@ -1,0 +1,164 @@
+package io.orrery.ps.transport;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An Aeron client, with its own embedded media driver unless an external driver directory is given.
+ *
+ * <p>Each embedded driver gets a fresh directory (several executors on one host never share one, which Aeron
+ * refuses with "active driver detected"), on /dev/shm when it exists, else under {@code java.io.tmpdir}. Before
+ * launch the free space there is checked against what the term buffers need. Driver and client timeouts are set
+ * together: the driver refuses a publication unblock timeout that is not above the client liveness timeout.
+ * {@link #close()} stops client and driver and deletes the directory; it is idempotent.
+ */
+public final class AeronEndpoint implements AutoCloseable {
+
+    /** How long the driver waits for a silent client before it frees the client's resources. */
+    public static final long CLIENT_LIVENESS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Must exceed {@link #CLIENT_LIVENESS_TIMEOUT_NS} (the driver checks). */
+    public static final long PUBLICATION_UNBLOCK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(15);
+    /** How long a client waits for the driver to answer. */
+    public static final long DRIVER_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(10);
+    /** Files other than term buffers: CnC, loss report, counters; generous. */
+    private static final long FIXED_DIR_BYTES = 16L << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AeronEndpoint.class);
+
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final String directory;
+    private boolean closed;
+
+    private AeronEndpoint(MediaDriver driver, Aeron aeron, String directory) {
+        this.driver = driver;
+        this.aeron = aeron;
+        this.directory = directory;
+    }
+
+    /**
+     * Starts an embedded driver (when {@code externalDirectory} is null) and connects a client to it.
+     *
+     * @param role              short name used in the directory name, e.g. {@code "server"}
+     * @param externalDirectory directory of a running media driver to use instead, or null
+     * @param termLength        term buffer length for publications (power of two, 64 KiB..1 GiB)
+     * @param logBuffers        how many publication logs and images this endpoint will map, for the space check
+     */
+    public static AeronEndpoint start(String role, String externalDirectory, int termLength, int logBuffers) {
+        if (externalDirectory != null) {
+            Aeron aeron = Aeron.connect(clientContext(externalDirectory));
+            return new AeronEndpoint(null, aeron, externalDirectory);
+        }
+        Path base = defaultBaseDirectory();
+        String dir = base.resolve("orrery-ps-" + role + "-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL)).toString();
+        checkFreeSpace(base, termLength, logBuffers);
+        MediaDriver.Context ctx = new MediaDriver.Context()
+                .aeronDirectoryName(dir)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                        TimeUnit.MICROSECONDS.toNanos(200)))
+                .clientLivenessTimeoutNs(CLIENT_LIVENESS_TIMEOUT_NS)
+                .publicationUnblockTimeoutNs(PUBLICATION_UNBLOCK_TIMEOUT_NS)
+                .ipcTermBufferLength(termLength)
+                .publicationTermBufferLength(termLength)
+                .warnIfDirectoryExists(false);
+        MediaDriver driver = MediaDriver.launchEmbedded(ctx);
+        try {
+            Aeron aeron = Aeron.connect(clientContext(driver.aeronDirectoryName()));
+            LOG.debug("embedded media driver started: dir={} termLength={}", dir, termLength);
+            return new AeronEndpoint(driver, aeron, driver.aeronDirectoryName());
+        } catch (RuntimeException e) {
+            driver.close();
+            IoUtil.delete(new File(dir), true);
+            throw e;
+        }
+    }
+
+    private static Aeron.Context clientContext(String directory) {
+        return new Aeron.Context()
+                .aeronDirectoryName(directory)
+                .driverTimeoutMs(DRIVER_TIMEOUT_MS)
+                .errorHandler(t -> LOG.warn("aeron client error: dir={} error={}", directory, t.toString()));
+    }
+
+    /** /dev/shm when present (memory-backed, the fast path), else the JVM's temporary directory. */
+    static Path defaultBaseDirectory() {
+        Path shm = Paths.get("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return shm;
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** Bytes the driver directory needs for {@code logBuffers} logs of three terms each plus fixed files. */
+    public static long requiredBytes(int termLength, int logBuffers) {
+        return (long) logBuffers * (3L * termLength + 4096) + FIXED_DIR_BYTES;
+    }
+
+    static void checkFreeSpace(Path base, int termLength, int logBuffers) {
+        long needed = requiredBytes(termLength, logBuffers);
+        long usable;
+        try {
+            usable = Files.getFileStore(base).getUsableSpace();
+        } catch (IOException e) {
+            throw new TransportException("cannot read free space: dir=" + base + " error=" + e.getMessage(), e);
+        }
+        if (usable < needed) {
+            throw new TransportException("not enough space for the Aeron directory: dir=" + base
+                    + " neededMiB=" + (needed >> 20) + " freeMiB=" + (usable >> 20) + " logBuffers=" + logBuffers
+                    + " termLength=" + termLength + " hint=\"enlarge /dev/shm (docker --shm-size), lower termLength,"
+                    + " or point java.io.tmpdir / an external driver directory at a larger file system\"");
+        }
+    }
+
+    public Aeron aeron() {
+        return aeron;
+    }
+
+    public String directory() {
+        return directory;
+    }
+
+    /** True when this endpoint launched (and will delete) its own driver. */
+    public boolean embedded() {
+        return driver != null;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            aeron.close();
+        } finally {
+            if (driver != null) {
+                driver.close();
+                IoUtil.delete(new File(directory), true);
+            }
+        }
+    }
+
+    /** {@code host/pid} of this JVM, for log lines that must say who is missing. */
+    public static String processName() {
+        return ManagementFactory.getRuntimeMXBean().getName();
+    }
+}

@@ -1,0 +1,95 @@
+package io.orrery.ps.transport;
+
+import io.aeron.ChannelUri;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The channel strings and stream ids of a job. Only channels differ between one JVM ({@code aeron:ipc}) and a
+ * cluster ({@code aeron:udp}); the classes using them are the same (DESIGN.md invariant 5).
+ *
+ * <p>Workers publish joins and heartbeats on {@link #CONTROL_STREAM_ID} and the gradient chunks of shard s on
+ * {@code SHARD_STREAM_BASE + s}, all to the server's ingress endpoint, so every shard agent polls its own
+ * subscription. The server sends parameters back on one broadcast publication: over UDP a dynamic
+ * multi-destination-cast publication (each worker's subscription registers itself at the control port), over IPC
+ * an ordinary IPC publication every subscriber of the driver reads. One publication means the parameters of a
+ * version are written once to one log, however many workers there are.
+ */
+public final class Channels {
+
+    /** Worker to server: Join, Heartbeat, Leave. */
+    public static final int CONTROL_STREAM_ID = 100;
+    /** Server to workers: JoinAck, ParameterChunk, StepFailed. */
+    public static final int BROADCAST_STREAM_ID = 200;
+    /** Worker to server: gradient chunks of shard s arrive on stream {@code SHARD_STREAM_BASE + s}. */
+    public static final int SHARD_STREAM_BASE = 1000;
+
+    /** Default MTU on IPC: large frames so that one chunk is one frame (no reassembly copy). */
+    public static final int DEFAULT_IPC_MTU = 8192;
+    /** Default MTU on UDP: Aeron's default, safe on any Ethernet network without IP fragmentation. */
+    public static final int DEFAULT_UDP_MTU = 1408;
+
+    private Channels() {
+    }
+
+    /** Server-side ingress subscription channel. */
+    public static String serverIngress(String bindHost, int port, int mtu) {
+        if (bindHost == null) {
+            return "aeron:ipc?mtu=" + mtu;
+        }
+        return "aeron:udp?endpoint=" + bindHost + ":" + port + "|mtu=" + mtu;
+    }
+
+    /** Server-side broadcast publication channel; the control port is {@code port + 1}. */
+    public static String serverBroadcast(String bindHost, int port, int mtu, int termLength) {
+        if (bindHost == null) {
+            return "aeron:ipc?mtu=" + mtu + "|term-length=" + termLength;
+        }
+        return "aeron:udp?control=" + bindHost + ":" + (port + 1) + "|control-mode=dynamic|fc=min|mtu=" + mtu
+                + "|term-length=" + termLength;
+    }
+
+    /** Worker-side publication channel to the server's ingress. */
+    public static String workerEgress(String serverHost, int port, int mtu, int termLength) {
+        if (serverHost == null) {
+            return "aeron:ipc?mtu=" + mtu + "|term-length=" + termLength;
+        }
+        return "aeron:udp?endpoint=" + serverHost + ":" + port + "|mtu=" + mtu + "|term-length=" + termLength;
+    }
+
+    /** Worker-side subscription to the broadcast: an ephemeral local port registered at the control port. */
+    public static String workerBroadcast(String serverHost, int port, String localHost) {
+        if (serverHost == null) {
+            return "aeron:ipc";
+        }
+        return "aeron:udp?endpoint=" + localHost + ":0|control=" + serverHost + ":" + (port + 1)
+                + "|control-mode=dynamic";
+    }
+
+    /** True for an {@code aeron:ipc} channel. */
+    public static boolean isIpc(String channel) {
+        return ChannelUri.parse(channel).isIpc();
+    }
+
+    /**
+     * The local address of the interface that routes to {@code remoteHost}: connecting a UDP socket sends nothing
+     * but makes the kernel pick the route, which is the address the server can reach us on.
+     */
+    public static String routingAddressTo(String remoteHost, int port) {
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getByName(remoteHost), port));
+            InetAddress local = socket.getLocalAddress();
+            if (local == null || local.isAnyLocalAddress()) {
+                throw new TransportException("no route to the server: serverHost=" + remoteHost + " port=" + port
+                        + " hint=\"set the worker's localAddress explicitly\"");
+            }
+            return local.getHostAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find the local address routing to " + remoteHost + ":" + port, e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.orrery.ps.server;
+
+import io.orrery.core.optimizers.SGD;
+import io.orrery.ps.client.ParameterServerClient;
+import io.orrery.ps.client.ParameterServerTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AsyncModesTest {
+
+    static final int N = 4000;
+
+    @Test
+    void asyncAppliesEachGradientOnArrivalAndMeasuresStaleness() {
+        INDArray init = Nd4j.rand(DataType.FLOAT, N);
+        try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(2).shards(2)
+                .mode(Mode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build());
+             ParameterServerClient w0 = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server));
+             ParameterServerClient w1 = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
+            INDArray p0 = Nd4j.zeros(DataType.FLOAT, N);
+            INDArray p1 = Nd4j.zeros(DataType.FLOAT, N);
+            w0.awaitInitialParameters(p0, IpcRoundTripTest.WAIT);
+            w1.awaitInitialParameters(p1, IpcRoundTripTest.WAIT);
+            w0.pushGradients(0, Nd4j.ones(DataType.FLOAT, N));
+            w0.awaitParameters(0, p0, IpcRoundTripTest.WAIT);
+            // Applied alone, scaled by 1/N: no waiting for worker 1.
+            assertArrayEquals(init.sub(0.5).toFloatVector(), p0.toFloatVector(), 1e-6f);
+            // Worker 1's gradient was computed on version 0 and lands on version 1: staleness 1.
+            w1.pushGradients(0, Nd4j.ones(DataType.FLOAT, N).muli(3));
+            w1.awaitParameters(0, p1, IpcRoundTripTest.WAIT);
+            w1.awaitParameters(0, p1, IpcRoundTripTest.WAIT);
+            assertArrayEquals(init.sub(2.0).toFloatVector(), p1.toFloatVector(), 1e-6f);
+            assertEquals(4, server.stats().stepsApplied());
+            assertEquals(1, server.stats().maxStaleness());
+            assertEquals(0.5, server.stats().meanStaleness(), 1e-9);
+        }
+    }
+
+    @Test
+    void boundedModeHoldsAWorkerThatRunsTooFarAhead() {
+        INDArray init = Nd4j.rand(DataType.FLOAT, N);
+        try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(2).shards(1)
+                .bounded(1).initialParameters(init).optimizer(new SGD(1.0)).build());
+             ParameterServerClient fast = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server));
+             ParameterServerClient slow = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
+            INDArray pf = Nd4j.zeros(DataType.FLOAT, N);
+            INDArray ps = Nd4j.zeros(DataType.FLOAT, N);
+            fast.awaitInitialParameters(pf, IpcRoundTripTest.WAIT);
+            slow.awaitInitialParameters(ps, IpcRoundTripTest.WAIT);
+            INDArray g = Nd4j.ones(DataType.FLOAT, N);
+            fast.pushGradients(0, g);
+            fast.awaitParameters(0, pf, IpcRoundTripTest.WAIT); // step 0: bound allows it
+            fast.pushGradients(1, g);
+            ParameterServerTimeoutException held = assertThrows(ParameterServerTimeoutException.class,
+                    () -> fast.awaitParameters(1, pf, Duration.ofMillis(500)));
+            assertTrue(held.getMessage().contains("bounded staleness"), held.getMessage());
+            slow.pushGradients(0, g);
+            slow.awaitParameters(0, ps, IpcRoundTripTest.WAIT);
+            fast.awaitParameters(1, pf, IpcRoundTripTest.WAIT); // the slow worker caught up
+            assertEquals(3, server.stats().stepsApplied());
+        }
+    }
+}
