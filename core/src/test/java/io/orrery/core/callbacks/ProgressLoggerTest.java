@@ -94,6 +94,15 @@ class ProgressLoggerTest {
     }
 
     @Test
+    void verboseTwoLineIsKerasFormat() {
+        ProgressLogger logger = new ProgressLogger(2, new PrintStream(new ByteArrayOutputStream()), false);
+        logger.setContext(null, 5, 469);
+        long start = startEpoch(logger);
+        assertEquals("469/469 - 2s - loss: 0.2586 - accuracy: 0.9251 - 2s/epoch - 4ms/step",
+                logger.epochLine(start + 1_900_000_000L, logs(0.2586, 0.9251)));
+    }
+
+    @Test
     void fitPrintsEpochHeadersAndOneFinalLinePerEpochToAFile() {
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.FLOAT, 100, 6);

@@ -125,6 +125,16 @@ class LossValuesTest {
         assertTrue(e.getMessage().contains("avg") && e.getMessage().contains("sum_over_batch_size"), e.getMessage());
     }
 
+    @Test
+    void targetsWithoutTheTrailingUnitAxisFitSingleOutputPredictions() {
+        // Keras accepts labels (batch,) for a Dense(1) output (batch, 1): binary classification, regression
+        Tensor pred = t(new double[][]{{0.6}, {0.4}});
+        assertEquals(new BinaryCrossentropy().call(t(new double[][]{{0}, {1}}), pred).item(),
+                new BinaryCrossentropy().call(t(0, 1), pred).item(), 1e-12);
+        assertEquals((0.36 + 0.36) / 2, new MeanSquaredError().call(t(0, 1), pred).item(), TOL);
+        assertEquals(0.6, new MeanAbsoluteError().call(new Tensor(Nd4j.createFromArray(0, 1)), pred).item(), TOL);
+    }
+
     // ---------------------------------------------------------------- edge cases
 
     private static List<Loss> all() {
