@@ -197,7 +197,7 @@ public final class SparkTrainer {
                 Broadcast<float[]> parametersNow = sc.broadcast(parameters);
                 Broadcast<byte[]> optimizerNow = sc.broadcast(optimizerState);
                 StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed(),
-                        mode.isSync());
+                        mode.isSync(), tasksPerJvm());
                 long started = System.nanoTime();
                 Thread live = options.verbose() ? liveProgress(link, line, step, stepsPerEpoch, options.batchSize(),
                         started) : null;
@@ -271,6 +271,21 @@ public final class SparkTrainer {
             }
             sc.clearJobGroup();
         }
+    }
+
+    /**
+     * How many of this fit's tasks share one JVM: all of them in local mode, else the executor's task slots
+     * ({@code spark.executor.cores / spark.task.cpus}, 1 when unset).
+     */
+    private int tasksPerJvm() {
+        String master = spark.sparkContext().master();
+        if (master.startsWith("local") && !master.startsWith("local-cluster")) {
+            return Math.min(workers, spark.sparkContext().defaultParallelism());
+        }
+        org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+        int cores = conf.getInt("spark.executor.cores", 1);
+        int perTask = conf.getInt("spark.task.cpus", 1);
+        return Math.max(1, Math.min(workers, cores / Math.max(1, perTask)));
     }
 
     /**

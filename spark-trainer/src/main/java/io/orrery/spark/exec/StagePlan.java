@@ -11,9 +11,10 @@ import java.io.Serializable;
  * @param stepsPerEpoch steps in this epoch, equal for all workers so that synchronous steps pair up
  * @param firstStep the global step this epoch starts at
  * @param seed the shuffle seed
+ * @param tasksPerJvm how many training tasks share one JVM (their native thread pools are split)
  * @param sync whether steps are synchronous (a retried stage then skips the steps the server already applied)
  */
 public record StagePlan(int epoch, int workers, int workerBatch, int stepsPerEpoch, long firstStep, long seed,
-                        boolean sync)
+                        boolean sync, int tasksPerJvm)
         implements Serializable {
 }

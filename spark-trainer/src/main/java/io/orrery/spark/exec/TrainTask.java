@@ -50,6 +50,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterato
         BarrierTaskContext context = BarrierTaskContext.get();
         int worker = context.partitionId();
         String gpu = GpuBinding.bindCurrentTask();
+        NativeThreads.shareBetween(plan.tasksPerJvm());
         PartitionBuffer data = PartitionBuffer.of(JavaConverters.asJavaIterator(samples), checker);
         ReplicableModel replica = spec.build();
         replica.parameters().assign(Nd4j.createFromArray(parameters.value()));
