@@ -25,6 +25,7 @@ public final class ClientConfig {
     final Duration joinTimeout;
     final Duration heartbeatInterval;
     final Duration offerTimeout;
+    final boolean sharedDriver;
 
     private ClientConfig(Builder b) {
         this.jobId = b.jobId;
@@ -41,6 +42,7 @@ public final class ClientConfig {
         this.joinTimeout = b.joinTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.offerTimeout = b.offerTimeout;
+        this.sharedDriver = b.sharedDriver;
     }
 
     public static Builder builder() {
@@ -69,6 +71,7 @@ public final class ClientConfig {
         private Duration heartbeatInterval = Duration.ofSeconds(1);
         private Duration offerTimeout = Duration.ofSeconds(10);
         private boolean transportSet;
+        private boolean sharedDriver;
 
         private Builder() {
         }
@@ -91,6 +94,11 @@ public final class ClientConfig {
         }
         /** UDP only: use a running media driver instead of an embedded one. */
         public Builder aeronDirectory(String directory) { this.aeronDirectory = directory; return this; }
+        /**
+         * UDP only: use the JVM's one shared embedded driver ({@link io.orrery.ps.transport.SharedDriver}) instead of
+         * a driver per client: what an executor running several tasks wants.
+         */
+        public Builder sharedDriver(boolean shared) { this.sharedDriver = shared; return this; }
         /** UDP only: address the server sends parameters to; default: the interface that routes to the server. */
         public Builder localAddress(String address) { this.localAddress = address; return this; }
         public Builder termLength(int termLength) { this.termLength = termLength; return this; }
@@ -112,6 +120,9 @@ public final class ClientConfig {
             }
             if (token == null) {
                 throw new IllegalArgumentException("token: required; pass the server's job token (server.token())");
+            }
+            if (sharedDriver && (serverHost == null || aeronDirectory != null)) {
+                throw new IllegalArgumentException("sharedDriver: only for udp(...) without an external aeronDirectory");
             }
             if (serverHost == null && aeronDirectory == null) {
                 throw new IllegalArgumentException("ipc: needs the server's Aeron directory (server.aeronDirectory())");

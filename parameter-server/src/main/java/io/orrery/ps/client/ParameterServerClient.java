@@ -19,6 +19,7 @@ import io.orrery.ps.protocol.sbe.TrainingMode;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.NativeFloats;
+import io.orrery.ps.transport.SharedDriver;
 import io.orrery.ps.transport.TransportException;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -64,6 +65,7 @@ public final class ParameterServerClient implements AutoCloseable {
 
     private final ClientConfig config;
     private final AeronEndpoint endpoint;
+    private final SharedDriver.Lease driverLease;
     private final Subscription broadcast;
     private final Publication control;
     private final Publication[] shardPublications;
@@ -110,7 +112,16 @@ public final class ParameterServerClient implements AutoCloseable {
     private ParameterServerClient(ClientConfig config) {
         this.config = config;
         int logBuffers = 64;
-        this.endpoint = AeronEndpoint.start("worker", config.aeronDirectory, config.termLength, logBuffers);
+        this.driverLease = config.sharedDriver ? SharedDriver.acquire(config.termLength, logBuffers) : null;
+        try {
+            this.endpoint = AeronEndpoint.start("worker", driverLease != null ? driverLease.directory() : config.aeronDirectory,
+                    config.termLength, logBuffers);
+        } catch (RuntimeException e) {
+            if (driverLease != null) {
+                driverLease.close();
+            }
+            throw e;
+        }
         try {
             this.address = AeronEndpoint.processName() + (config.localAddress == null ? "" : "@" + config.localAddress);
             this.broadcast = endpoint.aeron().addSubscription(
@@ -145,6 +156,9 @@ public final class ParameterServerClient implements AutoCloseable {
             }, periodMs, periodMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             endpoint.close();
+            if (driverLease != null) {
+                driverLease.close();
+            }
             throw e;
         }
     }
@@ -538,10 +552,6 @@ public final class ParameterServerClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (heartbeats == null) {
-            endpoint.close();
-            return;
-        }
         if (heartbeats.isShutdown()) {
             return;
         }
@@ -559,6 +569,9 @@ public final class ParameterServerClient implements AutoCloseable {
             LOG.debug("leave not sent: workerId={} error={}", workerId, e.getMessage());
         } finally {
             endpoint.close();
+            if (driverLease != null) {
+                driverLease.close();
+            }
         }
     }
 }

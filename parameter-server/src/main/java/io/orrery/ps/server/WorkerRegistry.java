@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class WorkerRegistry {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerRegistry.class);
+
     private final int capacity;
     private final AtomicReferenceArray<String> addresses;
     private final AtomicLongArray lastSeenNs;
@@ -37,6 +39,11 @@ final class WorkerRegistry {
     int join(int requestedId, String address, long nowNs) {
         if (requestedId >= 0 && requestedId < capacity) {
             // A rejoin names its old id: it replaces whatever process held it (that one is gone or restarted).
+            String previous = addresses.get(requestedId);
+            if (previous != null && !previous.equals(address)) {
+                LOG.warn("worker id taken over: workerId={} newAddress={} previousAddress={} lastSeenMsAgo={}",
+                        requestedId, address, previous, (nowNs - lastSeenNs.get(requestedId)) / 1_000_000);
+            }
             addresses.set(requestedId, address);
             lastSeenNs.set(requestedId, nowNs);
             return requestedId;
