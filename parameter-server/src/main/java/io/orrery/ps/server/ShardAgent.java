@@ -408,7 +408,7 @@ final class ShardAgent implements Agent, MessageListener {
             throw new IllegalStateException("checkpoint requested but no checkpoint directory is configured;"
                     + " set ParameterServerConfig.builder().checkpoints(dir, every)");
         }
-        return checkpoints.write(config.jobId(), shard, layout.shardCount(), layout.shardOffset(shard), version,
+        return checkpoints.write(config.jobId(), shard, layout.shardCount(), layout.modelLength(), layout.shardOffset(shard), version,
                 optimizer.name(), params, state);
     }
 
