@@ -5,8 +5,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The few in-place vector primitives the update formulas are written in. Each is one native pass that writes into
- * an existing buffer, so an optimizer step allocates nothing.
+ * The few in-place vector primitives the ND4J-op form of the update formulas is written in (the path for CUDA,
+ * float64 and strided views; float32 on the CPU backend uses the fused loops of {@link HostBuffers}). Each is one
+ * native pass that writes into an existing buffer, so a step allocates no vectors.
  */
 final class VectorOps {
 
@@ -33,8 +34,7 @@ final class VectorOps {
         Nd4j.exec(new Sqrt(x, x));
     }
 
-    /**
-     * {@code y = rho * y + (1 - rho) * x}: the exponential moving average every adaptive optimizer keeps. */
+    /** {@code y = rho * y + (1 - rho) * x}: the exponential moving average every adaptive optimizer keeps. */
     static void movingAverage(INDArray y, double rho, INDArray x) {
         y.muli(rho);
         axpy(1 - rho, x, y);

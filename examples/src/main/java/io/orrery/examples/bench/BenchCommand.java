@@ -1,0 +1,312 @@
+package io.orrery.examples.bench;
+
+import io.orrery.examples.bench.sim.WireEncoding;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/**
+ * {@code bench}: the scaling benchmark. Runs a grid of configurations (systems x modes x encodings x per-worker
+ * batches x shards x workers), records one row per run in {@code --out}/results.json as it goes (a rerun with the
+ * same {@code --out} resumes, skipping finished runs), then writes results.csv, PNG charts and report.md, including
+ * the simulated scaling to 8-256 workers.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Scaling benchmark of the reference MNIST model: Orrery's Spark trainer against DL4J's Spark"
+                + " training, with results.csv, results.json, PNG charts and report.md in --out.",
+                "Example: bench --workers 1,2 --epochs 2 --out bench-out"})
+public final class BenchCommand implements Callable<Integer> {
+
+    /** Mode and encoding names the DL4J baseline reports for itself (see bench-dl4j's Dl4jBaseline). */
+    static final String DL4J_PA_MODE = "averaging:5";
+    static final String DL4J_PA_ENCODING = "float32";
+    static final String DL4J_SHARED_MODE = "shared-async";
+    static final String DL4J_SHARED_ENCODING = "threshold-adaptive:0.001";
+
+    private static final Set<String> SYSTEMS = Set.of(BenchConfig.ORRERY, BenchConfig.DL4J_PARAMETER_AVERAGING,
+            BenchConfig.DL4J_SHARED_TRAINING);
+    private static final Pattern MODE = Pattern.compile("sync|async|bounded:[1-9][0-9]*");
+    private static final Pattern MASTER = Pattern.compile("local|local\\[\\d+]|spark://.+|yarn|k8s://.+");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", required = true, description = "Output directory (created; an existing results.json"
+            + " there is resumed).")
+    Path out;
+
+    @Option(names = "--workers", split = ",", defaultValue = "1,2",
+            description = "Worker counts (default: ${DEFAULT-VALUE}).")
+    List<Integer> workers;
+
+    @Option(names = "--systems", split = ",", defaultValue = "orrery,dl4j-parameter-averaging,dl4j-shared-training",
+            description = "Systems to run (default: ${DEFAULT-VALUE}).")
+    List<String> systems;
+
+    @Option(names = "--modes", split = ",", defaultValue = "sync",
+            description = "Orrery training modes: sync, async, bounded:S (default: ${DEFAULT-VALUE}).")
+    List<String> modes;
+
+    @Option(names = "--encodings", split = ",", defaultValue = "float32",
+            description = "Orrery gradient encodings: float32, float16, bfloat16, threshold[:density],"
+                    + " topk[:density] (default: ${DEFAULT-VALUE}).")
+    List<String> encodings;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "128",
+            description = "Per-worker batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batchSizes;
+
+    @Option(names = "--shards", split = ",", defaultValue = "1",
+            description = "Orrery parameter-server shard counts (default: ${DEFAULT-VALUE}).")
+    List<Integer> shards;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--master", defaultValue = "local",
+            description = "Spark master for Orrery runs: local (= local[N] per run), local[K], spark://HOST:PORT, yarn"
+                    + " or k8s://URL (default: ${DEFAULT-VALUE}). The DL4J baseline always runs local[N].")
+    String master;
+
+    @Option(names = "--data", description = "MNIST IDX directory (default: the dataset cache).")
+    Path data;
+
+    @Option(names = "--dl4j-dir", defaultValue = "bench-dl4j",
+            description = "The repository's bench-dl4j/ directory (default: ${DEFAULT-VALUE}).")
+    Path dl4jDir;
+
+    @Option(names = "--timeout-minutes", defaultValue = "60",
+            description = "Longest a single run may take (default: ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Option(names = "--fresh", description = "Start the grid afresh: move an existing results.json aside.")
+    boolean fresh;
+
+    @Option(names = "--simulate-workers", split = ",", defaultValue = "8,16,32,64,128,256",
+            description = "Worker counts the simulator predicts (default: ${DEFAULT-VALUE}).")
+    List<Integer> simulateWorkers;
+
+    @Option(names = "--simulate-gbits", split = ",", defaultValue = "10,25,100",
+            description = "Link rates in Gbit/s the simulator predicts (default: ${DEFAULT-VALUE}).")
+    List<Double> simulateGbits;
+
+    @Option(names = "--simulate-shards", defaultValue = "4",
+            description = "Parameter-server shards (one host each) in the simulation (default: ${DEFAULT-VALUE}).")
+    int simulateShards;
+
+    @Option(names = "--simulate-encoding", defaultValue = "float32",
+            description = "Gradient encoding in the simulation (default: ${DEFAULT-VALUE}).")
+    String simulateEncoding;
+
+    @Option(names = "--compute-us-per-sample",
+            description = "Compute time per sample (microseconds) for the simulation when the grid has no 1-worker"
+                    + " Orrery run to fit it from; e.g. a GPU's figure.")
+    Double computeUsPerSample;
+
+    @Option(names = "--no-simulation", description = "Leave the simulation out of the report.")
+    boolean noSimulation;
+
+    private final List<BenchRunner> runnersOverride;
+
+    /** The command as the CLI registers it. */
+    public BenchCommand() {
+        this(null);
+    }
+
+    /** A command with given runners (tests, or a caller embedding the harness); null for the default ones. */
+    BenchCommand(List<BenchRunner> runners) {
+        this.runnersOverride = runners;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        Files.createDirectories(out);
+        Path previous = out.resolve(ResultsStore.FILE_NAME);
+        if (fresh && Files.exists(previous)) {
+            Files.move(previous, out.resolve(ResultsStore.FILE_NAME + ".bak"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        ResultsStore store = ResultsStore.open(out);
+        List<BenchConfig> grid = grid();
+        List<BenchRunner> runners = runnersOverride != null ? runnersOverride
+                : List.of(new OrrerySparkRunner(), new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
+        PrintWriter err = spec.commandLine().getErr();
+        int skipped = 0;
+        try (BenchProgress progress = new BenchProgress(grid.size(), System.err)) {
+            for (BenchConfig c : grid) {
+                if (store.isDone(c)) {
+                    skipped++;
+                    progress.done();
+                    continue;
+                }
+                progress.running(c);
+                store.add(runOne(c, runners).withTimesToAccuracy());
+                progress.done();
+            }
+        }
+        if (skipped > 0) {
+            err.printf(Locale.ROOT, "resumed: %d of %d runs were already in %s%n", skipped, grid.size(), store.file());
+        }
+        Optional<SimulationResult> sim = noSimulation ? Optional.empty() : simulation().build(store.rows());
+        List<RunResult> rows = BenchReport.writeAll(out, store.rows(), sim.orElse(null));
+        PrintWriter o = spec.commandLine().getOut();
+        long failed = 0;
+        for (RunResult r : rows) {
+            BenchConfig c = r.config();
+            if (r.ok()) {
+                o.printf(Locale.ROOT, "%-26s N=%d %-12s %-24s b=%d shards=%d: %8.0f samples/s, test_acc %.4f%n",
+                        c.system(), c.workers(), c.mode(), c.encoding(), c.batchPerWorker(), c.shards(),
+                        r.samplesPerSecond(), r.finalAccuracy());
+            } else {
+                failed++;
+                o.printf(Locale.ROOT, "%-26s N=%d %-12s %-24s FAILED: %s%n", c.system(), c.workers(), c.mode(),
+                        c.encoding(), r.error());
+            }
+        }
+        o.println("report: " + out.resolve(ReportWriter.FILE_NAME));
+        o.flush();
+        return failed == 0 ? 0 : 1;
+    }
+
+    private RunResult runOne(BenchConfig c, List<BenchRunner> runners) {
+        String started = Instant.now().toString();
+        BenchRunner runner = runners.stream().filter(r -> r.handles(c.system())).findFirst().orElse(null);
+        if (runner == null) {
+            return RunResult.failed(c, started, "no runner for system " + c.system());
+        }
+        try {
+            return runner.run(c, out.resolve("runs").resolve(c.key().replaceAll("[^A-Za-z0-9.]+", "_")));
+        } catch (Exception e) {
+            return RunResult.failed(c, started, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Every configuration of the grid, in run order: system, then settings, then growing worker count. */
+    List<BenchConfig> grid() {
+        List<BenchConfig> grid = new ArrayList<>();
+        for (String system : systems) {
+            for (int b : batchSizes) {
+                switch (system) {
+                    case BenchConfig.ORRERY -> {
+                        for (String mode : modes) {
+                            for (String enc : encodings) {
+                                for (int s : shards) {
+                                    for (int n : workers) {
+                                        grid.add(new BenchConfig(system, masterFor(n), n, mode, enc, b, s, epochs));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    case BenchConfig.DL4J_PARAMETER_AVERAGING -> workers.forEach(n -> grid.add(new BenchConfig(
+                            system, "local[" + n + "]", n, DL4J_PA_MODE, DL4J_PA_ENCODING, b, 1, epochs)));
+                    default -> workers.forEach(n -> grid.add(new BenchConfig(system, "local[" + n + "]", n,
+                            DL4J_SHARED_MODE, DL4J_SHARED_ENCODING, b, 1, epochs)));
+                }
+            }
+        }
+        return grid;
+    }
+
+    private String masterFor(int n) {
+        return "local".equals(master) ? "local[" + n + "]" : master;
+    }
+
+    private SimulationBuilder simulation() {
+        int b = batchSizes.contains(128) ? 128 : batchSizes.get(0);
+        return new SimulationBuilder(simulateWorkers, simulateGbits, simulateShards,
+                WireEncoding.parse(simulateEncoding), b,
+                computeUsPerSample == null ? null : computeUsPerSample * 1e-6);
+    }
+
+    private void validate() {
+        if (Files.isRegularFile(out)) {
+            throw bad("Invalid value for --out: expected a directory, found the file " + out
+                    + "; choose another path");
+        }
+        requireAtLeastOne("--workers", workers);
+        requireAtLeastOne("--batch-sizes", batchSizes);
+        requireAtLeastOne("--shards", shards);
+        requireAtLeastOne("--simulate-workers", simulateWorkers);
+        for (String s : systems) {
+            if (!SYSTEMS.contains(s)) {
+                throw bad("Invalid value for --systems: expected one of " + List.copyOf(new java.util.TreeSet<>(SYSTEMS))
+                        + ", received \"" + s + "\"");
+            }
+        }
+        for (String m : modes) {
+            if (!MODE.matcher(m).matches()) {
+                throw bad("Invalid value for --modes: expected sync, async or bounded:S with S >= 1, received \""
+                        + m + "\"");
+            }
+        }
+        for (String e : encodings) {
+            parseEncoding("--encodings", e);
+        }
+        parseEncoding("--simulate-encoding", simulateEncoding);
+        if (!MASTER.matcher(master).matches()) {
+            throw bad("Invalid value for --master: expected local, local[K], spark://HOST:PORT, yarn or k8s://URL,"
+                    + " received \"" + master + "\"");
+        }
+        if (epochs < 1) {
+            throw bad("Invalid value for --epochs: expected >= 1, received " + epochs);
+        }
+        if (timeoutMinutes < 1) {
+            throw bad("Invalid value for --timeout-minutes: expected >= 1, received " + timeoutMinutes);
+        }
+        if (simulateShards < 1) {
+            throw bad("Invalid value for --simulate-shards: expected >= 1, received " + simulateShards);
+        }
+        for (double g : simulateGbits) {
+            if (!(g > 0)) {
+                throw bad("Invalid value for --simulate-gbits: expected link rates > 0 Gbit/s, received " + g);
+            }
+        }
+        if (computeUsPerSample != null && !(computeUsPerSample > 0)) {
+            throw bad("Invalid value for --compute-us-per-sample: expected > 0, received " + computeUsPerSample);
+        }
+        if (data != null && !Files.isDirectory(data)) {
+            throw bad("Invalid value for --data: expected a directory with the MNIST IDX files, found no directory"
+                    + " at " + data);
+        }
+    }
+
+    private void parseEncoding(String option, String e) {
+        try {
+            WireEncoding.parse(e);
+        } catch (IllegalArgumentException ex) {
+            throw bad("Invalid value for " + option + ": " + ex.getMessage());
+        }
+    }
+
+    private void requireAtLeastOne(String option, List<Integer> values) {
+        for (int v : values) {
+            if (v < 1) {
+                throw bad("Invalid value for " + option + ": expected whole numbers >= 1 separated by commas,"
+                        + " received " + v);
+            }
+        }
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
