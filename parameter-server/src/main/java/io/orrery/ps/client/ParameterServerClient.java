@@ -288,6 +288,11 @@ public final class ParameterServerClient implements AutoCloseable {
         return joinVersion;
     }
 
+    /** Messages from the servers this worker dropped, by reason (malformed, foreign job, out-of-range shard ...). */
+    public DropCounters drops() {
+        return drops;
+    }
+
     /** Gradient payload bytes this worker has sent. */
     public long bytesSent() {
         return bytesSent;
