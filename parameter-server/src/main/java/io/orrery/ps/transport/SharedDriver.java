@@ -19,6 +19,7 @@ public final class SharedDriver {
 
     private static MediaDriver driver;
     private static int references;
+    private static boolean hookInstalled;
 
     private SharedDriver() {
     }
@@ -76,6 +77,11 @@ public final class SharedDriver {
                     .socketSndbufLength(AeronEndpoint.SOCKET_BUFFER_LENGTH)
                     .warnIfDirectoryExists(false));
         }
+        if (!hookInstalled) {
+            // Executors may exit without closing their tasks' clients: remove the directory anyway.
+            Runtime.getRuntime().addShutdownHook(new Thread(SharedDriver::shutdown, "orrery-ps-shared-driver-cleanup"));
+            hookInstalled = true;
+        }
         references++;
         return new Lease(driver.aeronDirectoryName());
     }
@@ -83,6 +89,13 @@ public final class SharedDriver {
     /** Number of live leases (for tests and diagnostics). */
     public static synchronized int references() {
         return references;
+    }
+
+    private static synchronized void shutdown() {
+        if (driver != null) {
+            references = 1;
+            release();
+        }
     }
 
     private static void release() {
