@@ -24,6 +24,10 @@ public final class Adadelta extends Optimizer {
         this(0.001);
     }
 
+    public Adadelta(LearningRateSchedule learningRate) {
+        this(learningRate, 0.95, 1e-7);
+    }
+
     public Adadelta(double learningRate) {
         this(new ConstantLearningRate(learningRate), 0.95, 1e-7);
     }

@@ -22,6 +22,10 @@ public final class Adagrad extends Optimizer {
         this(0.001);
     }
 
+    public Adagrad(LearningRateSchedule learningRate) {
+        this(learningRate, 0.1, 1e-7);
+    }
+
     public Adagrad(double learningRate) {
         this(new ConstantLearningRate(learningRate), 0.1, 1e-7);
     }

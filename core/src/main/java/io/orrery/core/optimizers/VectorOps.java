@@ -2,6 +2,7 @@ package io.orrery.core.optimizers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -14,9 +15,12 @@ final class VectorOps {
     private VectorOps() {
     }
 
-    /** {@code y += a * x} (BLAS axpy: one pass, no temporary). */
+    /**
+     * {@code y += a * x}, one pass, no temporary. libnd4j's elementwise op rather than BLAS axpy: OpenBLAS rounds the
+     * tail of a vector differently from its body, so a shard's result would depend on where the shard starts.
+     */
     static void axpy(double a, INDArray x, INDArray y) {
-        Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+        Nd4j.exec(new Axpy(x, y, y, a));
     }
 
     /** {@code z = x * x}. */
