@@ -30,6 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -383,8 +384,8 @@ public final class ParameterServerClient implements AutoCloseable {
         for (int i = 0; i < length && count < capacity; i++) {
             float v = residual[first + i];
             if (Math.abs(v) >= threshold && v != 0f) {
-                scratch.putInt(count * 8, i, java.nio.ByteOrder.LITTLE_ENDIAN);
-                scratch.putFloat(count * 8 + 4, v, java.nio.ByteOrder.LITTLE_ENDIAN);
+                scratch.putInt(count * 8, i, ByteOrder.LITTLE_ENDIAN);
+                scratch.putFloat(count * 8 + 4, v, ByteOrder.LITTLE_ENDIAN);
                 residual[first + i] = 0f;
                 count++;
             }

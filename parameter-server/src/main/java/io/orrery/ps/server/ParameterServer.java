@@ -8,6 +8,7 @@ import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -149,7 +150,7 @@ public final class ParameterServer implements AutoCloseable {
         }
     }
 
-    private void launch(org.agrona.concurrent.Agent agent) {
+    private void launch(Agent agent) {
         AgentRunner runner = new AgentRunner(
                 new BackoffIdleStrategy(20, 50, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(500)),
                 t -> LOG.error("agent error: agent={} error={}", agent.roleName(), t.toString(), t),

@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Immutable settings of a parameter server; build with {@link #builder()}. Required: the initial parameters (or a
@@ -205,7 +206,7 @@ public final class ParameterServerConfig {
             if (initialParameters != null) {
                 if (!initialParameters.isVector() && initialParameters.length() != 1) {
                     throw new IllegalArgumentException("initialParameters: expected a flat vector, found shape "
-                            + java.util.Arrays.toString(initialParameters.shape()));
+                            + Arrays.toString(initialParameters.shape()));
                 }
                 initialParameters = initialParameters.castTo(DataType.FLOAT).dup().reshape(initialParameters.length());
                 modelLength = initialParameters.length();

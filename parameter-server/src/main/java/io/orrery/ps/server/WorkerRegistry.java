@@ -1,5 +1,8 @@
 package io.orrery.ps.server;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -11,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class WorkerRegistry {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerRegistry.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
 
     private final int capacity;
     private final AtomicReferenceArray<String> addresses;

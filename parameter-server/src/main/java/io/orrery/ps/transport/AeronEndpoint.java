@@ -1,6 +1,7 @@
 package io.orrery.ps.transport;
 
 import io.aeron.Aeron;
+import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.IoUtil;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An Aeron client, with its own embedded media driver unless an external driver directory is given.
@@ -45,7 +48,7 @@ public final class AeronEndpoint implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AeronEndpoint.class);
 
-    private static final java.util.regex.Pattern OWN_DIR = java.util.regex.Pattern.compile("orrery-ps-[a-z]+-(\\d+)-[0-9a-f]+");
+    private static final Pattern OWN_DIR = Pattern.compile("orrery-ps-[a-z]+-(\\d+)-[0-9a-f]+");
     private static final long STALE_AFTER_MS = 60_000;
 
     private final MediaDriver driver;
@@ -73,13 +76,13 @@ public final class AeronEndpoint implements AutoCloseable {
      * the driver's CnC heartbeat is stale and the directory has not changed for a minute.
      */
     static void removeStaleDirectories(Path base) {
-        java.io.File[] entries = base.toFile().listFiles();
+        File[] entries = base.toFile().listFiles();
         if (entries == null) {
             return;
         }
         long now = System.currentTimeMillis();
-        for (java.io.File entry : entries) {
-            java.util.regex.Matcher m = OWN_DIR.matcher(entry.getName());
+        for (File entry : entries) {
+            Matcher m = OWN_DIR.matcher(entry.getName());
             if (!m.matches() || !entry.isDirectory() || now - entry.lastModified() < STALE_AFTER_MS) {
                 continue;
             }
@@ -89,7 +92,7 @@ public final class AeronEndpoint implements AutoCloseable {
             }
             // A process in another PID namespace sharing this directory is invisible here: trust the driver's own
             // heartbeat in its CnC file too.
-            if (io.aeron.CommonContext.isDriverActive(entry, DRIVER_TIMEOUT_MS, message -> { })) {
+            if (CommonContext.isDriverActive(entry, DRIVER_TIMEOUT_MS, message -> { })) {
                 continue;
             }
             LOG.info("removing stale Aeron directory of a process that is gone: dir={} pid={}", entry, pid);
