@@ -25,7 +25,7 @@ class SharedDriverTest {
         INDArray init = Nd4j.rand(DataType.FLOAT, n);
         String directory;
         try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(2).shards(2)
-                .initialParameters(init).optimizer(new SGD(1.0)).udp("127.0.0.1", port).build())) {
+                .initialParameters(init).optimizer(new SGD(1.0)).udp("0.0.0.0", port).build())) { // wildcard bind, as on a cluster
             ClientConfig config = ClientConfig.builder().jobId(server.config().jobId()).token(server.token())
                     .udp("127.0.0.1", port).sharedDriver(true).build();
             try (ParameterServerClient a = ParameterServerClient.connect(config);
