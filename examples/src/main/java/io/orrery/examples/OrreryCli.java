@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 TapeCommand.class,
                 CustomLayerCommand.class,
                 io.orrery.examples.speed.CoreEpochBenchmark.class,
+                io.orrery.examples.spark.SparkTrainCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OrreryCli implements Runnable {
