@@ -58,7 +58,8 @@ public final class ParameterServerExchange implements GradientExchange {
         if (endpoint.ipcDirectory() != null) {
             config.ipc(endpoint.ipcDirectory());
         } else {
-            config.udp(endpoint.host(), endpoint.port()).aeronDirectory(ExecutorMediaDriver.directory());
+            // One media driver per executor JVM, shared by its tasks (reference counted by the client library).
+            config.udp(endpoint.host(), endpoint.port()).sharedDriver(true);
         }
         try {
             client = ParameterServerClient.connect(config.build());
