@@ -136,6 +136,11 @@ public final class BenchCommand implements Callable<Integer> {
         this.runnersOverride = runners;
     }
 
+    /** Runs {@code bench} on its own (the CLI's {@code orrery bench} is the same command). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
     @Override
     public Integer call() throws IOException {
         validate();
