@@ -31,6 +31,23 @@ class CalibrationTest {
         assertTrue(four < two, "four workers on two cores only add communication: " + four + " vs " + two);
     }
 
+    /**
+     * Measured on this 2-vCPU machine (shared with other jobs, load average about 10) with
+     * {@code bench --systems dl4j-parameter-averaging --workers 1,2 --epochs 2}: DL4J's parameter averaging in
+     * local[1] ran 1,237 samples/s and in local[2] 1,821 samples/s. They stand in for Orrery's own 1- and 2-worker
+     * figures until its Spark trainer lands; every bench report repeats this check with Orrery's rows. The 40%
+     * bound is the run-to-run spread measured on this shared machine (FIELD-NOTES.md: +-40%).
+     */
+    @Test
+    void fittedModelPredictsTheMeasuredTwoWorkerRunWithinTheMachinesNoise() {
+        Calibration cal = fit(1237, 2);
+        MeasuredPoint two = new MeasuredPoint(2, 1821);
+        double error = cal.relativeError(two);
+        assertTrue(Math.abs(error) < 0.40, "predicted " + cal.predictLocal(2).samplesPerSecond()
+                + " samples/s for 2 workers, measured 1821: error " + error);
+        assertTrue(error > 0, "the model has no term for other jobs on the cores, so it errs on the fast side");
+    }
+
     @Test
     void calibrationNeedsTheOneWorkerRun() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
