@@ -3,14 +3,21 @@ package io.orrery.core.callbacks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Saves the model after each epoch, as {@code keras.callbacks.ModelCheckpoint}. The path may contain
- * {@code {epoch}}, replaced by the 1-based epoch number; with {@code saveBestOnly} only improvements of the
+ * {@code {epoch}}, replaced by the 1-based epoch number, and any value of the logs, formatted as in Keras:
+ * {@code "model-{epoch:02d}-{val_loss:.2f}.orrery"}; with {@code saveBestOnly} only improvements of the
  * monitored value are saved.
  */
 public final class ModelCheckpoint extends Callback {
+
+    /** A field of the path pattern: {@code {name}} or {@code {name:format}}. */
+    private static final Pattern FIELD = Pattern.compile("\\{(\\w+)(?::([^}]*))?}");
 
     private final String pathPattern;
     private final String monitor;
@@ -27,6 +34,37 @@ public final class ModelCheckpoint extends Callback {
         this.monitor = monitor;
         this.saveBestOnly = saveBestOnly;
         this.maximize = monitor.endsWith("acc") || monitor.endsWith("accuracy") || monitor.endsWith("auc");
+    }
+
+    /**
+     * The path for an epoch: Keras's fields {@code {epoch}} (1-based) and {@code {key}} of the logs, with an optional
+     * format as in Python ({@code {epoch:02d}}, {@code {val_loss:.2f}}).
+     */
+    static String fileName(String pattern, int epoch, Map<String, Double> logs) {
+        Matcher m = FIELD.matcher(pattern);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            String spec = m.group(2);
+            Object value = key.equals("epoch") ? (Object) (epoch + 1) : logs.get(key);
+            if (value == null) {
+                throw new IllegalStateException("ModelCheckpoint path " + pattern + " names {" + key + "}, which is not in the logs "
+                        + logs.keySet() + " (nor epoch)");
+            }
+            if (spec != null && spec.endsWith("d") && value instanceof Double d) {
+                value = Math.round(d);
+            }
+            String text;
+            try {
+                text = spec == null ? String.valueOf(value) : String.format(Locale.ROOT, "%" + spec, value);
+            } catch (java.util.IllegalFormatException e) {
+                throw new IllegalArgumentException("ModelCheckpoint path " + pattern + ": cannot format {" + key + ":" + spec + "}: "
+                        + e.getMessage() + "; use a format such as 02d or .4f", e);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(text));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     @Override
@@ -46,7 +84,7 @@ public final class ModelCheckpoint extends Callback {
             }
             best = current;
         }
-        Path file = Path.of(pathPattern.replace("{epoch}", String.valueOf(epoch + 1)));
+        Path file = Path.of(fileName(pathPattern, epoch, logs));
         try {
             model.save(file);
         } catch (IOException e) {

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code 469/469 [==============================] - 1s 3ms/step - loss: 0.2570 - accuracy: 0.9257}.
  *
  * <p>Verbose 1 redraws the bar in place on a terminal (at most every 50 ms) and prints only the final line when the
- * output is a file or pipe, so CI logs stay short; verbose 2 prints one line per epoch. Hand-written because the
+ * output is a file or pipe, so CI logs stay short; verbose 2 prints Keras's one line per epoch,
+ * {@code 469/469 - 2s - loss: 0.2586 - accuracy: 0.9251 - 2s/epoch - 4ms/step}. Hand-written because the
  * format is Keras's, which progress-bar libraries do not produce.
  */
 public final class ProgressLogger extends Callback {
@@ -60,16 +61,38 @@ public final class ProgressLogger extends Callback {
         if (verbose == 0) {
             return;
         }
-        out.println((interactive && verbose == 1 ? "\r" : "") + line(steps, System.nanoTime(), logs, true));
+        long now = System.nanoTime();
+        out.println(verbose == 2 ? epochLine(now, logs) : (interactive ? "\r" : "") + line(steps, now, logs, true));
     }
 
-    /** Keras's time per step: whole seconds, milliseconds or microseconds, whichever is at least 1. */
+    /** Keras's time per unit: whole seconds, milliseconds or microseconds, whichever is at least 1. */
     private static String perStep(double seconds) {
+        return perUnit(seconds, "step");
+    }
+
+    private static String perUnit(double seconds, String unit) {
         if (seconds >= 1 || seconds == 0) {
-            return String.format(Locale.ROOT, " %ds/step", Math.round(seconds));
+            return String.format(Locale.ROOT, " %ds/%s", Math.round(seconds), unit);
         }
-        return seconds >= 1e-3 ? String.format(Locale.ROOT, " %dms/step", Math.round(seconds * 1e3))
-                : String.format(Locale.ROOT, " %dus/step", Math.round(seconds * 1e6));
+        return seconds >= 1e-3 ? String.format(Locale.ROOT, " %dms/%s", Math.round(seconds * 1e3), unit)
+                : String.format(Locale.ROOT, " %dus/%s", Math.round(seconds * 1e6), unit);
+    }
+
+    /** Keras's verbose=2 line: {@code 469/469 - 2s - loss: 0.2586 - accuracy: 0.9251 - 2s/epoch - 4ms/step}. */
+    String epochLine(long nowNs, Map<String, Double> logs) {
+        double elapsedS = (nowNs - epochStartNs) / 1e9;
+        StringBuilder sb = new StringBuilder().append(steps).append('/').append(steps)
+                .append(String.format(Locale.ROOT, " - %ds", Math.round(elapsedS)));
+        appendLogs(sb, logs);
+        sb.append(" -").append(perUnit(elapsedS, "epoch")).append(" -").append(perStep(steps == 0 ? 0 : elapsedS / steps));
+        return sb.toString();
+    }
+
+    private static void appendLogs(StringBuilder sb, Map<String, Double> logs) {
+        for (Map.Entry<String, Double> e : logs.entrySet()) {
+            double v = e.getValue();
+            sb.append(String.format(Locale.ROOT, Math.abs(v) > 1e-3 ? " - %s: %.4f" : " - %s: %.4e", e.getKey(), v));
+        }
     }
 
     /** One progress line, e.g. {@code 469/469 [====] - 1s 3ms/step - loss: 0.2570}. */
@@ -99,10 +122,7 @@ public final class ProgressLogger extends Callback {
                     : etaS > 60 ? String.format(Locale.ROOT, "%d:%02d", etaS / 60, etaS % 60) : etaS + "s";
             sb.append(" - ETA: ").append(eta);
         }
-        for (Map.Entry<String, Double> e : logs.entrySet()) {
-            double v = e.getValue();
-            sb.append(String.format(Locale.ROOT, Math.abs(v) > 1e-3 ? " - %s: %.4f" : " - %s: %.4e", e.getKey(), v));
-        }
+        appendLogs(sb, logs);
         return sb.toString();
     }
 }

@@ -57,6 +57,10 @@ public enum ActivationFunction {
             case SIGMOID -> Transforms.sigmoid(z, false);
             case TANH -> Transforms.tanh(z, false);
             case SOFTMAX -> {
+                if (z.rank() == 2 && z.ordering() == 'f' && HostLoops.usable(z)) {
+                    HostLoops.softmaxRowsColumnMajor(z);
+                    return;
+                }
                 z.subiColumnVector(z.max(true, 1));
                 Transforms.exp(z, false);
                 z.diviColumnVector(z.sum(true, 1));
@@ -72,7 +76,13 @@ public enum ActivationFunction {
      */
     void backwardInPlace(INDArray a, INDArray grad) {
         switch (this) {
-            case RELU -> grad.muli(a.gt(0.0).castTo(a.dataType()));
+            case RELU -> {
+                if (HostLoops.usable(a, grad)) {
+                    HostLoops.reluBackward(a, grad);
+                } else {
+                    grad.muli(a.gt(0.0).castTo(a.dataType()));
+                }
+            }
             case SIGMOID -> grad.muli(a.rsub(1.0).muli(a));
             case TANH -> grad.muli(a.mul(a).rsubi(1.0));
             case SOFTMAX -> {

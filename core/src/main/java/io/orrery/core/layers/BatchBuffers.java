@@ -15,6 +15,17 @@ final class BatchBuffers {
 
     private final Map<String, INDArray> buffers = new HashMap<>();
 
+    /** A [1, n] row of ones (for column sums by GEMM). */
+    INDArray ones(int n, DataType type) {
+        String key = "ones:" + n + ':' + type;
+        INDArray b = buffers.get(key);
+        if (b == null) {
+            b = Nd4j.ones(type, 1, n).dup('f');
+            buffers.put(key, b);
+        }
+        return b;
+    }
+
     INDArray get(String name, int rows, int cols, DataType type) {
         String key = name + ':' + rows + 'x' + cols + ':' + type;
         INDArray b = buffers.get(key);

@@ -142,7 +142,9 @@ public final class Dense extends Layer implements FusedLayer {
     public INDArray backwardFromPreActivation(INDArray input, INDArray gradZ, boolean needInputGradient) {
         Nd4j.gemm(input, gradZ, kernelGrad, true, false, 1.0, 0.0);
         if (useBias) {
-            biasGrad.assign(gradZ.sum(0));
+            // column sums as one GEMV-shaped GEMM (ones[1,batch] x gradZ) straight into the flat gradient buffer
+            INDArray ones = buffers.ones((int) gradZ.size(0), gradZ.dataType());
+            Nd4j.gemm(ones, gradZ, biasGrad.reshape('f', 1, units), false, false, 1.0, 0.0);
         }
         if (!needInputGradient) {
             return null;

@@ -16,6 +16,6 @@ public final class KLDivergence extends Loss {
         Tensor t = Ops.clip(yTrue, EPSILON, 1);
         Tensor p = Ops.clip(yPred, EPSILON, 1);
         Tensor terms = Ops.mul(t, Ops.log(Ops.div(t, p)));
-        return t.rank() == 1 ? terms : Ops.sum(terms, false, -1);
+        return Ops.sum(terms, false, -1);  // over the last axis, as Keras: a vector is one distribution
     }
 }

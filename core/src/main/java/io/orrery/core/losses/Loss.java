@@ -54,6 +54,11 @@ public abstract class Loss {
             throw new IllegalArgumentException(name() + ": expected predictions of shape (batch, ...) with batch > 0, found "
                     + Arrays.toString(yPred.shape()));
         }
+        if (yTrue.rank() == yPred.rank() - 1 && yPred.shape()[yPred.rank() - 1] == 1
+                && yTrue.array().length() == yPred.array().length()) {
+            // as Keras: targets (batch,) go with predictions (batch, 1), e.g. a Dense(1, "sigmoid") binary classifier
+            yTrue = new Tensor(yTrue.array().reshape(yPred.shape()));
+        }
         Tensor losses = perSample(yTrue, yPred);
         return switch (reduction) {
             case SUM_OVER_BATCH_SIZE -> Ops.mean(losses);

@@ -16,9 +16,9 @@ public final class SquaredHinge extends Loss {
         return meanLastAxis(Ops.square(Ops.maximum(Ops.sub(yPred.scalarLike(1.0), Ops.mul(y, yPred)), 0.0)));
     }
 
-    /** Keras maps binary 0/1 targets to -1/1; targets already in {-1, 1} stay. */
+    /** Keras maps binary 0/1 targets to -1/1 when every target is exactly 0 or 1; other targets stay. */
     static Tensor signedTargets(Tensor y) {
-        boolean binary = y.array().gte(0.0).all() && y.array().lte(1.0).all();
+        boolean binary = !y.array().mul(y.array().rsub(1.0)).neq(0.0).any();  // y (1 - y) == 0 everywhere
         return binary ? new Tensor(y.array().mul(2.0).subi(1.0)) : y;
     }
 }

@@ -112,8 +112,8 @@ public class AUC extends Metric {
         INDArray[] same = Shapes.sameShape(yTrue, yPred, name());
         INDArray predictions = fromLogits ? Transforms.sigmoid(same[1], true) : same[1];
         boolean float32 = predictions.dataType() == DataType.FLOAT;
-        double[] p = predictions.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
-        double[] y = same[0].castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+        double[] p = HostArrays.values(predictions);
+        double[] y = HostArrays.values(same[0]);
         // Each prediction falls in the bucket of the highest threshold it exceeds; the counts at threshold i are
         // then the sums over buckets >= i (Keras's segment_sum + reversed cumsum).
         double[] positiveInBucket = new double[numThresholds];

@@ -20,9 +20,10 @@ public class Accuracy extends MeanMetricWrapper {
     }
 
     @Override
-    protected INDArray values(INDArray yTrue, INDArray yPred) {
+    protected void accumulate(INDArray yTrue, INDArray yPred) {
         INDArray[] same = Shapes.sameShape(yTrue, yPred, name());
         INDArray labels = same[0].castTo(same[1].dataType());
-        return labels.eq(same[1]).castTo(DataType.DOUBLE);
+        long matches = labels.eq(same[1]).castTo(DataType.INT64).sumNumber().longValue();
+        addMatches(matches, same[1].length(), samples(same[1]));
     }
 }

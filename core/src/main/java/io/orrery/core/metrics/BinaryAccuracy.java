@@ -37,11 +37,22 @@ public class BinaryAccuracy extends MeanMetricWrapper {
     }
 
     @Override
-    protected INDArray values(INDArray yTrue, INDArray yPred) {
+    protected void accumulate(INDArray yTrue, INDArray yPred) {
         INDArray[] same = Shapes.sameShape(yTrue, yPred, name());
-        INDArray predicted = same[1].gt(threshold).castTo(DataType.DOUBLE);
-        INDArray labels = same[0].castTo(same[1].dataType()).castTo(DataType.DOUBLE);
-        return labels.eq(predicted).castTo(DataType.DOUBLE);
+        double[] labels = HostArrays.values(same[0]);
+        double[] predictions = HostArrays.values(same[1]);
+        boolean float32 = same[1].dataType() == DataType.FLOAT;
+        float thresholdF = (float) threshold;
+        long matches = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            // Keras: (y_pred > threshold) as 0/1, compared with y_true cast to y_pred's type
+            boolean positive = float32 ? (float) predictions[i] > thresholdF : predictions[i] > threshold;
+            double label = float32 ? (float) labels[i] : labels[i];
+            if (label == (positive ? 1.0 : 0.0)) {
+                matches++;
+            }
+        }
+        addMatches(matches, predictions.length, samples(same[1]));
     }
 
     @Override

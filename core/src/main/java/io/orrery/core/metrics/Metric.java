@@ -10,7 +10,6 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A stateful metric as in Keras: accumulate with {@link #updateState}, read with {@link #result}, clear with
@@ -119,6 +118,5 @@ public abstract class Metric implements Serializable {
             throw new IllegalArgumentException(metric + ": expected yTrue and yPred arrays, found yTrue=" + shape(yTrue)
                     + " yPred=" + shape(yPred));
         }
-        Objects.requireNonNull(metric);
     }
 }

@@ -23,18 +23,29 @@ public class SparseCategoricalAccuracy extends MeanMetricWrapper {
     }
 
     @Override
-    protected INDArray values(INDArray yTrue, INDArray yPred) {
+    protected void accumulate(INDArray yTrue, INDArray yPred) {
         long[] predShape = yPred.shape();
         long[] expected = Arrays.copyOf(predShape, Math.max(predShape.length - 1, 0));
-        INDArray labels = yTrue;
-        if (yTrue.rank() == yPred.rank() && yTrue.size(yTrue.rank() - 1) == 1) {
-            labels = yTrue.reshape(expected);
+        long[] labelShape = yTrue.shape();
+        if (yTrue.rank() == yPred.rank() && yTrue.rank() > 0 && labelShape[labelShape.length - 1] == 1) {
+            labelShape = Arrays.copyOf(labelShape, labelShape.length - 1);  // [n, 1] holds the same labels as [n]
         }
-        if (yPred.rank() < 2 || !Arrays.equals(labels.shape(), expected)) {
+        if (yPred.rank() < 2 || !Arrays.equals(labelShape, expected)) {
             throw new IllegalArgumentException(name() + ": expected yPred [n, classes] and integer labels yTrue [n] or [n, 1], found yTrue "
                     + shape(yTrue) + " and yPred " + shape(yPred) + "; for one-hot labels use CategoricalAccuracy");
         }
-        INDArray predictedClass = yPred.argMax(yPred.rank() - 1).castTo(DataType.DOUBLE);
-        return labels.castTo(DataType.DOUBLE).eq(predictedClass.reshape(expected)).castTo(DataType.DOUBLE);
+        INDArray labels = yTrue.rank() <= 2 ? yTrue : yTrue.reshape(expected);
+        long[] predictedClass = HostArrays.argMaxRows(yPred);
+        double[] labelValues = HostArrays.values(labels);
+        boolean float32 = yPred.dataType() == DataType.FLOAT;
+        long matches = 0;
+        for (int i = 0; i < predictedClass.length; i++) {
+            // Keras casts the labels to y_pred's type before comparing
+            double label = float32 ? (float) labelValues[i] : labelValues[i];
+            if (label == predictedClass[i]) {
+                matches++;
+            }
+        }
+        addMatches(matches, predictedClass.length, samples(yPred));
     }
 }

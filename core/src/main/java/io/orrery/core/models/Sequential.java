@@ -452,6 +452,10 @@ public class Sequential {
     }
 
     private static void checkTargets(INDArray x, INDArray y) {
+        if (x.size(0) == 0) {
+            // otherwise fit returns an empty history and evaluate a loss of 0, which look like results
+            throw new IllegalArgumentException("expected at least one sample, found inputs of shape " + Arrays.toString(x.shape()));
+        }
         if (y == null || y.rank() == 0 || y.size(0) != x.size(0)) {
             throw new IllegalArgumentException("expected one target per sample: inputs have " + x.size(0) + " samples, targets "
                     + (y == null ? "null" : Arrays.toString(y.shape())));

@@ -104,13 +104,19 @@ final class TrainingStep {
             activations[i + 1] = a;
         }
         INDArray output = activations[layers.size()];
-        for (Metric m : metrics) {
-            m.updateState(y, output);
-        }
         int lastIndex = layers.size() - 1;
         double lossValue;
         INDArray grad;
+        // metrics see the predictions only after the loss has checked the targets, so bad targets get the loss's message
         if (fusedCrossEntropy) {
+            if (sparseTargets) {
+                labels(y, (int) output.size(0), (int) output.size(1));
+            } else {
+                argmaxRows(y, (int) output.size(0), (int) output.size(1));
+            }
+            for (Metric m : metrics) {
+                m.updateState(y, output);
+            }
             lossValue = crossEntropyGradientInPlace(output, y);
             grad = ((Dense) layers.get(lastIndex)).backwardFromPreActivation(activations[lastIndex], output, lastIndex > 0);
         } else {
@@ -123,6 +129,9 @@ final class TrainingStep {
                 dOut = tape.gradient(lossTensor, pred);
             }
             lossValue = lossTensor.item();
+            for (Metric m : metrics) {
+                m.updateState(y, output);
+            }
             grad = ((FusedLayer) layers.get(lastIndex)).backward(activations[lastIndex], output, dOut.array().dup('f'), lastIndex > 0);
         }
         for (int i = lastIndex - 1; i >= 0; i--) {

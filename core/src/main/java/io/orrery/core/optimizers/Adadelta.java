@@ -24,6 +24,10 @@ public final class Adadelta extends Optimizer {
         this(0.001);
     }
 
+    public Adadelta(LearningRateSchedule learningRate) {
+        this(learningRate, 0.95, 1e-7);
+    }
+
     public Adadelta(double learningRate) {
         this(new ConstantLearningRate(learningRate), 0.95, 1e-7);
     }
@@ -55,6 +59,15 @@ public final class Adadelta extends Optimizer {
 
     @Override
     protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch, double lr, long localStep) {
+        if (HostBuffers.usable(params, grads) && HostBuffers.usable(slots)) {
+            hostStep(params, grads, slots, (float) lr);
+        } else {
+            ndStep(params, grads, slots, scratch, lr);
+        }
+    }
+
+    /** The formula as ND4J ops: any backend, any floating type. */
+    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch, double lr) {
         INDArray accGrad = slots[0];
         INDArray accDelta = slots[1];
         INDArray delta = scratch[0];
@@ -70,6 +83,24 @@ public final class Adadelta extends Optimizer {
         VectorOps.square(delta, rmsGrad);
         VectorOps.movingAverage(accDelta, rho, rmsGrad);
         VectorOps.axpy(-lr, delta, params);
+    }
+
+    /** The formula as one fused float32 loop over host memory (see {@link HostBuffers}), in Keras's operation order. */
+    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float lr) {
+        float rhoF = (float) rho;
+        float oneMinusRho = (float) (1 - rho);
+        float eps = (float) epsilon;
+        HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0], slots[1]}, 0b1101, (b, len) -> {
+            float[] w = b[0], g = b[1], accGrad = b[2], accDelta = b[3];
+            for (int i = 0; i < len; i++) {
+                float gi = g[i];
+                float ag = rhoF * accGrad[i] + oneMinusRho * (gi * gi);
+                accGrad[i] = ag;
+                float delta = (-(float) Math.sqrt(accDelta[i] + eps) * gi) / (float) Math.sqrt(ag + eps);
+                accDelta[i] = rhoF * accDelta[i] + oneMinusRho * (delta * delta);
+                w[i] += lr * delta;
+            }
+        });
     }
 
     @Override

@@ -22,6 +22,10 @@ public final class Adagrad extends Optimizer {
         this(0.001);
     }
 
+    public Adagrad(LearningRateSchedule learningRate) {
+        this(learningRate, 0.1, 1e-7);
+    }
+
     public Adagrad(double learningRate) {
         this(new ConstantLearningRate(learningRate), 0.1, 1e-7);
     }
@@ -53,7 +57,15 @@ public final class Adagrad extends Optimizer {
 
     @Override
     protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
-        INDArray scratch = scratchVectors[0];
+        if (HostBuffers.usable(params, grads, slots[0])) {
+            hostStep(params, grads, slots, (float) lr);
+        } else {
+            ndStep(params, grads, slots, scratchVectors[0], lr);
+        }
+    }
+
+    /** The formula as ND4J ops: any backend, any floating type. */
+    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch, double lr) {
         INDArray accumulator = slots[0];
         VectorOps.square(grads, scratch);
         accumulator.addi(scratch);
@@ -61,6 +73,20 @@ public final class Adagrad extends Optimizer {
         VectorOps.sqrtInPlace(scratch);
         grads.divi(scratch, scratch);
         VectorOps.axpy(-lr, scratch, params);
+    }
+
+    /** The formula as one fused float32 loop over host memory (see {@link HostBuffers}), in Keras's operation order. */
+    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float lr) {
+        float eps = (float) epsilon;
+        HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0]}, 0b101, (b, len) -> {
+            float[] w = b[0], g = b[1], acc = b[2];
+            for (int i = 0; i < len; i++) {
+                float gi = g[i];
+                float ai = acc[i] + gi * gi;
+                acc[i] = ai;
+                w[i] -= (lr * gi) / (float) Math.sqrt(ai + eps);
+            }
+        });
     }
 
     @Override

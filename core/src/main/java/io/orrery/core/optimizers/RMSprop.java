@@ -83,7 +83,7 @@ public final class RMSprop extends Optimizer {
             INDArray average = slots[slots.length - 1];
             VectorOps.movingAverage(average, rho, grads);
             VectorOps.square(average, scratch);
-            scratch.rsubi(velocity);          // v - a^2
+            velocity.subi(scratch, scratch);  // v - a^2, written into scratch
             scratch.addi(epsilon);
         } else {
             velocity.addi(epsilon, scratch);  // v + eps, without touching v

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static io.orrery.core.callbacks.CallbackTestData.X;
 import static io.orrery.core.callbacks.CallbackTestData.Y;
@@ -71,6 +72,22 @@ class ModelCheckpointTest {
         assertEquals(1.0, Sequential.load(file).parameters().maxNumber().doubleValue(), "the epoch-2 weights (accuracy 0.9)");
         assertEquals(1.0, Sequential.load(file).parameters().minNumber().doubleValue());
         assertFalse(files(dir).stream().anyMatch(f -> f.endsWith(".tmp")));
+    }
+
+    @Test
+    void pathPatternsFormatEpochAndLogsAsKeras() throws IOException {
+        Map<String, Double> logs = Map.of("loss", 0.31234, "val_loss", 0.4567);
+        assertEquals("m-01-0.46.orrery", ModelCheckpoint.fileName("m-{epoch:02d}-{val_loss:.2f}.orrery", 0, logs));
+        assertEquals("m-12.orrery", ModelCheckpoint.fileName("m-{epoch}.orrery", 11, logs));
+        assertEquals("m-0.31234.orrery", ModelCheckpoint.fileName("m-{loss}.orrery", 0, logs));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ModelCheckpoint.fileName("m-{acc}.orrery", 0, logs));
+        assertTrue(e.getMessage().contains("{acc}") && e.getMessage().contains("val_loss"), e.getMessage());
+
+        Sequential model = model("sgd");
+        model.fit(X, Y, quiet(2).callbacks(new ModelCheckpoint(dir.resolve("w.{epoch:02d}-{loss:.3f}.orrery").toString())));
+        List<String> names = files(dir);
+        assertEquals(2, names.size(), names.toString());
+        assertTrue(names.get(0).matches("w\\.01-\\d\\.\\d{3}\\.orrery") && names.get(1).startsWith("w.02-"), names.toString());
     }
 
     @Test

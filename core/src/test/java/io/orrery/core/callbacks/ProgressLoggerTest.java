@@ -94,6 +94,33 @@ class ProgressLoggerTest {
     }
 
     @Test
+    void verboseTwoLineIsKerasFormat() {
+        ProgressLogger logger = new ProgressLogger(2, new PrintStream(new ByteArrayOutputStream()), false);
+        logger.setContext(null, 5, 469);
+        long start = startEpoch(logger);
+        assertEquals("469/469 - 2s - loss: 0.2586 - accuracy: 0.9251 - 2s/epoch - 4ms/step",
+                logger.epochLine(start + 1_900_000_000L, logs(0.2586, 0.9251)));
+    }
+
+    @Test
+    void onATerminalTheBarIsRedrawnInPlace() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressLogger logger = new ProgressLogger(1, new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
+        logger.setContext(null, 1, 3);
+        logger.onEpochBegin(0);
+        logger.onTrainBatchEnd(0, logs(0.5, 0.25));
+        logger.onTrainBatchEnd(1, logs(0.4, 0.5));  // redrawn only if 50 ms have passed since the last draw
+        logger.onTrainBatchEnd(2, logs(0.3, 0.75)); // the last step is drawn by the epoch's end
+        logger.onEpochEnd(0, logs(0.3, 0.75));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.startsWith("Epoch 1/1\n\r1/3 [=========>....................] - ETA: "), out);
+        assertTrue(out.contains(" - loss: 0.5000 - accuracy: 0.2500\r"), out);
+        assertTrue(out.matches("(?s).*\r3/3 \\[={30}] - \\d+s \\d+(s|ms|us)/step - loss: 0.3000 - accuracy: 0.7500\n"), out);
+        long redraws = out.chars().filter(c -> c == '\r').count();
+        assertTrue(redraws == 2 || redraws == 3, out);
+    }
+
+    @Test
     void fitPrintsEpochHeadersAndOneFinalLinePerEpochToAFile() {
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.FLOAT, 100, 6);

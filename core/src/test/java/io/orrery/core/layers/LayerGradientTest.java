@@ -21,8 +21,10 @@ import java.util.List;
 
 import static io.orrery.core.layers.FiniteDifferences.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every built-in layer, in float64: the tape's gradients (weights and input) equal central finite differences, and
@@ -85,7 +87,7 @@ class LayerGradientTest {
     void dropoutAtInferenceIsIdentity() {
         Dropout dropout = new Dropout(0.5, 7);
         INDArray x = random(7, 3, 4);
-        Sequential model = new Sequential(List.of(dropout)).build(4);
+        new Sequential(List.of(dropout)).build(4);
         Variable in = new Variable(x.dup());
         INDArray r = random(8, 3, 4);
         Tensor grad;
@@ -97,7 +99,6 @@ class LayerGradientTest {
         assertClose(r, grad.array(), EXACT, "inference input gradient");
         assertSame(x, dropout.forward(x, false), "fused inference passes the batch through");
         assertClose(r, dropout.backward(x, x, r.dup(), true), EXACT, "fused inference backward");
-        assertNotNull(model);
     }
 
     @Test
@@ -109,11 +110,11 @@ class LayerGradientTest {
         INDArray g = dropout.backward(x, out, Nd4j.ones(DataType.DOUBLE, 2, 1000), true);
         // each unit is either dropped (0) or kept and scaled by 1 / (1 - rate) = 2, and its gradient follows the same mask
         for (double v : out.reshape(2000).toDoubleVector()) {
-            org.junit.jupiter.api.Assertions.assertTrue(v == 0.0 || v == 2.0, "dropout output " + v);
+            assertTrue(v == 0.0 || v == 2.0, "dropout output " + v);
         }
         assertClose(out, g, EXACT, "gradient follows the mask");
         double kept = out.sumNumber().doubleValue() / 2 / 2000;
-        org.junit.jupiter.api.Assertions.assertEquals(0.5, kept, 0.05, "fraction kept");
+        assertEquals(0.5, kept, 0.05, "fraction kept");
     }
 
     /**

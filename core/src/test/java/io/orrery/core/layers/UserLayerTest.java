@@ -93,14 +93,16 @@ class UserLayerTest {
 
         long start = System.nanoTime();
         Sequential model = new Sequential(List.of(new SimpleDense(64, "relu"), new SimpleDense(10, "softmax"))).setSeed(1);
-        model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
-        var history = model.fit(x, y, FitOptions.epochs(3).batchSize(32).seed(2).verbose(0));
-        System.out.printf("SimpleDense model: 3 epochs on 2,000 MNIST samples through the tape in %d ms%n",
-                (System.nanoTime() - start) / 1_000_000);
+        // a larger step than Keras's default 0.001 keeps the tape path's step count (and this test) small
+        model.compile(new io.orrery.core.optimizers.RMSprop(0.003), io.orrery.core.losses.Losses.get("sparse_categorical_crossentropy"), "accuracy");
+        var history = model.fit(x, y, FitOptions.epochs(3).batchSize(50).seed(2).verbose(0));
+        long fitMs = (System.nanoTime() - start) / 1_000_000;
         List<Double> losses = history.get("loss");
         assertTrue(losses.get(2) < losses.get(0), "loss falls: " + losses);
         double accuracy = model.evaluate(xTest, yTest).get("accuracy");
-        assertTrue(accuracy >= 0.85, "test accuracy after 3 epochs of batch 32 on 2,000 samples: " + accuracy);
+        System.out.printf("SimpleDense model: 3 epochs on 2,000 MNIST samples through the tape in %d ms, test accuracy %.3f%n",
+                fitMs, accuracy);
+        assertTrue(accuracy >= 0.85, "test accuracy after 3 epochs of batch 50 on 2,000 samples: " + accuracy);
 
         Path file = dir.resolve("simple-dense.orrery");
         model.save(file);

@@ -68,6 +68,9 @@ class LossValuesTest {
         assertEquals(1.3, new Hinge().call(t(Y_TRUE), t(Y_PRED_PROB)).item(), TOL);
         // already signed targets are used as they are: max(1 - (-1)(0.6), 0) = 1.6, max(1 - 0.4, 0) = 0.6 -> 1.1
         assertEquals(1.1, new Hinge().call(t(new double[][]{{-1, 1}}), t(new double[][]{{0.6, 0.4}})).item(), TOL);
+        // only exactly-0/1 targets are converted: (max(1 - 0.5 * 0.6, 0) + max(1 - 0.4, 0)) / 2
+        assertEquals(0.65, new Hinge().call(t(new double[][]{{0.5, 1}}), t(new double[][]{{0.6, 0.4}})).item(), TOL);
+        assertEquals((0.49 + 0.36) / 2, new SquaredHinge().call(t(new double[][]{{0.5, 1}}), t(new double[][]{{0.6, 0.4}})).item(), TOL);
     }
 
     @Test
@@ -79,6 +82,8 @@ class LossValuesTest {
     void klDivergenceKerasExample() {
         // Keras prints 0.458
         assertEquals(0.45814304512, new KLDivergence().call(t(Y_TRUE), t(Y_PRED_PROB)).item(), TOL);
+        // a vector is one distribution (summed over the last axis, as Keras), not a batch of scalars
+        assertEquals(0.09151622184, new KLDivergence().call(t(0.2, 0.8), t(0.4, 0.6)).item(), TOL);
     }
 
     @Test
@@ -123,6 +128,16 @@ class LossValuesTest {
         assertTrue(e.getMessage().contains("crossentropy") && e.getMessage().contains("mean_squared_error"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Loss.Reduction.get("avg"));
         assertTrue(e.getMessage().contains("avg") && e.getMessage().contains("sum_over_batch_size"), e.getMessage());
+    }
+
+    @Test
+    void targetsWithoutTheTrailingUnitAxisFitSingleOutputPredictions() {
+        // Keras accepts labels (batch,) for a Dense(1) output (batch, 1): binary classification, regression
+        Tensor pred = t(new double[][]{{0.6}, {0.4}});
+        assertEquals(new BinaryCrossentropy().call(t(new double[][]{{0}, {1}}), pred).item(),
+                new BinaryCrossentropy().call(t(0, 1), pred).item(), 1e-12);
+        assertEquals((0.36 + 0.36) / 2, new MeanSquaredError().call(t(0, 1), pred).item(), TOL);
+        assertEquals(0.6, new MeanAbsoluteError().call(new Tensor(Nd4j.createFromArray(0, 1)), pred).item(), TOL);
     }
 
     // ---------------------------------------------------------------- edge cases

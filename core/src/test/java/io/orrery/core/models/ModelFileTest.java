@@ -2,9 +2,11 @@ package io.orrery.core.models;
 
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
+import io.orrery.core.layers.Activation;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.layers.Dropout;
 import io.orrery.core.layers.Flatten;
+import io.orrery.core.layers.Reshape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,24 +85,25 @@ class ModelFileTest {
 
     @Test
     void resumingFromTheFileEqualsContinuingTheOriginal() throws IOException {
-        for (String optimizer : List.of("rmsprop", "adam", "sgd")) {
-            for (boolean shuffle : new boolean[]{false, true}) {
-                Sequential original = newModel(optimizer);
-                original.fit(x, y, epochs(1, shuffle));
-                Path file = dir.resolve(optimizer + ".orrery");
-                original.save(file);
-                Sequential resumed = Sequential.load(file);
-                assertEquals(original.optimizerState().iterations(), resumed.optimizerState().iterations());
+        // one optimizer per kind of state (one slot, two slots and bias correction by iteration, none), in order or shuffled
+        for (Map.Entry<String, Boolean> run : Map.of("rmsprop", false, "adam", true, "sgd", false).entrySet()) {
+            String optimizer = run.getKey();
+            boolean shuffle = run.getValue();
+            Sequential original = newModel(optimizer);
+            original.fit(x, y, epochs(1, shuffle));
+            Path file = dir.resolve(optimizer + ".orrery");
+            original.save(file);
+            Sequential resumed = Sequential.load(file);
+            assertEquals(original.optimizerState().iterations(), resumed.optimizerState().iterations());
 
-                History a = original.fit(x, y, epochs(2, shuffle));
-                History b = resumed.fit(x, y, epochs(2, shuffle));
-                String what = optimizer + (shuffle ? " shuffled" : " in order");
-                assertArrayEquals(flat(original.parameters()), flat(resumed.parameters()), what + ": parameters");
-                for (int i = 0; i < original.optimizerState().slots().length; i++) {
-                    assertArrayEquals(flat(original.optimizerState().slots()[i]), flat(resumed.optimizerState().slots()[i]), what + ": slot " + i);
-                }
-                assertEquals(a.history(), b.history(), what + ": history");
+            History a = original.fit(x, y, epochs(2, shuffle));
+            History b = resumed.fit(x, y, epochs(2, shuffle));
+            String what = optimizer + (shuffle ? " shuffled" : " in order");
+            assertArrayEquals(flat(original.parameters()), flat(resumed.parameters()), what + ": parameters");
+            for (int i = 0; i < original.optimizerState().slots().length; i++) {
+                assertArrayEquals(flat(original.optimizerState().slots()[i]), flat(resumed.optimizerState().slots()[i]), what + ": slot " + i);
             }
+            assertEquals(a.history(), b.history(), what + ": history");
         }
     }
 
@@ -119,8 +122,9 @@ class ModelFileTest {
     }
 
     @Test
-    void modelsWithFlattenAndDropoutAndNoCompileRoundTrip() throws IOException {
-        Sequential model = new Sequential(List.of(new Flatten(), new Dense(8, "tanh"), new Dropout(0.3), new Dense(3))).setSeed(5);
+    void everyBuiltInLayerAndAnUncompiledModelRoundTrip() throws IOException {
+        Sequential model = new Sequential(List.of(new Reshape(2, 8), new Flatten(), new Dense(8, "tanh", false, "he_normal", "zeros"),
+                new Activation("relu"), new Dropout(0.3), new Dense(3))).setSeed(5);
         model.build(4, 4);
         Path file = dir.resolve("plain.orrery");
         model.save(file);
@@ -129,6 +133,40 @@ class ModelFileTest {
         INDArray in = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5, 4, 4);
         assertArrayEquals(flat(model.predict(in)), flat(loaded.predict(in)));
         assertEquals(model.layers().stream().map(l -> l.getConfig()).toList(), loaded.layers().stream().map(l -> l.getConfig()).toList());
+    }
+
+    @Test
+    void entriesFollowTheDocumentedLayout() throws IOException {
+        Sequential model = newModel("adam");
+        model.fit(x, y, epochs(1, false));
+        Path file = dir.resolve("layout.orrery");
+        model.save(file);
+        Map<String, byte[]> e = entries(file);
+        assertEquals(java.util.Set.of("model.json", "parameters.bin", "optimizer.bin"), e.keySet());
+
+        byte[] params = e.get("parameters.bin");
+        assertArrayEquals(new byte[]{0x50, 0x52, 0x52, 0x4F}, java.util.Arrays.copyOf(params, 4));
+        ByteBuffer b = ByteBuffer.wrap(params).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x4F525250, b.getInt());
+        assertEquals(1, b.getInt());
+        assertEquals(4, b.getInt());
+        assertEquals(784 * 32 + 32 + 32 * 10 + 10, b.getLong());
+        assertEquals(20 + 4 * model.countParams(), params.length);
+        // the first kernel [784, 32] is column-major at offset 0; its bias follows
+        INDArray kernel = model.layers().get(0).weights().get(0).array();
+        for (int[] ij : new int[][]{{0, 0}, {1, 0}, {0, 1}, {783, 31}, {5, 17}}) {
+            assertEquals(kernel.getFloat(ij[0], ij[1]), b.getFloat(20 + 4 * (ij[0] + ij[1] * 784)), "kernel" + java.util.Arrays.toString(ij));
+        }
+        INDArray bias = model.layers().get(0).weights().get(1).array();
+        assertEquals(bias.getFloat(3), b.getFloat(20 + 4 * (784 * 32 + 3)));
+
+        java.io.DataInputStream opt = new java.io.DataInputStream(new java.io.ByteArrayInputStream(e.get("optimizer.bin")));
+        assertEquals(1, opt.readInt(), "state format version");
+        assertEquals(10, opt.readLong(), "iterations: 640 samples in batches of 64");
+        assertEquals(2, opt.readInt(), "Adam: m and v");
+        assertEquals(model.countParams(), opt.readLong());
+        assertEquals(model.optimizerState().slots()[0].getDouble(0), opt.readDouble());
+        assertEquals(4 + 8 + 4 + 2 * (8 + 8 * model.countParams()), e.get("optimizer.bin").length);
     }
 
     // ---------------------------------------------------------------- damaged and foreign files

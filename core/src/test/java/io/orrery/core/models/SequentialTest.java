@@ -101,6 +101,21 @@ class SequentialTest {
         assertArrayEquals(flat(twin.parameters()), flat(model.parameters()), "fit equals the same trainOnBatch calls");
     }
 
+    @Test
+    void binaryClassifierWithOneSigmoidOutputTrainsOnLabelVectors() {
+        // the Keras book's IMDB shape: Dense(1, "sigmoid"), binary_crossentropy, labels of shape (samples,)
+        INDArray labels = y.lt(2).castTo(DataType.FLOAT);
+        Sequential model = new Sequential(List.of(new Dense(16, "relu"), new Dense(1, "sigmoid"))).setSeed(4);
+        model.compile(io.orrery.core.optimizers.Optimizers.get("rmsprop"), io.orrery.core.losses.Losses.get("binary_crossentropy"));
+        History h = model.fit(x, labels, quiet(30));
+        assertTrue(h.get("loss").get(29) < h.get("loss").get(0), h.get("loss").toString());
+        INDArray p = model.predict(x);
+        assertArrayEquals(new long[]{300, 1}, p.shape());
+        double accuracy = p.reshape(300).gt(0.5).castTo(DataType.FLOAT).eq(labels).castTo(DataType.FLOAT).meanNumber().doubleValue();
+        assertTrue(accuracy > 0.8, "training accuracy " + accuracy);
+        assertEquals(h.get("loss").get(29), model.evaluate(x, labels).get("loss"), 0.05);
+    }
+
     // ---------------------------------------------------------------- predict and evaluate
 
     @Test
@@ -110,6 +125,7 @@ class SequentialTest {
         INDArray oneShot = model.predict(x, 300);
         assertArrayEquals(new long[]{300, 4}, oneShot.shape());
         for (int batch : new int[]{1, 7, 32, 299}) {
+            // to float rounding, not bit for bit: BLAS may sum in another order for another batch size (batch 1 differs in the last bit)
             assertArrayEquals(flat(oneShot), flat(model.predict(x, batch)), 1e-6f, "batch " + batch);
         }
         assertArrayEquals(flat(oneShot), flat(model.call(new Tensor(x), false).array()), 1e-6f, "call(x) on the tape path");
@@ -197,6 +213,44 @@ class SequentialTest {
         Sequential model = model();
         String m = error(() -> model.fit(x, rows(y, 0, 299), quiet(1)));
         assertTrue(m.contains("300") && m.contains("[299]"), m);
+    }
+
+    @Test
+    void oneHotTargetsForASparseLossAreAClearError() {
+        Sequential model = model();
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, 300, 4);
+        String m = error(() -> model.fit(x, oneHot, quiet(1)));
+        assertTrue(m.contains("[32, 4]") && m.contains("class indices"), m);
+    }
+
+    @Test
+    void nonFiniteInputsStopTrainingWithANote() {
+        Sequential model = model();
+        INDArray bad = x.dup();
+        bad.putScalar(new long[]{40, 3}, Float.NaN);
+        History h = model.fit(bad, y, quiet(3).shuffle(false));
+        assertTrue(h.get("loss").isEmpty() || h.get("loss").size() < 3, h.toString());
+        assertTrue(h.events().stream().anyMatch(e -> e.contains("NaN") && e.contains("epoch 1 batch 2")), h.events().toString());
+    }
+
+    @Test
+    void addingLayersToABuiltModelIsAClearError() {
+        Sequential model = model();
+        model.build(20);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.add(new Dense(2)));
+        assertTrue(e.getMessage().contains("already built"), e.getMessage());
+    }
+
+    @Test
+    void emptyDataIsAClearError() {
+        Sequential model = model();
+        INDArray none = Nd4j.create(DataType.FLOAT, 0, 20);
+        INDArray noLabels = Nd4j.create(DataType.INT32, 0);
+        for (Runnable r : List.<Runnable>of(() -> model.fit(none, noLabels, quiet(1)), () -> model.evaluate(none, noLabels),
+                () -> model.trainOnBatch(none, noLabels))) {
+            String m = error(r);
+            assertTrue(m.contains("at least one sample") && m.contains("[0, 20]"), m);
+        }
     }
 
     @Test

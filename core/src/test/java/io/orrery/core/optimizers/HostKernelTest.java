@@ -65,6 +65,30 @@ class HostKernelTest {
         }
     }
 
+    @Test
+    void adagradAndAdadeltaHostLoopsMatchNd4jOps() {
+        Adagrad adagrad = new Adagrad();
+        compare(adagrad, new Paths() {
+            public void host(INDArray params, INDArray grads, INDArray[] slots) {
+                adagrad.hostStep(params, grads, slots, 0.01f);
+            }
+
+            public void nd4j(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch) {
+                adagrad.ndStep(params, grads, slots, scratch, 0.01f);
+            }
+        });
+        Adadelta adadelta = new Adadelta(new ConstantLearningRate(1.0), 0.9, 1e-6);
+        compare(adadelta, new Paths() {
+            public void host(INDArray params, INDArray grads, INDArray[] slots) {
+                adadelta.hostStep(params, grads, slots, 1.0f);
+            }
+
+            public void nd4j(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch) {
+                adadelta.ndStep(params, grads, slots, new INDArray[]{scratch, scratch.dup()}, 1.0f);
+            }
+        });
+    }
+
     private static void compare(Optimizer optimizer, Paths paths) {
         Nd4j.getRandom().setSeed(11);
         // views at an odd offset inside larger buffers, as a parameter-server shard sees them

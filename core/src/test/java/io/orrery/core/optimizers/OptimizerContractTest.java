@@ -48,8 +48,8 @@ class OptimizerContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
     void twoHalvesWithTwoStatesEqualTheWhole(Optimizer optimizer) {
-        int n = 37;
-        int split = 17;  // deliberately unaligned, as shard boundaries can be
+        int n = 1037;
+        int split = 333;  // deliberately unaligned, as shard boundaries can be
         Random random = new Random(42);
         INDArray whole = randomVector(random, n);
         INDArray sharded = whole.dup();
@@ -64,12 +64,32 @@ class OptimizerContractTest {
             optimizer.apply(firstParams, grads.get(NDArrayIndex.interval(0, split)), first);
             optimizer.apply(secondParams, grads.get(NDArrayIndex.interval(split, n)), second);
         }
-        double[] expected = whole.toDoubleVector();
-        double[] actual = sharded.toDoubleVector();
-        for (int i = 0; i < n; i++) {
-            // equal up to the last bit or two: vector kernels may round the tail of a slice differently
-            assertEquals(expected[i], actual[i], 1e-15 * Math.max(1, Math.abs(expected[i])), "element " + i);
+        assertArrayEquals(whole.toDoubleVector(), sharded.toDoubleVector());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void float32ShardsEqualTheWholeBitForBit(Optimizer optimizer) {
+        // the parameter server's case: float32 slices of one flat buffer, one state per shard
+        int n = 3 * 4096 + 77;
+        int[] bounds = {0, 5000, 5001, 9999, n};
+        Nd4j.getRandom().setSeed(8);
+        INDArray whole = Nd4j.randn(DataType.FLOAT, n);
+        INDArray sharded = whole.dup();
+        OptimizerState wholeState = optimizer.newState(n, DataType.FLOAT);
+        OptimizerState[] states = new OptimizerState[bounds.length - 1];
+        for (int s = 0; s < states.length; s++) {
+            states[s] = optimizer.newState(bounds[s + 1] - bounds[s], DataType.FLOAT);
         }
+        for (int step = 0; step < 3; step++) {
+            INDArray grads = Nd4j.randn(DataType.FLOAT, n);
+            optimizer.apply(whole, grads, wholeState);
+            for (int s = 0; s < states.length; s++) {
+                optimizer.apply(sharded.get(NDArrayIndex.interval(bounds[s], bounds[s + 1])),
+                        grads.get(NDArrayIndex.interval(bounds[s], bounds[s + 1])), states[s]);
+            }
+        }
+        assertArrayEquals(whole.toFloatVector(), sharded.toFloatVector());
     }
 
     @ParameterizedTest(name = "{0}")

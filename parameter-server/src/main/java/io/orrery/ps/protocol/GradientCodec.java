@@ -14,6 +14,8 @@ import java.nio.ByteOrder;
 public final class GradientCodec {
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** The wire is little endian; on little-endian hosts (x86, ARM) float32 payloads are read without swapping. */
+    private static final boolean NATIVE_LE = ByteOrder.nativeOrder() == LE;
 
     private GradientCodec() {
     }
@@ -52,6 +54,14 @@ public final class GradientCodec {
         }
         switch (encoding) {
             case FLOAT32:
+                if (NATIVE_LE) {
+                    for (int i = 0; i < elementCount; i++) {
+                        if (!Float.isFinite(payload.getFloat(i * 4))) {
+                            return DropReason.NON_FINITE;
+                        }
+                    }
+                    return null;
+                }
                 for (int i = 0; i < elementCount; i++) {
                     if (!Float.isFinite(payload.getFloat(i * 4, LE))) {
                         return DropReason.NON_FINITE;
@@ -96,9 +106,16 @@ public final class GradientCodec {
                                MutableDirectBuffer accumulator, int accOffset) {
         switch (encoding) {
             case FLOAT32:
-                for (int i = 0; i < elementCount; i++) {
-                    int at = accOffset + i * 4;
-                    accumulator.putFloat(at, accumulator.getFloat(at) + payload.getFloat(i * 4, LE));
+                if (NATIVE_LE) {
+                    for (int i = 0; i < elementCount; i++) {
+                        int at = accOffset + i * 4;
+                        accumulator.putFloat(at, accumulator.getFloat(at) + payload.getFloat(i * 4));
+                    }
+                } else {
+                    for (int i = 0; i < elementCount; i++) {
+                        int at = accOffset + i * 4;
+                        accumulator.putFloat(at, accumulator.getFloat(at) + payload.getFloat(i * 4, LE));
+                    }
                 }
                 break;
             case FLOAT16:

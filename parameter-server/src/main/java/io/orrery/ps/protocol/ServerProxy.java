@@ -58,9 +58,15 @@ public final class ServerProxy {
                 offerTimeoutNs, "join ack");
     }
 
-    public long parameterChunk(Publication publication, long version, long minWorkerStep, int shard, int chunkIndex,
-                               int chunkCount, int elementOffset, int elementCount,
-                               DirectBuffer payload, int payloadOffset, int payloadLength) {
+    /**
+     * Offers one parameter chunk once, without retrying: the shard agent retries on its next duty cycle rather than
+     * block while a worker is slow to read.
+     *
+     * @return the {@link Publication#offer} result
+     */
+    public long tryParameterChunk(Publication publication, long version, long minWorkerStep, int shard, int chunkIndex,
+                                  int chunkCount, int elementOffset, int elementCount,
+                                  DirectBuffer payload, int payloadOffset, int payloadLength) {
         parameter.wrapAndApplyHeader(buffer, 0, header)
                 .jobId(jobId)
                 .version(version)
@@ -71,8 +77,7 @@ public final class ServerProxy {
                 .elementOffset(elementOffset)
                 .elementCount(elementCount)
                 .putPayload(payload, payloadOffset, payloadLength);
-        return Offers.offer(publication, buffer, 0, header.encodedLength() + parameter.encodedLength(), idle,
-                offerTimeoutNs, "parameter chunk");
+        return publication.offer(buffer, 0, header.encodedLength() + parameter.encodedLength());
     }
 
     public long stepFailed(Publication publication, long step, int shard, String reason) {

@@ -94,6 +94,7 @@ final class ControlAgent implements Agent, MessageListener {
                         registry.address(w), (now - registry.lastSeenNs(w)) / 1_000_000, registry.lastStep(w),
                         config.workerTimeout().toMillis());
                 reportedSilent[w] = true;
+                stats.silentWorkerReports.incrementAndGet();
                 work++;
             } else if (!silent && reportedSilent[w]) {
                 LOG.info("worker back: workerId={} address={}", w, registry.address(w));

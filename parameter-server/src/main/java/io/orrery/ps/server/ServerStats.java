@@ -15,6 +15,7 @@ public final class ServerStats {
     final AtomicLong partialSteps = new AtomicLong();
     final AtomicLong failedSteps = new AtomicLong();
     final AtomicLong publishFailures = new AtomicLong();
+    final AtomicLong silentWorkerReports = new AtomicLong();
     final AtomicLong aggregationNs = new AtomicLong();
     final AtomicLong stalenessSum = new AtomicLong();
     final AtomicLong stalenessCount = new AtomicLong();
@@ -35,6 +36,8 @@ public final class ServerStats {
     public long partialSteps() { return partialSteps.get(); }
     public long failedSteps() { return failedSteps.get(); }
     public long publishFailures() { return publishFailures.get(); }
+    /** Times a worker was reported silent for longer than the worker timeout. */
+    public long silentWorkerReports() { return silentWorkerReports.get(); }
     /** Time spent averaging and applying the optimizer, summed over shards. */
     public long aggregationNs() { return aggregationNs.get(); }
     public DropCounters drops() { return drops; }
@@ -56,7 +59,7 @@ public final class ServerStats {
         long applied = stepsApplied.get();
         return "bytesIn=" + bytesIn.get() + " bytesOut=" + bytesOut.get() + " chunksIn=" + chunksIn.get()
                 + " stepsApplied=" + applied + " partialSteps=" + partialSteps.get() + " failedSteps=" + failedSteps.get()
-                + " publishFailures=" + publishFailures.get()
+                + " publishFailures=" + publishFailures.get() + " silentWorkerReports=" + silentWorkerReports.get()
                 + " meanAggregationMs=" + String.format("%.3f", applied == 0 ? 0.0 : aggregationNs.get() / 1e6 / applied)
                 + " meanStaleness=" + String.format("%.2f", meanStaleness()) + " maxStaleness=" + maxStaleness()
                 + " drops=[" + drops.summary() + "]";

@@ -81,6 +81,9 @@ final class ShardAgent implements Agent, MessageListener {
     private long republishHandled;
     private final AtomicReference<CompletableFuture<Path>> checkpointRequest = new AtomicReference<>();
     private volatile long publishedVersion;
+    private int publishCursor = -1;
+    private long publishStallSinceNs;
+    private boolean stallReported;
 
     ShardAgent(ParameterServerConfig config, int shard, ShardLayout layout, Subscription subscription,
                Publication broadcast, WorkerRegistry registry, ServerStats stats, INDArray initialParams,
@@ -133,9 +136,10 @@ final class ShardAgent implements Agent, MessageListener {
         long requests = republishRequests.get();
         if (requests != republishHandled) {
             republishHandled = requests;
-            publish();
+            startPublish();
             work++;
         }
+        work += continuePublish();
         CompletableFuture<Path> request = checkpointRequest.getAndSet(null);
         if (request != null) {
             try {
@@ -273,7 +277,8 @@ final class ShardAgent implements Agent, MessageListener {
         version++;
         stats.aggregationNs.addAndGet(System.nanoTime() - startNs);
         stats.stepsApplied.incrementAndGet();
-        publish();
+        startPublish();
+        continuePublish();
         if (checkpoints != null && config.checkpointEvery() > 0 && version % config.checkpointEvery() == 0) {
             try {
                 writeCheckpoint();
@@ -333,8 +338,23 @@ final class ShardAgent implements Agent, MessageListener {
         resetSync();
     }
 
-    /** Broadcasts this shard's parameters at the current version, chunk by chunk. */
-    private void publish() {
+    /** Starts broadcasting this shard's parameters at the current version; {@link #continuePublish} sends them. */
+    private void startPublish() {
+        publishCursor = 0;
+        publishStallSinceNs = 0;
+        stallReported = false;
+        publishedVersion = version;
+    }
+
+    /**
+     * Sends as many chunks of the current version as the broadcast accepts without blocking. Back pressure (a
+     * worker not reading yet) leaves the rest for the next duty cycle; a stall longer than the offer timeout is
+     * logged once. With no worker connected there is nobody to send to, and a joining worker asks anyway.
+     */
+    private int continuePublish() {
+        if (publishCursor < 0) {
+            return 0;
+        }
         long minStep = Long.MAX_VALUE;
         for (int w = 0; w < workers; w++) {
             if (registry.isMember(w)) {
@@ -344,21 +364,43 @@ final class ShardAgent implements Agent, MessageListener {
         if (minStep == Long.MAX_VALUE) {
             minStep = -1;
         }
-        for (int c = 0; c < chunkCount; c++) {
+        int sent = 0;
+        while (publishCursor < chunkCount) {
+            int c = publishCursor;
             int offset = layout.chunkOffset(c);
             int length = layout.chunkLength(shard, c);
-            try {
-                proxy.parameterChunk(broadcast, version, minStep, shard, c, chunkCount, offset, length,
-                        paramsBuffer, offset * 4, length * 4);
+            long result = proxy.tryParameterChunk(broadcast, version, minStep, shard, c, chunkCount, offset, length,
+                    paramsBuffer, offset * 4, length * 4);
+            if (result > 0) {
                 stats.bytesOut.addAndGet(length * 4L);
-            } catch (TransportException e) {
-                stats.publishFailures.incrementAndGet();
-                LOG.error("could not publish parameters: shard={} version={} chunk={}/{} error={}", shard, version, c,
-                        chunkCount, e.getMessage());
-                return;
+                publishCursor++;
+                sent++;
+                publishStallSinceNs = 0;
+                continue;
             }
+            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED
+                    || result == Publication.MAX_POSITION_EXCEEDED) {
+                stats.publishFailures.incrementAndGet();
+                LOG.warn("parameters not published: shard={} version={} chunk={}/{} result={}", shard, version, c,
+                        chunkCount, io.orrery.ps.transport.Offers.resultName(result));
+                publishCursor = -1;
+                return sent;
+            }
+            long now = System.nanoTime();
+            if (publishStallSinceNs == 0) {
+                publishStallSinceNs = now;
+            } else if (!stallReported && now - publishStallSinceNs > config.offerTimeout().toNanos()) {
+                stallReported = true;
+                stats.publishFailures.incrementAndGet();
+                LOG.warn("broadcast stalled: shard={} version={} chunk={}/{} result={} stalledMs={} members={}"
+                                + " hint=\"a worker is not reading parameters (flow control waits for the slowest)\"",
+                        shard, version, c, chunkCount, io.orrery.ps.transport.Offers.resultName(result),
+                        (now - publishStallSinceNs) / 1_000_000, registry.memberCount());
+            }
+            return sent;
         }
-        publishedVersion = version;
+        publishCursor = -1;
+        return sent;
     }
 
     private Path writeCheckpoint() throws IOException {
@@ -390,7 +432,7 @@ final class ShardAgent implements Agent, MessageListener {
         return future;
     }
 
-    /** Last version fully broadcast (readable from any thread). */
+    /** Version of the parameters this shard holds and broadcasts (readable from any thread). */
     long publishedVersion() {
         return publishedVersion;
     }

@@ -34,6 +34,12 @@ public final class AeronEndpoint implements AutoCloseable {
     public static final long PUBLICATION_UNBLOCK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(15);
     /** How long a client waits for the driver to answer. */
     public static final long DRIVER_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(10);
+    /**
+     * UDP socket buffers. All workers' streams arrive on the server's one ingress socket, each with up to a
+     * receiver window (128 KiB) in flight; the Linux default of about 208 KiB overflows with two workers (measured:
+     * "receive buffer errors" and a 10-20x slower step). The kernel caps this at net.core.rmem_max.
+     */
+    public static final int SOCKET_BUFFER_LENGTH = 2 << 20;
     /** Files other than term buffers: CnC, loss report, counters; generous. */
     private static final long FIXED_DIR_BYTES = 16L << 20;
 
@@ -78,6 +84,8 @@ public final class AeronEndpoint implements AutoCloseable {
                 .publicationUnblockTimeoutNs(PUBLICATION_UNBLOCK_TIMEOUT_NS)
                 .ipcTermBufferLength(termLength)
                 .publicationTermBufferLength(termLength)
+                .socketRcvbufLength(SOCKET_BUFFER_LENGTH)
+                .socketSndbufLength(SOCKET_BUFFER_LENGTH)
                 .warnIfDirectoryExists(false);
         MediaDriver driver = MediaDriver.launchEmbedded(ctx);
         try {

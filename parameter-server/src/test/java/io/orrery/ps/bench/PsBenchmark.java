@@ -38,7 +38,12 @@ public final class PsBenchmark {
         ingest(10_000_000, 2, 1);
         for (int shards : new int[]{1, 2}) {
             for (int workers : new int[]{1, 2, 4}) {
-                roundTrip(MNIST_PARAMS, workers, shards, 20, 100);
+                roundTrip(MNIST_PARAMS, workers, shards, 20, 100, 0, 0);
+            }
+        }
+        for (int mtu : new int[]{1408, 8192}) {
+            for (int workers : new int[]{1, 2, 4}) {
+                roundTrip(MNIST_PARAMS, workers, 1, 10, 50, 20000 + 2 * workers + mtu, mtu);
             }
         }
     }
@@ -67,7 +72,6 @@ public final class PsBenchmark {
                 .initialParameters(init).optimizer(new SGD(0.0)).build())) {
             List<ParameterServerClient> clients = connect(server, workers);
             INDArray grads = Nd4j.rand(DataType.FLOAT, elements);
-            INDArray params = Nd4j.zeros(DataType.FLOAT, elements);
             int steps = 6;
             double[] gbps = new double[steps];
             for (int t = 0; t < steps; t++) {
@@ -77,7 +81,12 @@ public final class PsBenchmark {
                 long step = t;
                 List<Thread> threads = new ArrayList<>();
                 for (ParameterServerClient c : clients) {
-                    Thread th = new Thread(() -> c.pushGradients(step, grads));
+                    // Each worker reads parameters on its own thread, as separate processes would.
+                    Thread th = new Thread(() -> {
+                        INDArray params = Nd4j.zeros(DataType.FLOAT, elements);
+                        c.pushGradients(step, grads);
+                        c.awaitParameters(step, params, WAIT);
+                    });
                     threads.add(th);
                     th.start();
                 }
@@ -89,9 +98,6 @@ public final class PsBenchmark {
                 for (Thread th : threads) {
                     th.join();
                 }
-                for (ParameterServerClient c : clients) {
-                    c.awaitParameters(t, params, WAIT);
-                }
             }
             double[] warm = Arrays.copyOfRange(gbps, 1, steps);
             Arrays.sort(warm);
@@ -102,11 +108,21 @@ public final class PsBenchmark {
     }
 
     /** Time of one SYNC step (all workers push, server averages + applies SGD, all workers receive). */
-    static void roundTrip(int elements, int workers, int shards, int warmup, int steps) throws Exception {
+    static void roundTrip(int elements, int workers, int shards, int warmup, int steps, int udpPort,
+                          int mtu) throws Exception {
         INDArray init = Nd4j.rand(DataType.FLOAT, elements);
-        try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(workers).shards(shards)
-                .initialParameters(init).optimizer(new SGD(0.001)).build())) {
-            List<ParameterServerClient> clients = connect(server, workers);
+        ParameterServerConfig.Builder builder = ParameterServerConfig.builder().workers(workers).shards(shards)
+                .initialParameters(init).optimizer(new SGD(0.001));
+        if (udpPort > 0) {
+            builder.udp("127.0.0.1", udpPort).mtu(mtu);
+        }
+        try (ParameterServer server = ParameterServer.start(builder.build())) {
+            List<ParameterServerClient> clients = new ArrayList<>();
+            for (int k = 0; k < workers; k++) {
+                ClientConfig.Builder cb = ClientConfig.builder().jobId(server.config().jobId()).token(server.token());
+                clients.add(ParameterServerClient.connect(udpPort > 0 ? cb.udp("127.0.0.1", udpPort).mtu(mtu).build()
+                        : cb.ipc(server.aeronDirectory()).build()));
+            }
             long[] nanos = new long[steps];
             CyclicBarrier barrier = new CyclicBarrier(workers + 1);
             List<Thread> threads = new ArrayList<>();
@@ -141,8 +157,8 @@ public final class PsBenchmark {
                 th.join();
             }
             Arrays.sort(nanos);
-            System.out.printf("syncRoundTrip: elements=%d workers=%d shards=%d medianMs=%.2f p10Ms=%.2f p90Ms=%.2f"
-                            + " meanAggregationMs=%.3f%n", elements, workers, shards, nanos[steps / 2] / 1e6,
+            System.out.printf("syncRoundTrip: transport=%s mtu=%d elements=%d workers=%d shards=%d medianMs=%.2f p10Ms=%.2f p90Ms=%.2f"
+                            + " meanAggregationMs=%.3f%n", udpPort > 0 ? "udp" : "ipc", server.config().mtu(), elements, workers, shards, nanos[steps / 2] / 1e6,
                     nanos[steps / 10] / 1e6, nanos[steps * 9 / 10] / 1e6,
                     server.stats().aggregationNs() / 1e6 / Math.max(1, server.stats().stepsApplied()));
             clients.forEach(ParameterServerClient::close);

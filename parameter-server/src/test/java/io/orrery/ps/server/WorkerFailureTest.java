@@ -96,6 +96,23 @@ class WorkerFailureTest {
     }
 
     @Test
+    void aWorkerThatStopsSendingIsReported() throws InterruptedException {
+        INDArray init = Nd4j.rand(DataType.FLOAT, N);
+        try (ParameterServer server = ParameterServer.start(twoWorkers(init, WorkerTimeoutPolicy.FAIL_STEP)
+                .workerTimeout(Duration.ofMillis(300)).build());
+             ParameterServerClient quiet = ParameterServerClient.connect(ClientConfig.builder()
+                     .jobId(server.config().jobId()).token(server.token()).ipc(server.aeronDirectory())
+                     .heartbeatInterval(Duration.ofSeconds(60)).build())) {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.stats().silentWorkerReports() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, server.stats().silentWorkerReports());
+            assertTrue(server.stats().line().contains("silentWorkerReports=1"), server.stats().line());
+        }
+    }
+
+    @Test
     void wrongTokenIsRejectedWithAClearMessage() {
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(twoWorkers(init, WorkerTimeoutPolicy.FAIL_STEP).build())) {

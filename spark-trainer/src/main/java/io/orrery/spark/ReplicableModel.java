@@ -1,0 +1,81 @@
+package io.orrery.spark;
+
+import io.orrery.core.optimizers.Optimizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/**
+ * What the trainer needs from a model: a recipe to rebuild it on another JVM, its flat parameter and gradient
+ * buffers (DESIGN.md invariant 1), a gradient computation, its optimizer and a mergeable evaluation.
+ *
+ * <p>Method names follow core's {@code Sequential}, so the adapter over it is a one-line delegation per method.
+ * Instances are not thread-safe; each Spark task builds its own replica from {@link #spec()}.
+ */
+public interface ReplicableModel {
+
+    /** A serializable recipe that rebuilds this model (architecture and compile settings) on an executor. */
+    ModelSpec spec();
+
+    /** Number of input features the model was built for (784 for MNIST). */
+    long inputWidth();
+
+    /** Number of classes; labels must lie in {@code [0, numClasses)}. */
+    int numClasses();
+
+    /** The flat float32 parameter vector; every layer's weights are views into it. */
+    INDArray parameters();
+
+    /** The flat gradient vector, same layout and length as {@link #parameters()}. */
+    INDArray gradients();
+
+    /**
+     * Fills {@link #gradients()} with the batch-mean gradient of the loss.
+     *
+     * @param x [batch, inputWidth] float32 features
+     * @param y [batch] float32 class indices
+     * @return the batch's mean loss
+     */
+    double computeGradients(INDArray x, INDArray y);
+
+    /** Applies the model's optimizer to the whole parameter buffer with the current {@link #gradients()}. */
+    void applyGradients();
+
+    /** The optimizer's state (iterations and slots) as bytes, to carry it between Spark stages. */
+    byte[] optimizerState();
+
+    /** Restores what {@link #optimizerState()} produced. */
+    void restoreOptimizerState(byte[] state);
+
+    /**
+     * The optimizer a parameter server applies to this model's flat parameters (the server owns the optimizer state
+     * then); null if the model can only be trained with the default hub exchange.
+     */
+    default Optimizer optimizer() {
+        return null;
+    }
+
+    /**
+     * Metric results over the batches this replica has trained on since it was built (Keras's {@code accuracy} in
+     * the progress line). Workers train on equally many samples, so the driver averages these over workers.
+     */
+    default Map<String, Double> trainingMetrics() {
+        return Map.of();
+    }
+
+    /**
+     * Class probabilities.
+     *
+     * @param x [batch, inputWidth] float32 features
+     * @return [batch, numClasses]
+     */
+    INDArray predict(INDArray x);
+
+    /**
+     * Loss and metric states over one batch, to be merged with other batches' and partitions' states.
+     *
+     * @param x [batch, inputWidth] float32 features
+     * @param y [batch] float32 class indices
+     */
+    Evaluation evaluate(INDArray x, INDArray y);
+}

@@ -1,0 +1,44 @@
+package io.orrery.spark;
+
+import io.orrery.spark.exchange.ParameterServerLink;
+import org.apache.spark.sql.SparkSession;
+
+import java.time.Duration;
+
+/** Which parameter server a trainer uses: one started in the driver per fit, or an external one. */
+final class ServerChoice {
+
+    static final ServerChoice EMBEDDED = new ServerChoice(null, 0, 0, 0);
+
+    private final String host;
+    private final int port;
+    private final long jobId;
+    private final long token;
+
+    private ServerChoice(String host, int port, long jobId, long token) {
+        this.host = host;
+        this.port = port;
+        this.jobId = jobId;
+        this.token = token;
+    }
+
+    static ServerChoice external(String host, int port, long jobId, long token) {
+        if (port < 1 || port > 65534) {
+            throw new IllegalArgumentException("Parameter server port must be in [1, 65534] (it uses port and port+1), "
+                    + "found " + port);
+        }
+        return new ServerChoice(host, port, jobId, token);
+    }
+
+    ParameterServerLink open(ReplicableModel model, int workers, TrainingMode mode, SparkSession spark,
+                             Duration joinTimeout, Duration stepTimeout) {
+        if (host != null) {
+            return ParameterServerLink.external(host, port, jobId, token, joinTimeout, stepTimeout);
+        }
+        String master = spark.sparkContext().master();
+        // Tasks share the driver's JVM only in local mode; local-cluster executors are separate JVMs.
+        boolean ipc = master.startsWith("local") && !master.startsWith("local-cluster");
+        String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
+        return ParameterServerLink.embedded(model, workers, mode, ipc, driverHost, joinTimeout, stepTimeout);
+    }
+}

@@ -1,0 +1,464 @@
+package io.orrery.spark;
+
+import io.orrery.core.models.History;
+import io.orrery.core.models.Sequential;
+import io.orrery.spark.data.InputColumns;
+import io.orrery.spark.data.InvalidInputException;
+import io.orrery.spark.data.Sample;
+import io.orrery.spark.data.SampleChecker;
+import io.orrery.spark.exchange.HubExchange;
+import io.orrery.spark.exchange.ParameterServerLink;
+import io.orrery.spark.exchange.ExchangeFactory;
+import io.orrery.spark.exec.EvaluateTask;
+import io.orrery.spark.exec.PredictTask;
+import io.orrery.spark.exec.StagePlan;
+import io.orrery.spark.exec.TaskReport;
+import io.orrery.spark.exec.TrainTask;
+import io.orrery.spark.exec.WorkerPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import scala.reflect.ClassTag$;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Trains one model data-parallel on Spark: the data is split over N workers, every global mini-batch of B samples
+ * becomes N per-worker batches of B / N, and each step's gradients are combined (SYNC: averaged, so the result is
+ * the single-node result on the global batch). After {@link #fit}, the driver's model holds the trained parameters.
+ *
+ * <pre>{@code
+ * SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).mode(TrainingMode.SYNC).build();
+ * History h = trainer.fit(model, trainRows, FitOptions.defaults().epochs(3).batchSize(128)
+ *         .validationData(testRows));
+ * Map<String, Double> scores = trainer.evaluate(model, testRows);
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe to share; calls run Spark jobs labelled with a job group.
+ */
+public final class SparkTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
+
+    private final SparkSession spark;
+    private final int workers;
+    private final TrainingMode mode;
+    private final InputColumns columns;
+    private final ExchangeFactory exchange;
+    private final ServerChoice server;
+    private final Duration joinTimeout;
+    private final Duration stepTimeout;
+    private final int evalBatchSize;
+    private final PrintStream progress;
+
+    private SparkTrainer(Builder b) {
+        this.spark = b.spark;
+        this.workers = b.workers;
+        this.mode = b.mode;
+        this.columns = new InputColumns(b.featuresColumn, b.labelColumn);
+        this.exchange = b.exchange;
+        this.server = b.server;
+        this.joinTimeout = b.joinTimeout;
+        this.stepTimeout = b.stepTimeout;
+        this.evalBatchSize = b.evalBatchSize;
+        this.progress = b.progress;
+    }
+
+    /** Starts a configuration for the given session; {@link Builder#build()} checks it. */
+    public static Builder builder(SparkSession spark) {
+        return new Builder(spark);
+    }
+
+    public int workers() {
+        return workers;
+    }
+
+    public TrainingMode mode() {
+        return mode;
+    }
+
+    /** Trains on a {@code Dataset<Row>} with the configured features and label columns. */
+    public History fit(ReplicableModel model, Dataset<Row> train, FitOptions options) {
+        return fit(model, columns.toSamples(train), options);
+    }
+
+    /** Trains core's model on a {@code Dataset<Row>}; afterwards it holds the trained parameters. */
+    public History fit(Sequential model, Dataset<Row> train, FitOptions options) {
+        return fit(model, columns.toSamples(train), options);
+    }
+
+    /** Trains core's model on samples; afterwards it holds the trained parameters. */
+    public History fit(Sequential model, JavaRDD<Sample> train, FitOptions options) {
+        SequentialModel replicable = new SequentialModel(model);
+        if (options.validationRows() != null || options.validationSamples() != null) {
+            replicable.requireMergeableMetrics();
+        }
+        return fit(replicable, train, options);
+    }
+
+    /** Distributed evaluation of core's model; see {@link #evaluate(ReplicableModel, JavaRDD)}. */
+    public Map<String, Double> evaluate(Sequential model, Dataset<Row> data) {
+        return evaluate(model, columns.toSamples(data));
+    }
+
+    /** Distributed evaluation of core's model; see {@link #evaluate(ReplicableModel, JavaRDD)}. */
+    public Map<String, Double> evaluate(Sequential model, JavaRDD<Sample> data) {
+        SequentialModel replicable = new SequentialModel(model);
+        replicable.requireMergeableMetrics();
+        return evaluate(replicable, data);
+    }
+
+    /** Distributed prediction with core's model; see {@link #predict(ReplicableModel, Dataset)}. */
+    public Dataset<Row> predict(Sequential model, Dataset<Row> data) {
+        return predict(new SequentialModel(model), data);
+    }
+
+    /**
+     * Trains on samples. Each epoch is one barrier stage of N tasks; after it the driver's model holds the
+     * epoch's parameters, validation data (if any) is evaluated, and a progress line is printed.
+     *
+     * @throws InvalidInputException if the data does not fit the model (width, labels) or is too small
+     */
+    public History fit(ReplicableModel model, JavaRDD<Sample> train, FitOptions options) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        if (options.batchSize() % workers != 0) {
+            throw new IllegalArgumentException("Global batch size " + options.batchSize() + " is not divisible by "
+                    + workers + " workers: expected a multiple of " + workers + " so that every worker takes the same "
+                    + "share of each step; use batchSize(" + Math.max(workers, options.batchSize() / workers * workers)
+                    + ")");
+        }
+        int workerBatch = options.batchSize() / workers;
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        SampleChecker checker = new SampleChecker(model.inputWidth(), model.numClasses());
+        String group = "orrery-fit-" + System.nanoTime();
+        JavaRDD<Sample> partitioned = null;
+        History history = new History();
+        ParameterServerLink link = null;
+        try {
+            sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
+            partitioned = train.zipWithIndex()
+                    .mapToPair(t -> new Tuple2<>(t._2(), checker.check(t._1(), t._2())))
+                    .repartitionAndSortWithinPartitions(new WorkerPartitioner(workers))
+                    .values()
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            List<Integer> sizes = partitioned.mapPartitions(it -> {
+                int n = 0;
+                for (; it.hasNext(); it.next()) {
+                    n++;
+                }
+                return List.of(n).iterator();
+            }).collect();
+            int smallest = sizes.stream().min(Comparator.naturalOrder()).orElse(0);
+            int stepsPerEpoch = smallest / workerBatch;
+            if (stepsPerEpoch == 0) {
+                throw new InvalidInputException("Not enough training data: each of " + workers + " workers needs at "
+                        + "least one batch of " + workerBatch + " samples (global batch " + options.batchSize()
+                        + "), the smallest share has " + smallest + ". Use a smaller batch or fewer workers.");
+            }
+            float[] parameters = model.parameters().toFloatVector();
+            byte[] optimizerState = model.optimizerState();
+            ExchangeFactory exchangeNow = exchange;
+            if (server != null) {
+                link = server.open(model, workers, mode, spark, joinTimeout, stepTimeout);
+                exchangeNow = link.factory();
+                history.addEvent("parameter server: " + link.endpoint().describe()
+                        + (link.server() == null ? " (external)" : " (in the driver)"));
+            }
+            long step = 0;
+            ProgressLine line = new ProgressLine(progress);
+            JavaRDD<Sample> validation = options.validationRows() != null
+                    ? columns.toSamples(options.validationRows()) : options.validationSamples();
+            for (int epoch = 0; epoch < options.epochs(); epoch++) {
+                if (options.verbose()) {
+                    line.epochStart(epoch, options.epochs());
+                }
+                sc.setJobGroup(group, "Orrery fit: epoch " + (epoch + 1) + "/" + options.epochs() + ", " + workers
+                        + " workers, " + mode + ", batch " + options.batchSize() + " (" + workerBatch + " per worker)",
+                        false);
+                Broadcast<float[]> parametersNow = sc.broadcast(parameters);
+                Broadcast<byte[]> optimizerNow = sc.broadcast(optimizerState);
+                StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed());
+                long started = System.nanoTime();
+                List<TaskReport> reports = new ArrayList<>(partitioned.rdd().barrier()
+                        .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchangeNow,
+                                plan), false, ClassTag$.MODULE$.apply(TaskReport.class))
+                        // A shuffle after the barrier stage makes it a ShuffleMapStage: Spark retries those when
+                        // a task or executor dies, but aborts a failed barrier ResultStage.
+                        .toJavaRDD().repartition(1).collect());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                parametersNow.destroy();
+                optimizerNow.destroy();
+                reports.sort(Comparator.comparingInt(TaskReport::worker));
+                TaskReport first = reports.get(0);
+                parameters = link != null && link.server() != null
+                        ? link.server().parameters().toFloatVector() : first.parameters();
+                optimizerState = first.optimizerState();
+                for (TaskReport r : reports) {
+                    LOG.info("epoch={} worker={} executor={} steps={} loop={}s compute={}s exchange={}s", epoch + 1,
+                            r.worker(), r.executorId(), r.steps(), String.format("%.2f", r.seconds()),
+                            String.format("%.2f", r.computeSeconds()), String.format("%.2f", r.exchangeSeconds()));
+                }
+                int attempt = reports.stream().mapToInt(TaskReport::stageAttempt).max().orElse(0);
+                if (attempt > 0) {
+                    history.addEvent("epoch=" + (epoch + 1) + " stage retried: attempt=" + attempt + " resumed at step="
+                            + first.firstStep() + " (epoch started at step=" + step + ")");
+                }
+                if (epoch == 0) {
+                    for (TaskReport r : reports) {
+                        history.addEvent("worker=" + r.worker() + " executor=" + r.executorId()
+                                + (r.gpuAddress() == null ? "" : " gpu=" + r.gpuAddress()));
+                    }
+                }
+                long steps = reports.stream().mapToLong(TaskReport::steps).sum();
+                double loss = reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1);
+                step = link != null && link.server() != null ? link.server().version() : step + stepsPerEpoch;
+                model.parameters().assign(Nd4j.createFromArray(parameters));
+                if (link == null) {
+                    // With a parameter server the server owns the optimizer state; replicas never step theirs.
+                    model.restoreOptimizerState(optimizerState);
+                }
+                Map<String, Double> values = new LinkedHashMap<>();
+                values.put("loss", loss);
+                for (String metric : first.metrics().keySet()) {
+                    values.put(metric, reports.stream().mapToDouble(r -> r.metrics().getOrDefault(metric, 0.0))
+                            .average().orElse(0));
+                }
+                if (validation != null) {
+                    sc.setJobGroup(group, "Orrery fit: validation after epoch " + (epoch + 1), false);
+                    evaluate(model, validation).forEach((k, v) -> values.put("val_" + k, v));
+                }
+                history.recordEpoch(epoch, values);
+                if (options.verbose()) {
+                    line.epochEnd(stepsPerEpoch, seconds, (long) stepsPerEpoch * options.batchSize(), values);
+                }
+            }
+            return history;
+        } catch (Exception e) {
+            throw Failures.unwrap(e);
+        } finally {
+            if (link != null) {
+                link.close();
+            }
+            if (partitioned != null) {
+                partitioned.unpersist(false);
+            }
+            sc.clearJobGroup();
+        }
+    }
+
+    /** Distributed evaluation of a {@code Dataset<Row>}; see {@link #evaluate(ReplicableModel, JavaRDD)}. */
+    public Map<String, Double> evaluate(ReplicableModel model, Dataset<Row> data) {
+        return evaluate(model, columns.toSamples(data));
+    }
+
+    /**
+     * Evaluates the driver's model on the executors: each partition computes loss and metric states, the driver
+     * merges them, so the result equals evaluating all samples in one process.
+     *
+     * @return Keras-style results, for example {@code {loss=0.07, accuracy=0.978}}
+     */
+    public Map<String, Double> evaluate(ReplicableModel model, JavaRDD<Sample> data) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<float[]> parameters = sc.broadcast(model.parameters().toFloatVector());
+        try {
+            sc.setJobDescription("Orrery evaluate");
+            List<Evaluation> parts = data.mapPartitions(new EvaluateTask(model.spec(),
+                    new SampleChecker(model.inputWidth(), model.numClasses()), parameters, evalBatchSize)).collect();
+            if (parts.isEmpty()) {
+                throw new InvalidInputException("Cannot evaluate on an empty data set: expected at least one sample");
+            }
+            Evaluation total = parts.get(0);
+            for (int i = 1; i < parts.size(); i++) {
+                total = total.merge(parts.get(i));
+            }
+            return total.results();
+        } catch (Exception e) {
+            throw Failures.unwrap(e);
+        } finally {
+            parameters.destroy();
+            sc.setJobDescription(null);
+        }
+    }
+
+    /**
+     * Class probabilities for each feature vector, computed on the executors, in the input's order.
+     *
+     * @return one float[numClasses] per input row
+     */
+    public JavaRDD<float[]> predict(ReplicableModel model, JavaRDD<float[]> features) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<float[]> parameters = sc.broadcast(model.parameters().toFloatVector());
+        return features.mapPartitions(new PredictTask<float[], float[]>(model.spec(), model.inputWidth(), parameters,
+                evalBatchSize, f -> f, (f, p) -> p));
+    }
+
+    /**
+     * Adds a {@code probabilities} column (array&lt;float&gt;) and a {@code prediction} column (the argmax class) to
+     * the rows, computed on the executors in one pass; only the features column is read.
+     */
+    public Dataset<Row> predict(ReplicableModel model, Dataset<Row> data) {
+        columns.toFeatures(data);  // checks the features column's presence and type on the driver
+        int index = data.schema().fieldIndex(columns.features());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<float[]> parameters = sc.broadcast(model.parameters().toFloatVector());
+        JavaRDD<Row> rows = data.javaRDD().mapPartitions(new PredictTask<Row, Row>(model.spec(), model.inputWidth(),
+                parameters, evalBatchSize, row -> InputColumns.floats(row.getList(index)), SparkTrainer::withPrediction));
+        StructType schema = data.schema()
+                .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false))
+                .add("prediction", DataTypes.IntegerType);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    private static Row withPrediction(Row row, float[] p) {
+        Object[] values = new Object[row.size() + 2];
+        for (int i = 0; i < row.size(); i++) {
+            values[i] = row.get(i);
+        }
+        Float[] boxed = new Float[p.length];
+        int best = 0;
+        for (int i = 0; i < p.length; i++) {
+            boxed[i] = p[i];
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        values[row.size()] = boxed;
+        values[row.size() + 1] = best;
+        return RowFactory.create(values);
+    }
+
+    /** Settings of a {@link SparkTrainer}; all optional except the session. */
+    public static final class Builder {
+
+        private final SparkSession spark;
+        private int workers = -1;
+        private TrainingMode mode = TrainingMode.SYNC;
+        private String featuresColumn = InputColumns.DEFAULT_FEATURES;
+        private String labelColumn = InputColumns.DEFAULT_LABEL;
+        private ExchangeFactory exchange;
+        private ServerChoice server;
+        private Duration joinTimeout = Duration.ofSeconds(30);
+        private Duration stepTimeout = Duration.ofSeconds(60);
+        private int evalBatchSize = 1024;
+        private PrintStream progress = System.out;
+
+        private Builder(SparkSession spark) {
+            this.spark = Objects.requireNonNull(spark, "spark session");
+        }
+
+        /** Number of workers N (tasks of the barrier stage); default: the cluster's default parallelism. */
+        public Builder workers(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, found " + value);
+            }
+            this.workers = value;
+            return this;
+        }
+
+        /** {@link TrainingMode#SYNC} (default), {@link TrainingMode#ASYNC} or {@link TrainingMode#bounded(int)}. */
+        public Builder mode(TrainingMode value) {
+            this.mode = Objects.requireNonNull(value, "mode");
+            return this;
+        }
+
+        /** Name of the array&lt;float&gt; or array&lt;double&gt; features column (default {@code features}). */
+        public Builder featuresColumn(String name) {
+            this.featuresColumn = Objects.requireNonNull(name, "featuresColumn");
+            return this;
+        }
+
+        /** Name of the class-index label column (default {@code label}). */
+        public Builder labelColumn(String name) {
+            this.labelColumn = Objects.requireNonNull(name, "labelColumn");
+            return this;
+        }
+
+        /**
+         * How workers exchange gradients. Default: {@link HubExchange}, worker 0 of the stage averages the
+         * gradients over TCP (SYNC only; no server needed).
+         */
+        public Builder gradientExchange(ExchangeFactory value) {
+            this.exchange = Objects.requireNonNull(value, "gradientExchange");
+            return this;
+        }
+
+        /**
+         * Trains through an Aeron parameter server started in the driver for each fit: {@code aeron:ipc} in Spark
+         * local mode, UDP on {@code spark.driver.host} otherwise. Needed for ASYNC and BOUNDED modes.
+         */
+        public Builder parameterServer() {
+            this.server = ServerChoice.EMBEDDED;
+            return this;
+        }
+
+        /**
+         * Trains through a separately started parameter server (the {@code parameter-server} main) at
+         * {@code host:port}, with that server's job id and token.
+         */
+        public Builder parameterServer(String host, int port, long jobId, long token) {
+            this.server = ServerChoice.external(Objects.requireNonNull(host, "host"), port, jobId, token);
+            return this;
+        }
+
+        /** How long a task waits to join the server, and for each step's parameters (defaults 30 s, 60 s). */
+        public Builder parameterServerTimeouts(Duration join, Duration step) {
+            this.joinTimeout = Objects.requireNonNull(join, "join timeout");
+            this.stepTimeout = Objects.requireNonNull(step, "step timeout");
+            return this;
+        }
+
+        /** Batch size for evaluation and prediction on the executors (default 1024). */
+        public Builder evalBatchSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("evalBatchSize must be at least 1, found " + value);
+            }
+            this.evalBatchSize = value;
+            return this;
+        }
+
+        /** Where progress lines go (default {@code System.out}). */
+        public Builder progressTo(PrintStream out) {
+            this.progress = Objects.requireNonNull(out, "progress stream");
+            return this;
+        }
+
+        /** Checks the settings together and makes the trainer. */
+        public SparkTrainer build() {
+            if (workers < 0) {
+                workers = spark.sparkContext().defaultParallelism();
+            }
+            if (server != null && exchange != null) {
+                throw new IllegalArgumentException("Both a parameter server and a gradientExchange(...) were set: "
+                        + "expected one way to exchange gradients; remove one of them.");
+            }
+            if (exchange == null && server == null) {
+                if (!mode.isSync()) {
+                    throw new IllegalArgumentException("Training mode " + mode + " needs a parameter server; the "
+                            + "default hub exchange supports SYNC only. Use mode(TrainingMode.SYNC) or add "
+                            + ".parameterServer() to the builder.");
+                }
+                exchange = HubExchange.factory();
+            }
+            return new SparkTrainer(this);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.orrery.spark.exchange;
+
+import io.orrery.ps.client.ClientConfig;
+import io.orrery.ps.client.ParameterServerClient;
+import io.orrery.spark.ReplicableModel;
+import org.apache.spark.BarrierTaskContext;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * The exchange through the Aeron parameter server: the worker pushes its gradient of step t and waits for the
+ * server's parameters of version t+1, straight between the model's flat buffers and the wire (DESIGN.md data flow).
+ * The server owns the optimizer; a retried stage continues from the server's current version.
+ */
+public final class ParameterServerExchange implements GradientExchange {
+
+    private final Endpoint endpoint;
+    private final BarrierTaskContext context;
+    private final ReplicableModel replica;
+    private ParameterServerClient client;
+
+    private ParameterServerExchange(Endpoint endpoint, BarrierTaskContext context, ReplicableModel replica) {
+        this.endpoint = endpoint;
+        this.context = context;
+        this.replica = replica;
+    }
+
+    /**
+     * Where and how the tasks reach the server.
+     *
+     * @param ipcDirectory the server's Aeron directory for {@code aeron:ipc} (same JVM or host), or null for UDP
+     * @param host the server's host for UDP
+     * @param port the server's UDP ingress port
+     * @param jobId the job's id
+     * @param token the job's token (messages without it are dropped)
+     * @param joinTimeout how long a task waits to join
+     * @param stepTimeout how long a task waits for the parameters of a step
+     */
+    public record Endpoint(String ipcDirectory, String host, int port, long jobId, long token, Duration joinTimeout,
+                           Duration stepTimeout) implements Serializable {
+
+        /** How the endpoint reads in messages: {@code aeron:ipc dir=...} or {@code host:port}. */
+        public String describe() {
+            return ipcDirectory != null ? "aeron:ipc dir=" + ipcDirectory : host + ":" + port;
+        }
+    }
+
+    /** The factory to pass to the trainer. */
+    public static ExchangeFactory factory(Endpoint endpoint) {
+        return (context, replica) -> new ParameterServerExchange(endpoint, context, replica);
+    }
+
+    @Override
+    public long join(long plannedStep) {
+        ClientConfig.Builder config = ClientConfig.builder().jobId(endpoint.jobId()).token(endpoint.token())
+                .workerId(context.partitionId()).joinTimeout(endpoint.joinTimeout());
+        if (endpoint.ipcDirectory() != null) {
+            config.ipc(endpoint.ipcDirectory());
+        } else {
+            config.udp(endpoint.host(), endpoint.port());
+        }
+        try {
+            client = ParameterServerClient.connect(config.build());
+            client.awaitInitialParameters(replica.parameters(), endpoint.joinTimeout());
+        } catch (RuntimeException e) {
+            throw new ExchangeException("Cannot reach the parameter server at " + endpoint.describe() + " from worker "
+                    + context.partitionId() + ": " + e.getMessage() + ". Check that the server runs and that its "
+                    + "address and ports are reachable from the executors.", e);
+        }
+        return client.startStep();
+    }
+
+    @Override
+    public void exchange(long step) {
+        try {
+            client.pushGradients(step, replica.gradients());
+            client.awaitParameters(step, replica.parameters(), endpoint.stepTimeout());
+        } catch (RuntimeException e) {
+            throw new ExchangeException("parameter server step failed: server=" + endpoint.describe() + " worker="
+                    + context.partitionId() + " step=" + step + " reason=" + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}

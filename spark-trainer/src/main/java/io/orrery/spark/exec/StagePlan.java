@@ -1,0 +1,17 @@
+package io.orrery.spark.exec;
+
+import java.io.Serializable;
+
+/**
+ * What one barrier stage does: which epoch, how many steps of how many samples per worker, from which global step.
+ *
+ * @param epoch zero-based epoch index (part of the shuffle seed)
+ * @param workers number of workers N (tasks of the stage)
+ * @param workerBatch samples per worker and step (global batch / N)
+ * @param stepsPerEpoch steps in this epoch, equal for all workers so that synchronous steps pair up
+ * @param firstStep the global step this epoch starts at
+ * @param seed the shuffle seed
+ */
+public record StagePlan(int epoch, int workers, int workerBatch, int stepsPerEpoch, long firstStep, long seed)
+        implements Serializable {
+}

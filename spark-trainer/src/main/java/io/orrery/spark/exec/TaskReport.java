@@ -1,0 +1,27 @@
+package io.orrery.spark.exec;
+
+import java.io.Serializable;
+
+/**
+ * What a training task sends back to the driver at the end of its stage.
+ *
+ * @param worker the worker index (partition id)
+ * @param stageAttempt Spark's attempt number of the stage (greater than 0 after a retry)
+ * @param executorId where the task ran
+ * @param gpuAddress the GPU Spark assigned the task, or null without GPU scheduling
+ * @param firstStep the step the task started from (after join)
+ * @param steps steps completed
+ * @param lossSum sum of this worker's batch losses
+ * @param seconds wall time of the training loop
+ * @param computeSeconds time in forward and backward passes
+ * @param exchangeSeconds time in the gradient exchange (send, wait, apply)
+ * @param metrics the replica's training metrics over its batches of this stage
+ * @param parameters the final flat parameters (worker 0 only, else null)
+ * @param optimizerState the final optimizer state (worker 0 only, else null)
+ */
+public record TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
+                         int steps, double lossSum, double seconds,
+                         double computeSeconds, double exchangeSeconds,
+                         java.util.Map<String, Double> metrics, float[] parameters, byte[] optimizerState)
+        implements Serializable {
+}

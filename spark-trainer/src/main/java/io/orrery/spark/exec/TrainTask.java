@@ -1,0 +1,102 @@
+package io.orrery.spark.exec;
+
+import io.orrery.spark.ModelSpec;
+import io.orrery.spark.ReplicableModel;
+import io.orrery.spark.data.PartitionBuffer;
+import io.orrery.spark.data.Sample;
+import io.orrery.spark.data.SampleChecker;
+import io.orrery.spark.exchange.ExchangeFactory;
+import io.orrery.spark.exchange.GradientExchange;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction1;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One worker of a training stage (a barrier task): binds its GPU, rebuilds the model from its spec with the current
+ * parameters, then for each step gathers its next per-worker batch in the epoch's shuffled order, computes the
+ * batch-mean gradient and exchanges it for the next parameters.
+ */
+public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterator<TaskReport>> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ModelSpec spec;
+    private final SampleChecker checker;
+    private final Broadcast<float[]> parameters;
+    private final Broadcast<byte[]> optimizerState;
+    private final ExchangeFactory exchange;
+    private final StagePlan plan;
+
+    public TrainTask(ModelSpec spec, SampleChecker checker, Broadcast<float[]> parameters,
+                     Broadcast<byte[]> optimizerState, ExchangeFactory exchange, StagePlan plan) {
+        this.spec = spec;
+        this.checker = checker;
+        this.parameters = parameters;
+        this.optimizerState = optimizerState;
+        this.exchange = exchange;
+        this.plan = plan;
+    }
+
+    @Override
+    public Iterator<TaskReport> apply(Iterator<Sample> samples) {
+        BarrierTaskContext context = BarrierTaskContext.get();
+        int worker = context.partitionId();
+        String gpu = GpuBinding.bindCurrentTask();
+        PartitionBuffer data = PartitionBuffer.of(JavaConverters.asJavaIterator(samples), checker);
+        ReplicableModel replica = spec.build();
+        replica.parameters().assign(Nd4j.createFromArray(parameters.value()));
+        if (optimizerState.value() != null) {
+            replica.restoreOptimizerState(optimizerState.value());
+        }
+        int batch = plan.workerBatch();
+        int width = data.width();
+        float[] xBuffer = new float[batch * width];
+        float[] yBuffer = new float[batch];
+        INDArray x = Nd4j.create(DataType.FLOAT, batch, width);
+        INDArray y = Nd4j.create(DataType.FLOAT, batch);
+        double lossSum = 0;
+        int done = 0;
+        long computeNs = 0;
+        long exchangeNs = 0;
+        long started = System.nanoTime();
+        long firstStep;
+        try (GradientExchange gradients = exchange.open(context, replica)) {
+            firstStep = gradients.join(plan.firstStep());
+            // After a retried stage the server may be ahead: skip the steps it has already applied.
+            int skip = (int) Math.min(Math.max(firstStep - plan.firstStep(), 0), plan.stepsPerEpoch());
+            int[] order = EpochOrder.permutation(data.size(), plan.seed(), plan.epoch(), worker);
+            for (int s = skip; s < plan.stepsPerEpoch(); s++) {
+                data.gather(order, s * batch, batch, xBuffer, yBuffer);
+                x.data().setData(xBuffer);
+                y.data().setData(yBuffer);
+                long t0 = System.nanoTime();
+                lossSum += replica.computeGradients(x, y);
+                long t1 = System.nanoTime();
+                gradients.exchange(plan.firstStep() + s);
+                computeNs += t1 - t0;
+                exchangeNs += System.nanoTime() - t1;
+                done++;
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        boolean reporter = worker == 0;
+        TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
+                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9,
+                new java.util.HashMap<>(replica.trainingMetrics()), reporter ? replica.parameters().toFloatVector() : null,
+                reporter ? replica.optimizerState() : null);
+        return JavaConverters.asScalaIterator(List.of(report).iterator());
+    }
+
+    private static String executorId() {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        return env == null ? "unknown" : env.executorId();
+    }
+}
