@@ -152,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
         ResultsStore store = ResultsStore.open(out);
         List<BenchConfig> grid = grid();
         List<BenchRunner> runners = runnersOverride != null ? runnersOverride
-                : List.of(new OrrerySparkRunner(), new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
+                : List.of(new OrrerySparkRunner(data), new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
         PrintWriter err = spec.commandLine().getErr();
         int skipped = 0;
         try (BenchProgress progress = new BenchProgress(grid.size(), System.err)) {
