@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 TapeCommand.class,
                 CustomLayerCommand.class,
                 io.orrery.examples.speed.CoreEpochBenchmark.class,
+                io.orrery.examples.spark.SparkTrainCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OrreryCli implements Runnable {
@@ -32,6 +33,10 @@ public final class OrreryCli implements Runnable {
 
     /** The configured command line, also used by tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new OrreryCli());
+        CommandLine cli = new CommandLine(new OrreryCli());
+        // the standalone parameter server keeps its own name as a main class; here it is the `ps` command
+        cli.addSubcommand("ps", new io.orrery.ps.ParameterServerMain());
+        cli.addSubcommand("bench", new io.orrery.examples.bench.BenchCommand());
+        return cli;
     }
 }

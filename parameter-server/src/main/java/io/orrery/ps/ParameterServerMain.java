@@ -103,13 +103,17 @@ public final class ParameterServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ParameterServer server = start()) {
-            if (token == null) {
-                System.out.println("token=" + server.token() + " (give it to the workers)");
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "orrery-ps-shutdown"));
-            stop.await();
+        ParameterServer server = start();
+        if (token == null) {
+            System.out.println("token=" + server.token() + " (give it to the workers)");
         }
+        // The hook itself closes the server: the JVM waits for hooks, not for the main thread, so this is what
+        // guarantees the driver directory is removed on Ctrl-C / SIGTERM.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stop.countDown();
+        }, "orrery-ps-shutdown"));
+        stop.await();
         return 0;
     }
 

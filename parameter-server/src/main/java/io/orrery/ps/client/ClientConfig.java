@@ -3,6 +3,9 @@ package io.orrery.ps.client;
 import io.orrery.ps.transport.Channels;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Immutable settings of a worker's connection to a parameter server; build with {@link #builder()}. The job id and
@@ -25,6 +28,26 @@ public final class ClientConfig {
     final Duration joinTimeout;
     final Duration heartbeatInterval;
     final Duration offerTimeout;
+    final boolean sharedDriver;
+    final List<Target> targets;
+
+    /** One server process of the job: a UDP {@code host:port}, or the media driver directory of an IPC server. */
+    static final class Target {
+        final String host;
+        final int port;
+        final String ipcDirectory;
+
+        Target(String host, int port, String ipcDirectory) {
+            this.host = host;
+            this.port = port;
+            this.ipcDirectory = ipcDirectory;
+        }
+
+        @Override
+        public String toString() {
+            return host == null ? "aeron:ipc dir=" + ipcDirectory : host + ":" + port;
+        }
+    }
 
     private ClientConfig(Builder b) {
         this.jobId = b.jobId;
@@ -41,15 +64,17 @@ public final class ClientConfig {
         this.joinTimeout = b.joinTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.offerTimeout = b.offerTimeout;
+        this.sharedDriver = b.sharedDriver;
+        this.targets = Collections.unmodifiableList(new ArrayList<>(b.targets));
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Human-readable server address for error messages. */
+    /** Human-readable server address(es) for error messages. */
     String serverDescription() {
-        return serverHost == null ? "aeron:ipc dir=" + aeronDirectory : serverHost + ":" + port;
+        return targets.size() == 1 ? targets.get(0).toString() : targets.toString();
     }
 
     /** Collects settings; {@link #build()} checks them. */
@@ -69,6 +94,9 @@ public final class ClientConfig {
         private Duration heartbeatInterval = Duration.ofSeconds(1);
         private Duration offerTimeout = Duration.ofSeconds(10);
         private boolean transportSet;
+        private boolean sharedDriver;
+        private final List<Target> extra = new ArrayList<>();
+        private List<Target> targets;
 
         private Builder() {
         }
@@ -89,8 +117,23 @@ public final class ClientConfig {
             this.transportSet = true;
             return this;
         }
+        /** A further server process of a job split over several ({@code shardRange}), over UDP. */
+        public Builder alsoUdp(String serverHost, int port) {
+            extra.add(new Target(serverHost, port, null));
+            return this;
+        }
+        /** A further server process of a job split over several, on this host over IPC (its driver directory). */
+        public Builder alsoIpc(String serverAeronDirectory) {
+            extra.add(new Target(null, 0, serverAeronDirectory));
+            return this;
+        }
         /** UDP only: use a running media driver instead of an embedded one. */
         public Builder aeronDirectory(String directory) { this.aeronDirectory = directory; return this; }
+        /**
+         * UDP only: use the JVM's one shared embedded driver ({@link io.orrery.ps.transport.SharedDriver}) instead of
+         * a driver per client: what an executor running several tasks wants.
+         */
+        public Builder sharedDriver(boolean shared) { this.sharedDriver = shared; return this; }
         /** UDP only: address the server sends parameters to; default: the interface that routes to the server. */
         public Builder localAddress(String address) { this.localAddress = address; return this; }
         public Builder termLength(int termLength) { this.termLength = termLength; return this; }
@@ -113,6 +156,9 @@ public final class ClientConfig {
             if (token == null) {
                 throw new IllegalArgumentException("token: required; pass the server's job token (server.token())");
             }
+            if (sharedDriver && (serverHost == null || aeronDirectory != null)) {
+                throw new IllegalArgumentException("sharedDriver: only for udp(...) without an external aeronDirectory");
+            }
             if (serverHost == null && aeronDirectory == null) {
                 throw new IllegalArgumentException("ipc: needs the server's Aeron directory (server.aeronDirectory())");
             }
@@ -124,6 +170,15 @@ public final class ClientConfig {
             }
             if (serverHost != null && localAddress == null) {
                 localAddress = Channels.routingAddressTo(serverHost, port);
+            }
+            targets = new ArrayList<>();
+            targets.add(new Target(serverHost, port, serverHost == null ? aeronDirectory : null));
+            for (Target t : extra) {
+                if ((t.host == null) != (serverHost == null)) {
+                    throw new IllegalArgumentException("servers: all over UDP or all over IPC, found " + targets.get(0)
+                            + " and " + t);
+                }
+                targets.add(t);
             }
             return new ClientConfig(this);
         }

@@ -19,6 +19,7 @@ import io.orrery.ps.protocol.sbe.TrainingMode;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.NativeFloats;
+import io.orrery.ps.transport.SharedDriver;
 import io.orrery.ps.transport.TransportException;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -29,6 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,12 +65,15 @@ public final class ParameterServerClient implements AutoCloseable {
     private static final int FRAGMENT_LIMIT = 64;
 
     private final ClientConfig config;
-    private final AeronEndpoint endpoint;
-    private final Subscription broadcast;
-    private final Publication control;
-    private final Publication[] shardPublications;
+    private final List<AeronEndpoint> endpoints = new ArrayList<>();
+    private final SharedDriver.Lease driverLease;
+    private final List<Connection> connections = new ArrayList<>();
+    private Connection current;
+    private Publication[] shardPublications;
+    private Connection[] shardOwners;
     private final WorkerProxy proxy;
-    private final MessageAdapter adapter;
+    private final Listener listener = new Listener();
+    private final DropCounters drops = new DropCounters(LOG, "worker");
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private final String address;
     private final ScheduledExecutorService heartbeats;
@@ -80,8 +85,6 @@ public final class ParameterServerClient implements AutoCloseable {
     private int workers;
     private int stalenessBound;
     private long joinVersion;
-    private final long correlationId = ThreadLocalRandom.current().nextLong();
-    private String rejection;
 
     // Receiving state for the wait in progress.
     private final UnsafeBuffer out = new UnsafeBuffer(0, 0);
@@ -107,27 +110,59 @@ public final class ParameterServerClient implements AutoCloseable {
     private float[] magnitudes;
     private long bytesSent;
 
+    /** One server process of the job: its channels, its adapter and what it answered to the join. */
+    private final class Connection {
+        final ClientConfig.Target target;
+        final Subscription broadcast;
+        final Publication control;
+        final MessageAdapter adapter;
+        final long correlationId = ThreadLocalRandom.current().nextLong();
+        boolean joined;
+        String rejection;
+        int firstShard;
+        int ownedShards;
+
+        Connection(ClientConfig.Target target, AeronEndpoint endpoint) {
+            this.target = target;
+            this.broadcast = endpoint.aeron().addSubscription(
+                    Channels.workerBroadcast(target.host, target.port, config.localAddress), Channels.BROADCAST_STREAM_ID);
+            this.control = endpoint.aeron().addPublication(
+                    Channels.workerEgress(target.host, target.port, config.mtu, config.termLength), Channels.CONTROL_STREAM_ID);
+            this.adapter = new MessageAdapter(listener, drops, ServerProxy.parameterMessageLength(config.mtu * 2));
+        }
+
+        int poll() {
+            current = this;
+            return broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT);
+        }
+    }
+
     private ParameterServerClient(ClientConfig config) {
         this.config = config;
         int logBuffers = 64;
-        this.endpoint = AeronEndpoint.start("worker", config.aeronDirectory, config.termLength, logBuffers);
+        boolean udp = config.targets.get(0).host != null;
+        this.driverLease = config.sharedDriver ? SharedDriver.acquire(config.termLength, logBuffers) : null;
         try {
             this.address = AeronEndpoint.processName() + (config.localAddress == null ? "" : "@" + config.localAddress);
-            this.broadcast = endpoint.aeron().addSubscription(
-                    Channels.workerBroadcast(config.serverHost, config.port, config.localAddress), Channels.BROADCAST_STREAM_ID);
-            this.control = endpoint.aeron().addPublication(
-                    Channels.workerEgress(config.serverHost, config.port, config.mtu, config.termLength), Channels.CONTROL_STREAM_ID);
             this.proxy = new WorkerProxy(config.jobId, config.token,
                     WorkerProxy.gradientMessageLength(config.mtu * 2), idle, config.offerTimeout.toNanos());
-            this.adapter = new MessageAdapter(new Listener(), new DropCounters(LOG, "worker"),
-                    ServerProxy.parameterMessageLength(config.mtu * 2));
-            join();
-            this.shardPublications = new Publication[layout.shardCount()];
-            for (int s = 0; s < shardPublications.length; s++) {
-                shardPublications[s] = endpoint.aeron().addPublication(
-                        Channels.workerEgress(config.serverHost, config.port, config.mtu, config.termLength),
-                        Channels.SHARD_STREAM_BASE + s);
+            if (udp) {
+                // All UDP servers are reached through one driver (embedded, shared or external).
+                AeronEndpoint endpoint = AeronEndpoint.start("worker",
+                        driverLease != null ? driverLease.directory() : config.aeronDirectory, config.termLength, logBuffers);
+                endpoints.add(endpoint);
+                for (ClientConfig.Target target : config.targets) {
+                    connections.add(new Connection(target, endpoint));
+                }
+            } else {
+                // IPC: each server's own driver.
+                for (ClientConfig.Target target : config.targets) {
+                    AeronEndpoint endpoint = AeronEndpoint.start("worker", target.ipcDirectory, config.termLength, logBuffers);
+                    endpoints.add(endpoint);
+                    connections.add(new Connection(target, endpoint));
+                }
             }
+            join();
             this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "orrery-ps-heartbeat-" + workerId);
                 t.setDaemon(true);
@@ -137,15 +172,26 @@ public final class ParameterServerClient implements AutoCloseable {
                     new BackoffIdleStrategy(), TimeUnit.MILLISECONDS.toNanos(100));
             long periodMs = config.heartbeatInterval.toMillis();
             heartbeats.scheduleAtFixedRate(() -> {
-                try {
-                    heartbeatProxy.heartbeat(control, workerId, lastPushedStep);
-                } catch (RuntimeException e) {
-                    LOG.debug("heartbeat not sent: workerId={} error={}", workerId, e.getMessage());
+                for (Connection c : connections) {
+                    try {
+                        heartbeatProxy.heartbeat(c.control, workerId, lastPushedStep);
+                    } catch (RuntimeException e) {
+                        LOG.debug("heartbeat not sent: workerId={} server={} error={}", workerId, c.target, e.getMessage());
+                    }
                 }
             }, periodMs, periodMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            endpoint.close();
+            closeEndpoints();
             throw e;
+        }
+    }
+
+    private void closeEndpoints() {
+        for (AeronEndpoint endpoint : endpoints) {
+            endpoint.close();
+        }
+        if (driverLease != null) {
+            driverLease.close();
         }
     }
 
@@ -156,32 +202,57 @@ public final class ParameterServerClient implements AutoCloseable {
 
     private void join() {
         long deadlineNs = System.nanoTime() + config.joinTimeout.toNanos();
-        while (!broadcast.isConnected() || !control.isConnected()) {
-            if (System.nanoTime() - deadlineNs >= 0) {
-                throw new ParameterServerTimeoutException("join timed out: no connection to the parameter server at "
-                        + config.serverDescription() + " after " + config.joinTimeout.toMillis() + " ms (broadcastConnected="
-                        + broadcast.isConnected() + " controlConnected=" + control.isConnected() + " worker=" + address
-                        + "); is the server running, and are its ports reachable from this host?");
-            }
-            idle.idle();
-        }
-        idle.reset();
-        proxy.join(control, correlationId, config.requestedWorkerId, address);
-        while (workerId < 0 && rejection == null) {
-            int n = broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT);
-            if (n == 0) {
+        for (Connection c : connections) {
+            while (!c.broadcast.isConnected() || !c.control.isConnected()) {
                 if (System.nanoTime() - deadlineNs >= 0) {
-                    throw new ParameterServerTimeoutException("join timed out: no answer from the parameter server at "
-                            + config.serverDescription() + " within " + config.joinTimeout.toMillis() + " ms (worker="
-                            + address + " jobId=" + config.jobId + ")");
+                    throw new ParameterServerTimeoutException("join timed out: no connection to the parameter server at "
+                            + c.target + " after " + config.joinTimeout.toMillis() + " ms (broadcastConnected="
+                            + c.broadcast.isConnected() + " controlConnected=" + c.control.isConnected() + " worker="
+                            + address + "); is the server running, and are its ports reachable from this host?");
                 }
                 idle.idle();
             }
         }
-        if (rejection != null) {
-            throw new IllegalStateException("join rejected by the parameter server at " + config.serverDescription()
-                    + ": " + rejection);
+        idle.reset();
+        for (Connection c : connections) {
+            // Every server process must give this worker the same id: the first one's answer is requested from the rest.
+            proxy.join(c.control, c.correlationId, workerId >= 0 ? workerId : config.requestedWorkerId, address);
+            while (!c.joined && c.rejection == null) {
+                if (c.poll() == 0) {
+                    if (System.nanoTime() - deadlineNs >= 0) {
+                        throw new ParameterServerTimeoutException("join timed out: no answer from the parameter server at "
+                                + c.target + " within " + config.joinTimeout.toMillis() + " ms (worker=" + address
+                                + " jobId=" + config.jobId + ")");
+                    }
+                    idle.idle();
+                }
+            }
+            if (c.rejection != null) {
+                throw new IllegalStateException("join rejected by the parameter server at " + c.target + ": " + c.rejection);
+            }
         }
+        shardPublications = new Publication[layout.shardCount()];
+        shardOwners = new Connection[layout.shardCount()];
+        for (Connection c : connections) {
+            for (int s = c.firstShard; s < c.firstShard + c.ownedShards; s++) {
+                if (shardOwners[s] != null) {
+                    throw new IllegalStateException("shard " + s + " is hosted by both " + shardOwners[s].target + " and "
+                            + c.target + "; give each server process its own shardRange");
+                }
+                shardOwners[s] = c;
+                AeronEndpoint endpoint = endpoints.size() == 1 ? endpoints.get(0) : endpoints.get(connections.indexOf(c));
+                shardPublications[s] = endpoint.aeron().addPublication(
+                        Channels.workerEgress(c.target.host, c.target.port, config.mtu, config.termLength),
+                        Channels.SHARD_STREAM_BASE + s);
+            }
+        }
+        for (int s = 0; s < shardOwners.length; s++) {
+            if (shardOwners[s] == null) {
+                throw new IllegalStateException("no server hosts shard " + s + " of " + layout.shardCount() + " (servers: "
+                        + config.serverDescription() + "); list every server process of the job (alsoUdp/alsoIpc)");
+            }
+        }
+        prepare();
         LOG.info("joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",
                 config.serverDescription(), workerId, mode, workers, layout, encoding, joinVersion);
     }
@@ -216,6 +287,11 @@ public final class ParameterServerClient implements AutoCloseable {
     /** The first step to compute: the version of the parameters received by {@link #awaitInitialParameters}. */
     public long startStep() {
         return joinVersion;
+    }
+
+    /** Messages from the servers this worker dropped, by reason (malformed, foreign job, out-of-range shard ...). */
+    public DropCounters drops() {
+        return drops;
     }
 
     /** Gradient payload bytes this worker has sent. */
@@ -275,8 +351,11 @@ public final class ParameterServerClient implements AutoCloseable {
     private void drainStale() {
         draining = true;
         try {
-            while (broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT) > 0 && !drainBlocked) {
-                // keep consuming stale messages
+            for (Connection c : connections) {
+                drainBlocked = false;
+                while (c.poll() > 0 && !drainBlocked) {
+                    // keep consuming stale messages
+                }
             }
         } finally {
             draining = false;
@@ -305,8 +384,8 @@ public final class ParameterServerClient implements AutoCloseable {
         for (int i = 0; i < length && count < capacity; i++) {
             float v = residual[first + i];
             if (Math.abs(v) >= threshold && v != 0f) {
-                scratch.putInt(count * 8, i, java.nio.ByteOrder.LITTLE_ENDIAN);
-                scratch.putFloat(count * 8 + 4, v, java.nio.ByteOrder.LITTLE_ENDIAN);
+                scratch.putInt(count * 8, i, ByteOrder.LITTLE_ENDIAN);
+                scratch.putFloat(count * 8 + 4, v, ByteOrder.LITTLE_ENDIAN);
                 residual[first + i] = 0f;
                 count++;
             }
@@ -320,7 +399,9 @@ public final class ParameterServerClient implements AutoCloseable {
      * (and after any failure), before the first {@link #pushGradients}.
      */
     public void awaitInitialParameters(INDArray flatParamsOut, Duration timeout) {
-        proxy.parametersRequest(control, workerId);
+        for (Connection c : connections) {
+            proxy.parametersRequest(c.control, workerId);
+        }
         awaitVersion(joinVersion, flatParamsOut, timeout, false);
         long newest = Long.MAX_VALUE;
         for (long v : heldVersion) {
@@ -389,7 +470,13 @@ public final class ParameterServerClient implements AutoCloseable {
         long deadlineNs = System.nanoTime() + timeout.toNanos();
         idle.reset();
         while (shardsDone + shardsFailed < layout.shardCount()) {
-            int n = broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT);
+            int n = 0;
+            for (Connection c : connections) {
+                if (shardsDone + shardsFailed == layout.shardCount()) {
+                    break;
+                }
+                n += c.poll();
+            }
             if (n == 0) {
                 if (System.nanoTime() - deadlineNs >= 0) {
                     throw new ParameterServerTimeoutException(describeMissing(version, timeout));
@@ -408,12 +495,13 @@ public final class ParameterServerClient implements AutoCloseable {
         List<String> missing = new ArrayList<>();
         for (int s = 0; s < layout.shardCount(); s++) {
             if (receivedCounts[s] < layout.chunkCount(s)) {
-                missing.add("shard " + s + " (" + receivedCounts[s] + "/" + layout.chunkCount(s) + " chunks)");
+                missing.add("shard " + s + " (" + receivedCounts[s] + "/" + layout.chunkCount(s) + " chunks"
+                        + (connections.size() > 1 ? " from " + shardOwners[s].target : "") + ")");
             }
         }
         return "timed out after " + timeout.toMillis() + " ms waiting for parameters: version=" + version
                 + " workerId=" + workerId + " worker=" + address + " server=" + config.serverDescription()
-                + " missing=" + missing + " broadcastConnected=" + broadcast.isConnected()
+                + " missing=" + missing + " broadcastConnected=" + connections.stream().allMatch(c -> c.broadcast.isConnected())
                 + "; the server log names the workers whose gradients it is waiting for";
     }
 
@@ -429,28 +517,46 @@ public final class ParameterServerClient implements AutoCloseable {
 
         @Override
         public DropReason onJoinAck(JoinAckDecoder ack, String reason) {
-            if (ack.jobId() != config.jobId || ack.correlationId() != correlationId) {
+            Connection c = current;
+            if (ack.jobId() != config.jobId || ack.correlationId() != c.correlationId) {
                 return null; // another worker's answer on the shared broadcast: not ours, not an error
             }
             if (ack.status() != JoinStatus.ACCEPTED) {
-                rejection = reason;
+                c.rejection = reason;
                 return null;
             }
             if (ack.modelLength() < 1 || ack.shardCount() < 1 || ack.chunkElements() < 1
-                    || ack.chunkElements() > (config.mtu * 2) / 4) {
-                rejection = "impossible layout in JoinAck: modelLength=" + ack.modelLength() + " shards=" + ack.shardCount()
-                        + " chunkElements=" + ack.chunkElements() + " (is the worker's mtu=" + config.mtu + " the server's?)";
+                    || ack.chunkElements() > (config.mtu * 2) / 4 || ack.firstShard() < 0 || ack.ownedShards() < 1
+                    || (long) ack.firstShard() + ack.ownedShards() > ack.shardCount()) {
+                c.rejection = "impossible layout in JoinAck: modelLength=" + ack.modelLength() + " shards="
+                        + ack.shardCount() + " hosted=" + ack.firstShard() + "+" + ack.ownedShards() + " chunkElements="
+                        + ack.chunkElements() + " (is the worker's mtu=" + config.mtu + " the server's?)";
                 return DropReason.BAD_LENGTH;
             }
-            layout = new ShardLayout(ack.modelLength(), ack.shardCount(), ack.chunkElements());
-            mode = ack.mode();
-            encoding = ack.encoding();
-            workers = ack.workerCount();
-            stalenessBound = ack.stalenessBound();
-            joinVersion = ack.currentVersion();
-            workerId = ack.workerId();
-            prepare();
-            adapter.breakAfterCurrent(); // parameters that follow belong to awaitInitialParameters
+            if (layout == null) {
+                layout = new ShardLayout(ack.modelLength(), ack.shardCount(), ack.chunkElements());
+                mode = ack.mode();
+                encoding = ack.encoding();
+                workers = ack.workerCount();
+                stalenessBound = ack.stalenessBound();
+                joinVersion = ack.currentVersion();
+                workerId = ack.workerId();
+            } else if (ack.modelLength() != layout.modelLength() || ack.shardCount() != layout.shardCount()
+                    || ack.chunkElements() != layout.chunkElements() || ack.mode() != mode || ack.encoding() != encoding
+                    || ack.workerCount() != workers || ack.workerId() != workerId) {
+                c.rejection = "server processes of one job disagree: " + c.target + " answered modelLength="
+                        + ack.modelLength() + " shards=" + ack.shardCount() + " chunkElements=" + ack.chunkElements()
+                        + " mode=" + ack.mode() + " encoding=" + ack.encoding() + " workers=" + ack.workerCount()
+                        + " workerId=" + ack.workerId() + ", the first answered " + layout + " mode=" + mode
+                        + " encoding=" + encoding + " workers=" + workers + " workerId=" + workerId;
+                return null;
+            } else {
+                joinVersion = Math.min(joinVersion, ack.currentVersion());
+            }
+            c.firstShard = ack.firstShard();
+            c.ownedShards = ack.ownedShards();
+            c.joined = true;
+            c.adapter.breakAfterCurrent(); // parameters that follow belong to awaitInitialParameters
             return null;
         }
 
@@ -463,7 +569,7 @@ public final class ParameterServerClient implements AutoCloseable {
                 return DropReason.FOREIGN_JOB;
             }
             int s = chunk.shard();
-            if (s < 0 || s >= layout.shardCount()) {
+            if (s < 0 || s >= layout.shardCount() || shardOwners[s] != current) {
                 return DropReason.BAD_SHARD;
             }
             int c = chunk.chunkIndex();
@@ -479,7 +585,7 @@ public final class ParameterServerClient implements AutoCloseable {
             if (draining) {
                 if (version > heldVersion[s]) {
                     drainBlocked = true;
-                    adapter.abortCurrent();
+                    current.adapter.abortCurrent();
                 }
                 return null;
             }
@@ -488,7 +594,7 @@ public final class ParameterServerClient implements AutoCloseable {
                 return null; // older than wanted, or this shard is complete: skip
             }
             if (exactVersion && version > wantedVersion) {
-                adapter.abortCurrent(); // belongs to a later wait; leave it in the stream
+                current.adapter.abortCurrent(); // belongs to a later wait; leave it in the stream
                 return null;
             }
             if (version != assemblingVersion[s]) {
@@ -506,7 +612,7 @@ public final class ParameterServerClient implements AutoCloseable {
                 heldVersion[s] = version;
                 shardsDone++;
                 if (shardsDone == layout.shardCount()) {
-                    adapter.breakAfterCurrent();
+                    current.adapter.breakAfterCurrent();
                 }
             }
             return null;
@@ -519,7 +625,7 @@ public final class ParameterServerClient implements AutoCloseable {
             }
             if (draining) {
                 drainBlocked = true;
-                adapter.abortCurrent();
+                current.adapter.abortCurrent();
                 return null;
             }
             int s = failed.shard();
@@ -538,10 +644,6 @@ public final class ParameterServerClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (heartbeats == null) {
-            endpoint.close();
-            return;
-        }
         if (heartbeats.isShutdown()) {
             return;
         }
@@ -552,13 +654,15 @@ public final class ParameterServerClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            if (workerId >= 0) {
-                proxy.leave(control, workerId);
+            for (Connection c : connections) {
+                try {
+                    proxy.leave(c.control, workerId);
+                } catch (RuntimeException e) {
+                    LOG.debug("leave not sent: workerId={} server={} error={}", workerId, c.target, e.getMessage());
+                }
             }
-        } catch (RuntimeException e) {
-            LOG.debug("leave not sent: workerId={} error={}", workerId, e.getMessage());
         } finally {
-            endpoint.close();
+            closeEndpoints();
         }
     }
 }

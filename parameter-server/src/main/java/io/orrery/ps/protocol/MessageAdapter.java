@@ -15,6 +15,8 @@ import io.orrery.ps.protocol.sbe.StepFailedDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
+
 
 /**
  * Decodes received fragments and hands them to a {@link MessageListener}, trusting nothing: the header's schema id,
@@ -226,7 +228,7 @@ public final class MessageAdapter implements FragmentHandler {
 
     /** A var-data field's declared length must fit in what is left of the message. */
     private boolean checkVarData(DirectBuffer buffer, int limit, int end, int templateId, int maxLength) {
-        long declared = buffer.getInt(limit, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+        long declared = buffer.getInt(limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
         long available = (long) end - limit - VAR_LENGTH_BYTES;
         if (declared > available) {
             return drop(DropReason.TRUNCATED, "templateId=" + templateId + " declaredLength=" + declared

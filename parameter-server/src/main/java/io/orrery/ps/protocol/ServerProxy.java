@@ -38,7 +38,7 @@ public final class ServerProxy {
     }
 
     public long joinAck(Publication publication, long correlationId, JoinStatus status, TrainingMode mode, int workerId,
-                        int workerCount, int shardCount, int chunkElements, int stalenessBound, Encoding encoding, long modelLength,
+                        int workerCount, int shardCount, int firstShard, int ownedShards, int chunkElements, int stalenessBound, Encoding encoding, long modelLength,
                         long currentVersion, String reason) {
         joinAck.wrapAndApplyHeader(buffer, 0, header)
                 .jobId(jobId)
@@ -48,6 +48,8 @@ public final class ServerProxy {
                 .workerId(workerId)
                 .workerCount(workerCount)
                 .shardCount(shardCount)
+                .firstShard(firstShard)
+                .ownedShards(ownedShards)
                 .chunkElements(chunkElements)
                 .stalenessBound(stalenessBound)
                 .encoding(encoding)

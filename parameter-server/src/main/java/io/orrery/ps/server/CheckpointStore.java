@@ -54,8 +54,8 @@ final class CheckpointStore {
     }
 
     /** Writes one shard's state atomically and removes that shard's older files beyond the last two. */
-    Path write(long jobId, int shard, int shardCount, long shardOffset, long version, String optimizerName,
-               INDArray params, OptimizerState state) throws IOException {
+    Path write(long jobId, int shard, int shardCount, long modelLength, long shardOffset, long version,
+               String optimizerName, INDArray params, OptimizerState state) throws IOException {
         Path target = directory.resolve(fileName(shard, shardCount, version));
         Path tmp = directory.resolve(target.getFileName() + ".tmp");
         try (FileOutputStream file = new FileOutputStream(tmp.toFile())) {
@@ -66,6 +66,7 @@ final class CheckpointStore {
             out.writeLong(jobId);
             out.writeInt(shard);
             out.writeInt(shardCount);
+            out.writeLong(modelLength);
             out.writeLong(shardOffset);
             out.writeLong(version);
             out.writeUTF(optimizerName);
@@ -107,14 +108,15 @@ final class CheckpointStore {
         return result;
     }
 
-    /** Newest version present for all shards, or -1 when there is none. */
-    long latestCompleteVersion(int shardCount) throws IOException {
+    /** Newest version present for all shards {@code first .. first + count - 1}, or -1 when there is none. */
+    long latestCompleteVersion(int shardCount, int first, int count) throws IOException {
         Map<Integer, TreeSet<Long>> versions = versionsByShard(shardCount);
-        if (versions.size() != shardCount) {
-            return -1;
-        }
         TreeSet<Long> common = null;
-        for (TreeSet<Long> v : versions.values()) {
+        for (int s = first; s < first + count; s++) {
+            TreeSet<Long> v = versions.get(s);
+            if (v == null) {
+                return -1;
+            }
             if (common == null) {
                 common = new TreeSet<>(v);
             } else {
@@ -127,12 +129,14 @@ final class CheckpointStore {
     /** One shard's state read back from disk. */
     static final class ShardState {
         final long version;
+        final long modelLength;
         final long shardOffset;
         final INDArray params;
         final OptimizerState state;
 
-        ShardState(long version, long shardOffset, INDArray params, OptimizerState state) {
+        ShardState(long version, long modelLength, long shardOffset, INDArray params, OptimizerState state) {
             this.version = version;
+            this.modelLength = modelLength;
             this.shardOffset = shardOffset;
             this.params = params;
             this.state = state;
@@ -154,6 +158,7 @@ final class CheckpointStore {
             long fileJob = in.readLong();
             int fileShard = in.readInt();
             int fileShards = in.readInt();
+            long modelLength = in.readLong();
             long shardOffset = in.readLong();
             long fileVersion = in.readLong();
             String fileOptimizer = in.readUTF();
@@ -181,7 +186,7 @@ final class CheckpointStore {
                 throw new IOException("checkpoint " + file + ": checksum mismatch (stored " + Long.toHexString(storedCrc)
                         + ", computed " + Long.toHexString(expectedCrc) + "); the file is corrupt");
             }
-            return new ShardState(version, shardOffset, Nd4j.createFromArray(values), state);
+            return new ShardState(version, modelLength, shardOffset, Nd4j.createFromArray(values), state);
         }
     }
 }

@@ -140,7 +140,8 @@ final class ControlAgent implements Agent, MessageListener {
                 requested, version, registry.memberCount(), config.workers());
         try {
             proxy.joinAck(broadcast, correlationId, JoinStatus.ACCEPTED, wireMode(), id, config.workers(),
-                    layout.shardCount(), layout.chunkElements(), config.stalenessBound(), config.encoding(), layout.modelLength(), version, "");
+                    layout.shardCount(), config.firstShard(), config.ownedShards(), layout.chunkElements(),
+                    config.stalenessBound(), config.encoding(), layout.modelLength(), version, "");
         } catch (TransportException e) {
             LOG.error("could not answer join: workerId={} address={} error={}", id, workerAddress, e.getMessage());
         }
@@ -167,7 +168,8 @@ final class ControlAgent implements Agent, MessageListener {
     private void reject(long correlationId, String reason) {
         try {
             proxy.joinAck(broadcast, correlationId, JoinStatus.REJECTED, wireMode(), -1, config.workers(),
-                    layout.shardCount(), layout.chunkElements(), config.stalenessBound(), config.encoding(), layout.modelLength(), -1, reason);
+                    layout.shardCount(), config.firstShard(), config.ownedShards(), layout.chunkElements(),
+                    config.stalenessBound(), config.encoding(), layout.modelLength(), -1, reason);
         } catch (TransportException e) {
             LOG.warn("could not send join rejection: reason=\"{}\" error={}", reason, e.getMessage());
         }

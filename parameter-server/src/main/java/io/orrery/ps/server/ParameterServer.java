@@ -8,6 +8,7 @@ import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,45 +59,50 @@ public final class ParameterServer implements AutoCloseable {
 
     /** Starts a server; returns once it is ready for joins. */
     public static ParameterServer start(ParameterServerConfig config) {
+        int first = config.firstShard();
+        int owned = config.ownedShards();
         CheckpointStore store = null;
         long resumeVersion = -1;
-        long modelLength = config.modelLength();
         try {
             if (config.checkpointDirectory() != null) {
                 store = new CheckpointStore(config.checkpointDirectory());
             }
             if (config.resume()) {
-                resumeVersion = store.latestCompleteVersion(config.shards());
+                resumeVersion = store.latestCompleteVersion(config.shards(), first, owned);
                 if (resumeVersion < 0 && config.initialParameters() == null) {
-                    throw new IllegalStateException("resume: no complete checkpoint for " + config.shards() + " shards in "
-                            + config.checkpointDirectory() + " and no initial parameters; check the directory and shard count");
+                    throw new IllegalStateException("resume: no complete checkpoint of shards " + first + ".."
+                            + (first + owned - 1) + " of " + config.shards() + " in " + config.checkpointDirectory()
+                            + " and no initial parameters; check the directory and the shard count");
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint directory " + config.checkpointDirectory(), e);
         }
-        CheckpointStore.ShardState[] resumed = new CheckpointStore.ShardState[config.shards()];
+        CheckpointStore.ShardState[] resumed = new CheckpointStore.ShardState[owned];
+        long modelLength = config.modelLength();
         if (resumeVersion >= 0) {
-            modelLength = 0;
-            for (int s = 0; s < config.shards(); s++) {
+            for (int i = 0; i < owned; i++) {
                 try {
-                    resumed[s] = store.read(config.jobId(), s, config.shards(), resumeVersion, config.optimizer().name());
+                    resumed[i] = store.read(config.jobId(), first + i, config.shards(), resumeVersion, config.optimizer().name());
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot resume from checkpoint version " + resumeVersion, e);
                 }
-                modelLength += resumed[s].params.length();
             }
+            modelLength = resumed[0].modelLength;
         }
         ShardLayout layout = new ShardLayout(modelLength, config.shards(), config.chunkElements());
-        for (int s = 0; s < config.shards() && resumeVersion >= 0; s++) {
-            if (resumed[s].params.length() != layout.shardLength(s) || resumed[s].shardOffset != layout.shardOffset(s)) {
-                throw new IllegalStateException("checkpoint shard " + s + " covers offset=" + resumed[s].shardOffset
-                        + " length=" + resumed[s].params.length() + " but the layout expects offset=" + layout.shardOffset(s)
-                        + " length=" + layout.shardLength(s));
+        for (int i = 0; i < owned && resumeVersion >= 0; i++) {
+            int s = first + i;
+            if (resumed[i].modelLength != modelLength || resumed[i].params.length() != layout.shardLength(s)
+                    || resumed[i].shardOffset != layout.shardOffset(s)) {
+                throw new IllegalStateException("checkpoint shard " + s + " covers offset=" + resumed[i].shardOffset
+                        + " length=" + resumed[i].params.length() + " of modelLength=" + resumed[i].modelLength
+                        + " but the layout expects offset=" + layout.shardOffset(s) + " length=" + layout.shardLength(s)
+                        + " of modelLength=" + modelLength);
             }
         }
 
-        int logBuffers = 1 + config.workers() * (config.shards() + 1);
+        int logBuffers = 1 + config.workers() * (owned + 1);
         AeronEndpoint endpoint = AeronEndpoint.start("server", config.aeronDirectory(), config.termLength(), logBuffers);
         try {
             Publication broadcast = endpoint.aeron().addPublication(
@@ -107,21 +113,22 @@ public final class ParameterServer implements AutoCloseable {
             DropCounters drops = new DropCounters(LoggerFactory.getLogger("io.orrery.ps.server.Drops"), "server");
             ServerStats stats = new ServerStats(drops);
             WorkerRegistry registry = new WorkerRegistry(config.workers());
-            ShardAgent[] shards = new ShardAgent[config.shards()];
-            for (int s = 0; s < shards.length; s++) {
+            ShardAgent[] shards = new ShardAgent[owned];
+            for (int i = 0; i < owned; i++) {
+                int s = first + i;
                 Subscription sub = endpoint.aeron().addSubscription(ingress, Channels.SHARD_STREAM_BASE + s);
                 INDArray params;
                 OptimizerState state = null;
                 long version = 0;
                 if (resumeVersion >= 0) {
-                    params = resumed[s].params;
-                    state = resumed[s].state;
-                    version = resumed[s].version;
+                    params = resumed[i].params;
+                    state = resumed[i].state;
+                    version = resumed[i].version;
                 } else {
                     long from = layout.shardOffset(s);
                     params = config.initialParameters().get(NDArrayIndex.interval(from, from + layout.shardLength(s))).dup();
                 }
-                shards[s] = new ShardAgent(config, s, layout, sub, broadcast, registry, stats, params, state, version, store);
+                shards[i] = new ShardAgent(config, s, layout, sub, broadcast, registry, stats, params, state, version, store);
             }
             ControlAgent control = new ControlAgent(config, layout, controlSubscription, broadcast, registry, stats, shards);
             ParameterServer server = new ParameterServer(config, layout, endpoint, shards, control, stats);
@@ -129,11 +136,13 @@ public final class ParameterServer implements AutoCloseable {
                 server.launch(shard);
             }
             server.launch(control);
-            LOG.info("parameter server started: jobId={} mode={}{} workers={} shards={} modelLength={} chunkElements={}"
-                            + " ingress={} broadcast={} aeronDir={} embeddedDriver={} resumedVersion={}",
+            LOG.info("parameter server started: jobId={} mode={}{} workers={} shards={} hostedShards={}..{}"
+                            + " modelLength={} chunkElements={} ingress={} broadcast={} aeronDir={} embeddedDriver={}"
+                            + " resumedVersion={}",
                     config.jobId(), config.mode(), config.mode() == Mode.BOUNDED ? "(" + config.stalenessBound() + ")" : "",
-                    config.workers(), config.shards(), layout.modelLength(), layout.chunkElements(), ingress,
-                    broadcast.channel(), endpoint.directory(), endpoint.embedded(), resumeVersion);
+                    config.workers(), config.shards(), first, first + owned - 1, layout.modelLength(),
+                    layout.chunkElements(), ingress, broadcast.channel(), endpoint.directory(), endpoint.embedded(),
+                    resumeVersion);
             return server;
         } catch (RuntimeException e) {
             endpoint.close();
@@ -141,7 +150,7 @@ public final class ParameterServer implements AutoCloseable {
         }
     }
 
-    private void launch(org.agrona.concurrent.Agent agent) {
+    private void launch(Agent agent) {
         AgentRunner runner = new AgentRunner(
                 new BackoffIdleStrategy(20, 50, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(500)),
                 t -> LOG.error("agent error: agent={} error={}", agent.roleName(), t.toString(), t),
@@ -178,8 +187,8 @@ public final class ParameterServer implements AutoCloseable {
     }
 
     /**
-     * A copy of the whole flat parameter vector. Consistent only when no step is in progress (for example after the
-     * workers have received the last version).
+     * A copy of the whole flat parameter vector (zeros outside the shards this process hosts). Consistent only when
+     * no step is in progress (for example after the workers have received the last version).
      */
     public INDArray parameters() {
         INDArray out = Nd4j.create(DataType.FLOAT, layout.modelLength());
@@ -190,9 +199,14 @@ public final class ParameterServer implements AutoCloseable {
         return out;
     }
 
-    /** Shard {@code s}'s optimizer state; read it only when no step is in progress. */
+    /** Shard {@code shard}'s optimizer state (a shard this process hosts); read it only when no step is in progress. */
     public OptimizerState optimizerState(int shard) {
-        return shards[shard].optimizerState();
+        int local = shard - config.firstShard();
+        if (local < 0 || local >= shards.length) {
+            throw new IllegalArgumentException("shard " + shard + " is not hosted here: this server hosts shards "
+                    + config.firstShard() + ".." + (config.firstShard() + shards.length - 1));
+        }
+        return shards[local].optimizerState();
     }
 
     /** Asks every shard to checkpoint its current version; completes when all files are written. */

@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Immutable settings of a parameter server; build with {@link #builder()}. Required: the initial parameters (or a
@@ -23,6 +24,8 @@ public final class ParameterServerConfig {
     private final long token;
     private final int workers;
     private final int shards;
+    private final int firstShard;
+    private final int ownedShards;
     private final INDArray initialParameters;
     private final long modelLength;
     private final Optimizer optimizer;
@@ -49,6 +52,8 @@ public final class ParameterServerConfig {
         this.token = b.token;
         this.workers = b.workers;
         this.shards = b.shards;
+        this.firstShard = b.firstShard;
+        this.ownedShards = b.ownedShards;
         this.initialParameters = b.initialParameters;
         this.modelLength = b.modelLength;
         this.optimizer = b.optimizer;
@@ -78,7 +83,12 @@ public final class ParameterServerConfig {
     public long jobId() { return jobId; }
     public long token() { return token; }
     public int workers() { return workers; }
+    /** Shards of the whole job. */
     public int shards() { return shards; }
+    /** First shard this server process hosts (0 unless the job is split over several server processes). */
+    public int firstShard() { return firstShard; }
+    /** Shards this server process hosts, {@code firstShard .. firstShard + ownedShards - 1}. */
+    public int ownedShards() { return ownedShards; }
     /** Flat float32 initial parameters (a private copy), or null when resuming from a checkpoint. */
     public INDArray initialParameters() { return initialParameters; }
     public long modelLength() { return modelLength; }
@@ -118,6 +128,8 @@ public final class ParameterServerConfig {
         private long token;
         private int workers;
         private int shards = 1;
+        private int firstShard;
+        private int ownedShards = -1;
         private INDArray initialParameters;
         private long modelLength;
         private Optimizer optimizer;
@@ -147,6 +159,11 @@ public final class ParameterServerConfig {
         public Builder token(long token) { this.tokenSetting = token; return this; }
         public Builder workers(int workers) { this.workers = workers; return this; }
         public Builder shards(int shards) { this.shards = shards; return this; }
+        /**
+         * Host only shards {@code first .. first + count - 1} of the job's {@link #shards(int)}: several server
+         * processes share one job, each with its own endpoint; workers connect to all of them.
+         */
+        public Builder shardRange(int first, int count) { this.firstShard = first; this.ownedShards = count; return this; }
         /** Flat float32 vector of the model's initial parameters; copied. */
         public Builder initialParameters(INDArray parameters) { this.initialParameters = parameters; return this; }
         public Builder optimizer(Optimizer optimizer) { this.optimizer = optimizer; return this; }
@@ -189,13 +206,21 @@ public final class ParameterServerConfig {
             if (initialParameters != null) {
                 if (!initialParameters.isVector() && initialParameters.length() != 1) {
                     throw new IllegalArgumentException("initialParameters: expected a flat vector, found shape "
-                            + java.util.Arrays.toString(initialParameters.shape()));
+                            + Arrays.toString(initialParameters.shape()));
                 }
                 initialParameters = initialParameters.castTo(DataType.FLOAT).dup().reshape(initialParameters.length());
                 modelLength = initialParameters.length();
             }
             if (shards < 1) {
                 throw new IllegalArgumentException("shards: expected at least 1, found " + shards);
+            }
+            if (ownedShards < 0) {
+                firstShard = 0;
+                ownedShards = shards;
+            }
+            if (firstShard < 0 || ownedShards < 1 || firstShard + ownedShards > shards) {
+                throw new IllegalArgumentException("shardRange: expected first >= 0, count >= 1 and first + count <= shards="
+                        + shards + ", found first=" + firstShard + " count=" + ownedShards);
             }
             if (mode == Mode.BOUNDED && stalenessBound < 0) {
                 throw new IllegalArgumentException("stalenessBound: expected >= 0, found " + stalenessBound);

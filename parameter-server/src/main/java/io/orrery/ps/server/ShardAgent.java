@@ -11,15 +11,19 @@ import io.orrery.ps.protocol.MessageAdapter;
 import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.ServerProxy;
 import io.orrery.ps.protocol.ShardLayout;
+import io.orrery.ps.protocol.WorkerProxy;
 import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
 import io.orrery.ps.transport.NativeFloats;
+import io.orrery.ps.transport.Offers;
 import io.orrery.ps.transport.TransportException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,9 +107,9 @@ final class ShardAgent implements Agent, MessageListener {
         this.stepTimeoutNs = config.stepTimeout().toNanos();
         int maxPayload = layout.chunkElements() * 8;
         this.proxy = new ServerProxy(config.jobId(), ServerProxy.parameterMessageLength(layout.chunkElements() * 4),
-                new org.agrona.concurrent.BackoffIdleStrategy(), config.offerTimeout().toNanos());
+                new BackoffIdleStrategy(), config.offerTimeout().toNanos());
         this.assembler = new FragmentAssembler(new MessageAdapter(this, stats.drops,
-                io.orrery.ps.protocol.WorkerProxy.gradientMessageLength(maxPayload)));
+                WorkerProxy.gradientMessageLength(maxPayload)));
         this.params = initialParams.dup();
         NativeFloats.wrap(params, paramsBuffer, "shard parameters");
         this.state = initialState != null ? initialState : optimizer.newState(shardLength, DataType.FLOAT);
@@ -316,7 +320,7 @@ final class ShardAgent implements Agent, MessageListener {
             for (int c = 0; c < chunkCount; c++) {
                 if (contributors[c] > 1) {
                     int from = layout.chunkOffset(c);
-                    accumulators[0].get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + layout.chunkLength(shard, c)))
+                    accumulators[0].get(NDArrayIndex.interval(from, from + layout.chunkLength(shard, c)))
                             .divi(contributors[c]);
                 }
             }
@@ -382,7 +386,7 @@ final class ShardAgent implements Agent, MessageListener {
                     || result == Publication.MAX_POSITION_EXCEEDED) {
                 stats.publishFailures.incrementAndGet();
                 LOG.warn("parameters not published: shard={} version={} chunk={}/{} result={}", shard, version, c,
-                        chunkCount, io.orrery.ps.transport.Offers.resultName(result));
+                        chunkCount, Offers.resultName(result));
                 publishCursor = -1;
                 return sent;
             }
@@ -394,7 +398,7 @@ final class ShardAgent implements Agent, MessageListener {
                 stats.publishFailures.incrementAndGet();
                 LOG.warn("broadcast stalled: shard={} version={} chunk={}/{} result={} stalledMs={} members={}"
                                 + " hint=\"a worker is not reading parameters (flow control waits for the slowest)\"",
-                        shard, version, c, chunkCount, io.orrery.ps.transport.Offers.resultName(result),
+                        shard, version, c, chunkCount, Offers.resultName(result),
                         (now - publishStallSinceNs) / 1_000_000, registry.memberCount());
             }
             return sent;
@@ -408,7 +412,7 @@ final class ShardAgent implements Agent, MessageListener {
             throw new IllegalStateException("checkpoint requested but no checkpoint directory is configured;"
                     + " set ParameterServerConfig.builder().checkpoints(dir, every)");
         }
-        return checkpoints.write(config.jobId(), shard, layout.shardCount(), layout.shardOffset(shard), version,
+        return checkpoints.write(config.jobId(), shard, layout.shardCount(), layout.modelLength(), layout.shardOffset(shard), version,
                 optimizer.name(), params, state);
     }
 

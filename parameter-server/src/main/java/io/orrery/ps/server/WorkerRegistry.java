@@ -1,5 +1,8 @@
 package io.orrery.ps.server;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -10,6 +13,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * read by shard agents (to reject unknown workers and to name missing ones); lock free.
  */
 final class WorkerRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
 
     private final int capacity;
     private final AtomicReferenceArray<String> addresses;
@@ -37,6 +42,11 @@ final class WorkerRegistry {
     int join(int requestedId, String address, long nowNs) {
         if (requestedId >= 0 && requestedId < capacity) {
             // A rejoin names its old id: it replaces whatever process held it (that one is gone or restarted).
+            String previous = addresses.get(requestedId);
+            if (previous != null && !previous.equals(address)) {
+                LOG.warn("worker id taken over: workerId={} newAddress={} previousAddress={} lastSeenMsAgo={}",
+                        requestedId, address, previous, (nowNs - lastSeenNs.get(requestedId)) / 1_000_000);
+            }
             addresses.set(requestedId, address);
             lastSeenNs.set(requestedId, nowNs);
             return requestedId;

@@ -1,6 +1,7 @@
 package io.orrery.ps.transport;
 
 import io.aeron.Aeron;
+import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.IoUtil;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An Aeron client, with its own embedded media driver unless an external driver directory is given.
@@ -45,15 +48,56 @@ public final class AeronEndpoint implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AeronEndpoint.class);
 
+    private static final Pattern OWN_DIR = Pattern.compile("orrery-ps-[a-z]+-(\\d+)-[0-9a-f]+");
+    private static final long STALE_AFTER_MS = 60_000;
+
     private final MediaDriver driver;
     private final Aeron aeron;
     private final String directory;
+    private final Thread shutdownHook;
     private boolean closed;
 
     private AeronEndpoint(MediaDriver driver, Aeron aeron, String directory) {
         this.driver = driver;
         this.aeron = aeron;
         this.directory = directory;
+        if (driver != null) {
+            // A JVM that exits without close() (System.exit in an executor, SIGTERM) still removes its directory.
+            this.shutdownHook = new Thread(this::close, "orrery-ps-driver-cleanup");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } else {
+            this.shutdownHook = null;
+        }
+    }
+
+    /**
+     * Removes driver directories this code made for processes that no longer exist (killed before they could
+     * clean up): only names of the form {@code orrery-ps-<role>-<pid>-<hex>}, only when that pid is not running,
+     * the driver's CnC heartbeat is stale and the directory has not changed for a minute.
+     */
+    static void removeStaleDirectories(Path base) {
+        File[] entries = base.toFile().listFiles();
+        if (entries == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (File entry : entries) {
+            Matcher m = OWN_DIR.matcher(entry.getName());
+            if (!m.matches() || !entry.isDirectory() || now - entry.lastModified() < STALE_AFTER_MS) {
+                continue;
+            }
+            long pid = Long.parseLong(m.group(1));
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                continue;
+            }
+            // A process in another PID namespace sharing this directory is invisible here: trust the driver's own
+            // heartbeat in its CnC file too.
+            if (CommonContext.isDriverActive(entry, DRIVER_TIMEOUT_MS, message -> { })) {
+                continue;
+            }
+            LOG.info("removing stale Aeron directory of a process that is gone: dir={} pid={}", entry, pid);
+            IoUtil.delete(entry, true);
+        }
     }
 
     /**
@@ -72,6 +116,7 @@ public final class AeronEndpoint implements AutoCloseable {
         Path base = defaultBaseDirectory();
         String dir = base.resolve("orrery-ps-" + role + "-" + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL)).toString();
+        removeStaleDirectories(base);
         checkFreeSpace(base, termLength, logBuffers);
         MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir)
@@ -150,11 +195,18 @@ public final class AeronEndpoint implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway; close() is idempotent
+            }
+        }
         try {
             aeron.close();
         } finally {

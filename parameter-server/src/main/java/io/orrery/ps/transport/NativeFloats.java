@@ -4,6 +4,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+
 /**
  * Wraps the off-heap memory of a contiguous float32 ND4J vector in an Agrona buffer, so that chunks go between the
  * Aeron log and a model's flat buffer with no intermediate copy (DESIGN.md invariant 1).
@@ -26,7 +28,7 @@ public final class NativeFloats {
         }
         if (array.length() > 1 && (!array.isVector() || array.elementWiseStride() != 1)) {
             throw new IllegalArgumentException(what + ": expected a contiguous flat vector, found shape "
-                    + java.util.Arrays.toString(array.shape()) + " with element stride " + array.elementWiseStride()
+                    + Arrays.toString(array.shape()) + " with element stride " + array.elementWiseStride()
                     + "; pass the model's flat buffer (model.parameters() / model.gradients())");
         }
         long bytes = array.length() * 4L;

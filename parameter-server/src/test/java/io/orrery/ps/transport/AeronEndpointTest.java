@@ -39,6 +39,28 @@ class AeronEndpointTest {
     }
 
     @Test
+    void directoriesOfProcessesThatAreGoneAreRemovedAndLiveOnesKept(@org.junit.jupiter.api.io.TempDir Path base)
+            throws java.io.IOException {
+        long deadPid = 4_000_000 + 12_345;
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessHandle.of(deadPid).isEmpty());
+        File dead = base.resolve("orrery-ps-worker-" + deadPid + "-abc123").toFile();
+        File alive = base.resolve("orrery-ps-worker-" + ProcessHandle.current().pid() + "-abc123").toFile();
+        File fresh = base.resolve("orrery-ps-worker-" + (deadPid + 1) + "-abc123").toFile();
+        File foreign = base.resolve("someone-else-" + deadPid).toFile();
+        for (File dir : new File[]{dead, alive, fresh, foreign}) {
+            assertTrue(dir.mkdirs());
+            java.nio.file.Files.writeString(dir.toPath().resolve("cnc.dat"), "x");
+        }
+        long old = System.currentTimeMillis() - 120_000;
+        assertTrue(dead.setLastModified(old) && alive.setLastModified(old) && foreign.setLastModified(old));
+        AeronEndpoint.removeStaleDirectories(base);
+        assertFalse(dead.exists());
+        assertTrue(alive.exists());
+        assertTrue(fresh.exists());
+        assertTrue(foreign.exists());
+    }
+
+    @Test
     void closeIsIdempotent() {
         AeronEndpoint endpoint = AeronEndpoint.start("test", null, 64 << 10, 2);
         endpoint.close();

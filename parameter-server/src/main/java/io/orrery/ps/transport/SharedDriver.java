@@ -1,0 +1,110 @@
+package io.orrery.ps.transport;
+
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One embedded media driver per JVM, shared by all workers in it (DESIGN.md: each executor JVM starts one driver,
+ * shared by its tasks). Reference counted: the first {@link #acquire} launches it, the last {@link Lease#close()}
+ * stops it and removes its directory.
+ */
+public final class SharedDriver {
+
+    private static MediaDriver driver;
+    private static int references;
+    private static boolean hookInstalled;
+
+    private SharedDriver() {
+    }
+
+    /** A use of the shared driver; closing it releases the use (idempotent). */
+    public static final class Lease implements AutoCloseable {
+        private final String directory;
+        private boolean closed;
+
+        private Lease(String directory) {
+            this.directory = directory;
+        }
+
+        /** The driver's directory, for {@code Aeron.Context.aeronDirectoryName}. */
+        public String directory() {
+            return directory;
+        }
+
+        @Override
+        public void close() {
+            synchronized (SharedDriver.class) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                release();
+            }
+        }
+    }
+
+    /**
+     * Launches the driver on first use, with the same settings as {@link AeronEndpoint}'s embedded drivers.
+     *
+     * @param termLength term length used for the space check and the driver's default
+     * @param logBuffers logs this user will map, for the space check
+     */
+    public static synchronized Lease acquire(int termLength, int logBuffers) {
+        if (driver == null) {
+            Path base = AeronEndpoint.defaultBaseDirectory();
+            AeronEndpoint.checkFreeSpace(base, termLength, logBuffers);
+            String dir = base.resolve("orrery-ps-shared-" + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL)).toString();
+            driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+                    .aeronDirectoryName(dir)
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true)
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                            TimeUnit.MICROSECONDS.toNanos(200)))
+                    .clientLivenessTimeoutNs(AeronEndpoint.CLIENT_LIVENESS_TIMEOUT_NS)
+                    .publicationUnblockTimeoutNs(AeronEndpoint.PUBLICATION_UNBLOCK_TIMEOUT_NS)
+                    .ipcTermBufferLength(termLength)
+                    .publicationTermBufferLength(termLength)
+                    .socketRcvbufLength(AeronEndpoint.SOCKET_BUFFER_LENGTH)
+                    .socketSndbufLength(AeronEndpoint.SOCKET_BUFFER_LENGTH)
+                    .warnIfDirectoryExists(false));
+        }
+        if (!hookInstalled) {
+            // Executors may exit without closing their tasks' clients: remove the directory anyway.
+            Runtime.getRuntime().addShutdownHook(new Thread(SharedDriver::shutdown, "orrery-ps-shared-driver-cleanup"));
+            hookInstalled = true;
+        }
+        references++;
+        return new Lease(driver.aeronDirectoryName());
+    }
+
+    /** Number of live leases (for tests and diagnostics). */
+    public static synchronized int references() {
+        return references;
+    }
+
+    private static synchronized void shutdown() {
+        if (driver != null) {
+            references = 1;
+            release();
+        }
+    }
+
+    private static void release() {
+        references--;
+        if (references == 0 && driver != null) {
+            String dir = driver.aeronDirectoryName();
+            driver.close();
+            IoUtil.delete(new File(dir), true);
+            driver = null;
+        }
+    }
+}
