@@ -115,7 +115,7 @@ MEMORY_NOTE="memoryOverhead=${OVERHEAD_MB}m: base 384 MiB + aeron $((AERON_B / M
 find_java
 SPARK_HOME_RESOLVED="$(resolve_spark_home)"
 [[ -f "$JAR" ]] || die "application jar not found: $JAR. Build it with 'mvn -q -B -pl examples -am package -DskipTests' (it is the jar without Spark inside), or pass --jar PATH."
-if [[ "$GPUS" -gt 0 ]] && ! unzip -l "$JAR" 2>/dev/null | grep -q 'org/nd4j/linalg/jcublas/'; then
+if [[ "$GPUS" -gt 0 ]] && command -v unzip > /dev/null && ! unzip -l "$JAR" 2>/dev/null | grep -q 'org/nd4j/linalg/jcublas/'; then
   die "--gpus-per-executor $GPUS given but $JAR has no ND4J CUDA backend (org/nd4j/linalg/jcublas). Rebuild with -Pcuda: 'mvn -q -B -Pcuda -pl examples -am package -DskipTests'."
 fi
 

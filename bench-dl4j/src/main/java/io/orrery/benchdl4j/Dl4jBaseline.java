@@ -207,7 +207,9 @@ public final class Dl4jBaseline implements Callable<Integer> {
         return new SharedTrainingMaster.Builder(voidConf, batch)
                 .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(threshold))
                 .batchSizePerWorker(batch)
-                .workersPerNode(1)
+                // local[N] is one JVM, i.e. one DL4J "node": its training threads are workersPerNode, not the Spark
+                // task count. With 1, local[2] trains a single model replica and matches local[1] exactly.
+                .workersPerNode(workers)
                 .workerPrefetchNumBatches(2)
                 .rddTrainingApproach(RDDTrainingApproach.Export)
                 .exportDirectory(tmp.resolve("export").toString())

@@ -136,6 +136,11 @@ public final class BenchCommand implements Callable<Integer> {
         this.runnersOverride = runners;
     }
 
+    /** Runs {@code bench} on its own (the CLI's {@code orrery bench} is the same command). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
     @Override
     public Integer call() throws IOException {
         validate();
@@ -147,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
         ResultsStore store = ResultsStore.open(out);
         List<BenchConfig> grid = grid();
         List<BenchRunner> runners = runnersOverride != null ? runnersOverride
-                : List.of(new OrrerySparkRunner(), new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
+                : List.of(new OrrerySparkRunner(data), new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
         PrintWriter err = spec.commandLine().getErr();
         int skipped = 0;
         try (BenchProgress progress = new BenchProgress(grid.size(), System.err)) {

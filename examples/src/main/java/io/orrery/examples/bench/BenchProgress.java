@@ -27,6 +27,11 @@ public final class BenchProgress implements AutoCloseable {
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" runs", 1)
                 .showSpeed()
+                // Runs take minutes: keep the elapsed time ticking between steps, not only when a run ends.
+                .continuousUpdate()
+                .setUpdateIntervalMillis(2000)
+                // Non-interactive consoles report no width; leave room for the run's label.
+                .setMaxRenderedLength(140)
                 .setConsumer(new ConsoleProgressBarConsumer(out))
                 .build();
     }

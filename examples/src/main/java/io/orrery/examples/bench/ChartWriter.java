@@ -5,6 +5,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
@@ -105,8 +106,10 @@ public final class ChartWriter {
         x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
         plot.setDomainAxis(x);
         if (!efficiency) {
-            LogAxis y = new LogAxis(what);
-            y.setBase(10);
+            // Decades labelled 10,000 / 100,000 / ... rather than LogAxis's fractional powers of ten.
+            LogarithmicAxis y = new LogarithmicAxis(what);
+            y.setAllowNegativesFlag(false);
+            y.setAutoRangeNextLogFlag(true);
             plot.setRangeAxis(y);
         } else {
             ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.05);

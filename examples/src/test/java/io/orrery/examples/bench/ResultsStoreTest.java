@@ -50,6 +50,23 @@ class ResultsStoreTest {
     }
 
     @Test
+    void rowPrintedByTheDl4jBaselineJvmParsesIntoTheSameSchema() throws Exception {
+        // A line captured from a real `bench-dl4j/run.sh --trainer parameter-averaging --workers 1 --epochs 1`.
+        String line;
+        try (var in = getClass().getResourceAsStream("dl4j-row.txt")) {
+            line = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        }
+        assertTrue(line.startsWith(ResultsJson.LINE_PREFIX));
+        RunResult row = ResultsJson.parseRow(line.substring(ResultsJson.LINE_PREFIX.length()), "dl4j-row.txt");
+        assertEquals(new BenchConfig(BenchConfig.DL4J_PARAMETER_AVERAGING, "local[1]", 1, BenchCommand.DL4J_PA_MODE,
+                BenchCommand.DL4J_PA_ENCODING, 128, 1, 1), row.config());
+        assertTrue(row.ok());
+        assertEquals(0.9628, row.finalAccuracy(), 1e-9);
+        assertEquals(1, row.accuracyCurve().size());
+        assertEquals(null, row.stepMs(), "DL4J does not split its step time");
+    }
+
+    @Test
     void corruptResultsFileFailsWithAnInstruction() throws Exception {
         Files.writeString(dir.resolve(ResultsStore.FILE_NAME), "{not json");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResultsStore.open(dir));

@@ -17,8 +17,11 @@ public final class StepSimulator {
     static final long MAX_MESSAGE_BYTES = 2L * 1024 * 1024;
     /** Per-message header of Orrery's protocol (job, worker, step, shard, offset, length, encoding) plus Aeron's. */
     static final long HEADER_BYTES = 96;
-    /** Float operations per parameter of one optimizer step (RMSprop: square, scale, add, sqrt, divide). */
-    static final double OPTIMIZER_FLOPS_PER_PARAMETER = 5;
+    /**
+     * Memory passes over the parameters of one optimizer step, in units of "floats processed": RMSprop reads and
+     * writes the parameter and its one state slot; its arithmetic hides behind the memory traffic.
+     */
+    static final double OPTIMIZER_PASSES = 2;
 
     /** What the model assumes; printed in the benchmark report. */
     public static final List<String> ASSUMPTIONS = List.of(
@@ -32,8 +35,9 @@ public final class StepSimulator {
                     + " float32 parameters back by unicast; the busiest NIC (the server host's, receiving N gradients"
                     + " and sending N parameter copies over its shards' share) bounds each phase.",
             "Shards on H hosts split that load H ways; shards in the driver (H = 1) do not add bandwidth.",
-            "Server aggregation and the optimizer step run at 1e9 floats/s per server host (memory bound);"
-                    + " the ring's reduction and each worker's optimizer step at the same rate.",
+            "Server aggregation (one add per received float) and the optimizer step (two passes over the"
+                    + " parameters) run at 1e9 floats/s per server host, memory bound, one core; the ring's"
+                    + " reduction and each worker's own optimizer step at the same rate.",
             "Ring all-reduce: 2 (N-1) steps each moving 1/N of the gradient (bandwidth optimal), with one latency"
                     + " per step; sparse encodings cannot be summed in the ring, so the ring sends dense float32 then.",
             "Stragglers: the barrier waits for the slowest of N workers, modelled as compute x jitter x"
@@ -58,7 +62,7 @@ public final class StepSimulator {
         double scatter = net.latencySeconds() + Math.max(workers * paramBytes / hosts, paramBytes) / bps;
         // The server adds N gradients (decoding sparse ones costs about as much as adding them densely) and
         // applies the optimizer once, each host on its share of the parameters.
-        double reduce = (workers + OPTIMIZER_FLOPS_PER_PARAMETER) * p / hosts / server.floatsPerSecond();
+        double reduce = (workers + OPTIMIZER_PASSES) * p / hosts / server.floatsPerSecond();
         return finish(PARAMETER_SERVER, w, net, workers, gather + scatter, reduce);
     }
 
@@ -68,7 +72,7 @@ public final class StepSimulator {
         long p = w.parameters();
         double bytesPerParam = enc.reducible() ? enc.bytesPerParameter() : 4.0;
         double comm = 0;
-        double reduce = OPTIMIZER_FLOPS_PER_PARAMETER * p / ServerSpec.DEFAULT_FLOATS_PER_SECOND;
+        double reduce = OPTIMIZER_PASSES * p / ServerSpec.DEFAULT_FLOATS_PER_SECOND;
         if (workers > 1) {
             double chunk = p * bytesPerParam / workers;
             comm = 2.0 * (workers - 1) * (chunk / net.bytesPerSecond() + net.latencySeconds());

@@ -27,7 +27,7 @@ class StepSimulatorTest {
     void oneWorkerRingHasNoCommunicationAndOnlyTheOptimizerToWaitFor() {
         StepPrediction p = StepSimulator.ringAllReduce(MLP, WireEncoding.float32(), Network.ofGbit(10), 1);
         assertEquals(0, p.communicationSeconds());
-        assertEquals(5.0 * Workload.MNIST_MLP_PARAMETERS / 1e9, p.waitingSeconds(), 1e-15);
+        assertEquals(2.0 * Workload.MNIST_MLP_PARAMETERS / 1e9, p.waitingSeconds(), 1e-15);
     }
 
     @Test
