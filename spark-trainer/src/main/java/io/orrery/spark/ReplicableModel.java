@@ -1,6 +1,7 @@
 package io.orrery.spark;
 
 import io.orrery.core.optimizers.Optimizer;
+import io.orrery.core.optimizers.OptimizerState;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
@@ -46,6 +47,21 @@ public interface ReplicableModel {
 
     /** Restores what {@link #optimizerState()} produced. */
     void restoreOptimizerState(byte[] state);
+
+    /**
+     * Takes the optimizer state a parameter server built for the whole flat buffer (its shards joined), so that
+     * after a fit through the server the driver's model continues where the server stopped. The default writes
+     * it in core's format ({@link OptimizerState#writeTo}) and calls {@link #restoreOptimizerState(byte[])}.
+     */
+    default void restoreOptimizerState(OptimizerState state) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            state.writeTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        restoreOptimizerState(bytes.toByteArray());
+    }
 
     /**
      * The optimizer a parameter server applies to this model's flat parameters (the server owns the optimizer state

@@ -1,6 +1,7 @@
 package io.orrery.spark;
 
 import io.orrery.spark.exchange.ParameterServerLink;
+import io.orrery.spark.exchange.ServerSettings;
 import org.apache.spark.sql.SparkSession;
 
 import java.time.Duration;
@@ -22,6 +23,10 @@ final class ServerChoice {
         this.token = token;
     }
 
+    boolean isExternal() {
+        return host != null;
+    }
+
     static ServerChoice external(String host, int port, long jobId, long token) {
         if (port < 1 || port > 65534) {
             throw new IllegalArgumentException("Parameter server port must be in [1, 65534] (it uses port and port+1), "
@@ -31,14 +36,15 @@ final class ServerChoice {
     }
 
     ParameterServerLink open(ReplicableModel model, int workers, TrainingMode mode, SparkSession spark,
-                             Duration joinTimeout, Duration stepTimeout) {
+                             Duration joinTimeout, Duration stepTimeout, ServerSettings settings) {
         if (host != null) {
-            return ParameterServerLink.external(host, port, jobId, token, joinTimeout, stepTimeout);
+            return ParameterServerLink.external(host, port, jobId, token, joinTimeout, stepTimeout, settings);
         }
         String master = spark.sparkContext().master();
         // Tasks share the driver's JVM only in local mode; local-cluster executors are separate JVMs.
         boolean ipc = master.startsWith("local") && !master.startsWith("local-cluster");
         String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
-        return ParameterServerLink.embedded(model, workers, mode, ipc, driverHost, joinTimeout, stepTimeout);
+        return ParameterServerLink.embedded(model, workers, mode, ipc, driverHost, joinTimeout, stepTimeout,
+                settings);
     }
 }

@@ -2,6 +2,7 @@ package io.orrery.spark;
 
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
+import io.orrery.ps.server.ServerStats;
 import io.orrery.spark.data.InputColumns;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
@@ -9,6 +10,7 @@ import io.orrery.spark.data.SampleChecker;
 import io.orrery.spark.exchange.HubExchange;
 import io.orrery.spark.exchange.ParameterServerLink;
 import io.orrery.spark.exchange.ExchangeFactory;
+import io.orrery.spark.exchange.ServerSettings;
 import io.orrery.spark.exec.EvaluateTask;
 import io.orrery.spark.exec.PredictTask;
 import io.orrery.spark.exec.StagePlan;
@@ -32,6 +34,7 @@ import scala.Tuple2;
 import scala.reflect.ClassTag$;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +49,7 @@ import java.util.Objects;
  * the single-node result on the global batch). After {@link #fit}, the driver's model holds the trained parameters.
  *
  * <pre>{@code
- * SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).mode(TrainingMode.SYNC).build();
+ * SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).mode(TrainingMode.SYNC).build();  // server in the driver
  * History h = trainer.fit(model, trainRows, FitOptions.defaults().epochs(3).batchSize(128)
  *         .validationData(testRows));
  * Map<String, Double> scores = trainer.evaluate(model, testRows);
@@ -66,6 +69,7 @@ public final class SparkTrainer {
     private final ServerChoice server;
     private final Duration joinTimeout;
     private final Duration stepTimeout;
+    private final ServerSettings serverSettings;
     private final int evalBatchSize;
     private final PrintStream progress;
 
@@ -78,6 +82,8 @@ public final class SparkTrainer {
         this.server = b.server;
         this.joinTimeout = b.joinTimeout;
         this.stepTimeout = b.stepTimeout;
+        this.serverSettings = new ServerSettings(b.encoding.wire(), b.shards, b.checkpointDir, b.checkpointEvery,
+                b.sparseFraction, b.sparseThreshold);
         this.evalBatchSize = b.evalBatchSize;
         this.progress = b.progress;
     }
@@ -178,7 +184,7 @@ public final class SparkTrainer {
             byte[] optimizerState = model.optimizerState();
             ExchangeFactory exchangeNow = exchange;
             if (server != null) {
-                link = server.open(model, workers, mode, spark, joinTimeout, stepTimeout);
+                link = server.open(model, workers, mode, spark, joinTimeout, stepTimeout, serverSettings);
                 exchangeNow = link.factory();
                 history.addEvent("parameter server: " + link.endpoint().describe()
                         + (link.server() == null ? " (external)" : " (in the driver)"));
@@ -235,14 +241,29 @@ public final class SparkTrainer {
                                 + (r.gpuAddress() == null ? "" : " gpu=" + r.gpuAddress()));
                     }
                 }
+                if (link != null && link.server() != null) {
+                    ServerStats stats = link.server().stats();
+                    LOG.info("epoch={} parameter server: {}", epoch + 1, stats.line());
+                    if (!mode.isSync()) {
+                        // Cumulative over the fit: how stale the applied gradients were (versions behind).
+                        history.addEvent("epoch=" + (epoch + 1) + " " + mode + " staleness: mean="
+                                + String.format("%.2f", stats.meanStaleness()) + " max=" + stats.maxStaleness()
+                                + " stepsApplied=" + stats.stepsApplied() + " broadcastStalls="
+                                + stats.publishFailures() + " coalescedBroadcasts=" + stats.coalescedVersions());
+                    }
+                }
                 long steps = reports.stream().mapToLong(TaskReport::steps).sum();
                 double loss = reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1);
                 step = link != null && link.server() != null && mode.isSync() ? link.server().version()
                         : step + stepsPerEpoch;
                 model.parameters().assign(Nd4j.createFromArray(parameters));
                 if (link == null) {
-                    // With a parameter server the server owns the optimizer state; replicas never step theirs.
                     model.restoreOptimizerState(optimizerState);
+                } else if (link.server() != null) {
+                    // The server owns the optimizer state (replicas never step theirs): bring it back, so that the
+                    // driver's model continues where the server stopped (and later epochs' broadcasts carry it).
+                    model.restoreOptimizerState(link.optimizerState());
+                    optimizerState = model.optimizerState();
                 }
                 Map<String, Double> values = new LinkedHashMap<>();
                 values.put("loss", loss);
@@ -406,6 +427,13 @@ public final class SparkTrainer {
         private ServerChoice server;
         private Duration joinTimeout = Duration.ofSeconds(30);
         private Duration stepTimeout = Duration.ofSeconds(60);
+        private GradientEncoding encoding = GradientEncoding.FLOAT32;
+        private double sparseFraction = ServerSettings.DEFAULTS.sparseFraction();
+        private double sparseThreshold = 0;
+        private int shards = 1;
+        private Path checkpointDir;
+        private int checkpointEvery;
+        private boolean serverSettingsSet;
         private int evalBatchSize = 1024;
         private PrintStream progress = System.out;
 
@@ -441,8 +469,9 @@ public final class SparkTrainer {
         }
 
         /**
-         * How workers exchange gradients. Default: {@link HubExchange}, worker 0 of the stage averages the
-         * gradients over TCP (SYNC only; no server needed).
+         * Replaces the parameter server with another way to exchange gradients, for example
+         * {@code HubExchange.factory()}: worker 0 of the stage averages the gradients over TCP and every worker
+         * applies its own optimizer copy (SYNC only; no server). Default: the parameter server in the driver.
          */
         public Builder gradientExchange(ExchangeFactory value) {
             this.exchange = Objects.requireNonNull(value, "gradientExchange");
@@ -451,7 +480,8 @@ public final class SparkTrainer {
 
         /**
          * Trains through an Aeron parameter server started in the driver for each fit: {@code aeron:ipc} in Spark
-         * local mode, UDP on {@code spark.driver.host} otherwise. Needed for ASYNC and BOUNDED modes.
+         * local mode, UDP on {@code spark.driver.host} otherwise. This is the default (DESIGN.md: gradients go
+         * through the parameter server); the call only undoes an earlier {@code parameterServer(host, ...)}.
          */
         public Builder parameterServer() {
             this.server = ServerChoice.EMBEDDED;
@@ -471,6 +501,62 @@ public final class SparkTrainer {
         public Builder parameterServerTimeouts(Duration join, Duration step) {
             this.joinTimeout = Objects.requireNonNull(join, "join timeout");
             this.stepTimeout = Objects.requireNonNull(step, "step timeout");
+            return this;
+        }
+
+        /**
+         * How workers encode gradients for the parameter server in the driver (default
+         * {@link GradientEncoding#FLOAT32}); {@link GradientEncoding#SPARSE} sends the top {@link #sparseFraction}
+         * of each chunk and keeps the rest in the worker's residual.
+         */
+        public Builder gradientEncoding(GradientEncoding value) {
+            this.encoding = Objects.requireNonNull(value, "gradientEncoding");
+            serverSettingsSet |= value != GradientEncoding.FLOAT32;
+            return this;
+        }
+
+        /** SPARSE encoding: the fraction of each chunk's values sent, in (0, 0.5] (default 0.01, top 1%). */
+        public Builder sparseFraction(double value) {
+            if (!(value > 0 && value <= 0.5)) {
+                throw new IllegalArgumentException("sparseFraction: expected a fraction in (0, 0.5], found " + value);
+            }
+            this.sparseFraction = value;
+            return this;
+        }
+
+        /** SPARSE encoding: send the values of at least this magnitude instead of a fixed fraction (0: off). */
+        public Builder sparseThreshold(double value) {
+            if (!(value >= 0) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException("sparseThreshold: expected a finite value >= 0, found " + value);
+            }
+            this.sparseThreshold = value;
+            return this;
+        }
+
+        /**
+         * Number of contiguous shards of the flat parameter buffer in the driver's server, each aggregated and
+         * updated by its own thread (default 1).
+         */
+        public Builder parameterServerShards(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("parameterServerShards: expected at least 1, found " + value);
+            }
+            this.shards = value;
+            serverSettingsSet |= value != 1;
+            return this;
+        }
+
+        /**
+         * The driver's server writes parameters, optimizer state and step atomically to {@code directory} every
+         * {@code everySteps} steps (0: only on request).
+         */
+        public Builder checkpoints(Path directory, int everySteps) {
+            if (everySteps < 0) {
+                throw new IllegalArgumentException("checkpoint interval: expected >= 0 steps, found " + everySteps);
+            }
+            this.checkpointDir = Objects.requireNonNull(directory, "checkpoint directory");
+            this.checkpointEvery = everySteps;
+            serverSettingsSet = true;
             return this;
         }
 
@@ -498,13 +584,20 @@ public final class SparkTrainer {
                 throw new IllegalArgumentException("Both a parameter server and a gradientExchange(...) were set: "
                         + "expected one way to exchange gradients; remove one of them.");
             }
+            if (exchange != null && !mode.isSync()) {
+                throw new IllegalArgumentException("Training mode " + mode + " needs the parameter server; a "
+                        + "gradientExchange(...) supports SYNC only. Use mode(TrainingMode.SYNC) or remove "
+                        + "gradientExchange(...) (the parameter server in the driver is the default).");
+            }
+            if (serverSettingsSet && (exchange != null || (server != null && server.isExternal()))) {
+                throw new IllegalArgumentException("gradientEncoding, parameterServerShards and checkpoints configure "
+                        + "the parameter server the trainer starts in the driver, found "
+                        + (exchange != null ? "a gradientExchange(...)" : "an external parameterServer(host, ...)")
+                        + ". Set them on that server instead, or drop them.");
+            }
             if (exchange == null && server == null) {
-                if (!mode.isSync()) {
-                    throw new IllegalArgumentException("Training mode " + mode + " needs a parameter server; the "
-                            + "default hub exchange supports SYNC only. Use mode(TrainingMode.SYNC) or add "
-                            + ".parameterServer() to the builder.");
-                }
-                exchange = HubExchange.factory();
+                // DESIGN.md: gradients go through the Aeron parameter server, by default one in the driver.
+                server = ServerChoice.EMBEDDED;
             }
             return new SparkTrainer(this);
         }

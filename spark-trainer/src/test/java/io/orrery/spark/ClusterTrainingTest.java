@@ -2,6 +2,7 @@ package io.orrery.spark;
 
 import io.orrery.core.models.History;
 import io.orrery.spark.data.Sample;
+import io.orrery.spark.exchange.HubExchange;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -83,7 +84,8 @@ class ClusterTrainingTest {
         FitOptions options = FitOptions.defaults().epochs(2).batchSize(40).seed(3).verbose(false);
         DyingWorkerModel dying = new DyingWorkerModel(new SoftmaxRegression(784, 10, 0.5, 4), 1, 12,
                 markers.resolve("died").toString());
-        History history = SparkTrainer.builder(spark).workers(2).build().fit(dying, sc.parallelize(data, 2), options);
+        History history = SparkTrainer.builder(spark).workers(2).gradientExchange(HubExchange.factory()).build()
+                .fit(dying, sc.parallelize(data, 2), options);
 
         List<String> retries = history.events().stream().filter(e -> e.contains("retried")).collect(Collectors.toList());
         assertEquals(1, retries.size(), history.toString());

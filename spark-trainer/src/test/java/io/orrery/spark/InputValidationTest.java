@@ -2,6 +2,7 @@ package io.orrery.spark;
 
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
+import io.orrery.spark.exchange.HubExchange;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -110,10 +111,13 @@ class InputValidationTest {
     }
 
     @Test
-    void asyncWithoutParameterServerIsRejectedAtBuild() {
+    void asyncWithTheHubExchangeIsRejectedAtBuild() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.builder(spark).workers(2).mode(TrainingMode.ASYNC).build());
-        assertTrue(e.getMessage().contains("ASYNC needs a parameter server"), e.getMessage());
+                () -> SparkTrainer.builder(spark).workers(2).mode(TrainingMode.ASYNC)
+                        .gradientExchange(HubExchange.factory()).build());
+        assertTrue(e.getMessage().contains("ASYNC needs the parameter server"), e.getMessage());
+        // the default exchange is the parameter server, which takes every mode
+        SparkTrainer.builder(spark).workers(2).mode(TrainingMode.ASYNC).build();
         assertEquals(TrainingMode.bounded(3), TrainingMode.parse("Bounded:3"));
         assertThrows(IllegalArgumentException.class, () -> TrainingMode.parse("avg"));
     }

@@ -105,6 +105,12 @@ final class SoftmaxRegression implements ReplicableModel {
         iterations = ByteBuffer.wrap(state).getLong();
     }
 
+    /** From a parameter server: its SGD state counts the steps it applied. */
+    @Override
+    public void restoreOptimizerState(io.orrery.core.optimizers.OptimizerState state) {
+        iterations = state.iterations();
+    }
+
     long iterations() {
         return iterations;
     }

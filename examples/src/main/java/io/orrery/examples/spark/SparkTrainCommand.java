@@ -5,6 +5,7 @@ import io.orrery.core.layers.Dense;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.FitOptions;
+import io.orrery.spark.GradientEncoding;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.spark.TrainingMode;
 import io.orrery.spark.data.Sample;
@@ -12,8 +13,14 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,15 +54,56 @@ public final class SparkTrainCommand implements Callable<Integer> {
             + "four MNIST IDX files, raw or .gz (default: the dataset cache's mnist folder).")
     String data;
 
+    @Option(names = "--encoding", defaultValue = "float32", converter = EncodingConverter.class,
+            description = "Gradient encoding on the wire: float32, float16, bfloat16 or sparse (top-k with error "
+                    + "feedback) (default: ${DEFAULT-VALUE}).")
+    GradientEncoding encoding;
+
+    @Option(names = "--sparse-fraction", defaultValue = "0.01",
+            description = "With --encoding sparse: fraction of each chunk's values sent, in (0, 0.5] (default: ${DEFAULT-VALUE}).")
+    double sparseFraction;
+
+    @Option(names = "--shards", defaultValue = "1",
+            description = "Shards of the parameter server in the driver, one aggregation thread each (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--checkpoint-dir", description = "Directory for the parameter server's checkpoints (parameters, "
+            + "optimizer state, step; written atomically). Default: none.")
+    Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", defaultValue = "100",
+            description = "With --checkpoint-dir: steps between checkpoints, >= 1 (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and shuffles (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public Integer call() {
-        TrainingMode trainingMode = TrainingMode.parse(mode);
+        TrainingMode trainingMode;
+        try {
+            trainingMode = TrainingMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': " + e.getMessage());
+        }
         if (workers < 1 || batchSize < workers) {
-            throw new IllegalArgumentException("--workers must be >= 1 and --batch-size >= workers; found workers=" + workers
-                    + " batch-size=" + batchSize);
+            throw new ParameterException(spec.commandLine(), "--workers must be >= 1 and --batch-size >= workers; found "
+                    + "workers=" + workers + " batch-size=" + batchSize);
+        }
+        if (shards < 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--shards': expected at least 1, "
+                    + "found " + shards);
+        }
+        if (!(sparseFraction > 0 && sparseFraction <= 0.5)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--sparse-fraction': expected a "
+                    + "fraction in (0, 0.5], found " + sparseFraction);
+        }
+        if (checkpointEvery < 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--checkpoint-every': expected "
+                    + "at least 1 step, found " + checkpointEvery);
         }
         SparkSession.Builder builder = SparkSession.builder().appName("orrery-spark-train");
         if (master != null) {
@@ -69,8 +117,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             List<Sample> trainSamples = IdxOverSpark.samples(sc, folder, "train");
             List<Sample> testSamples = IdxOverSpark.samples(sc, folder, "t10k");
-            System.out.printf(Locale.ROOT, "data: %s, %d train and %d test samples; master %s; %d workers, mode %s%n",
-                    folder, trainSamples.size(), testSamples.size(), spark.sparkContext().master(), workers, trainingMode);
+            System.out.printf(Locale.ROOT, "data: %s, %d train and %d test samples; master %s; %d workers, mode %s, "
+                    + "encoding %s, %d shard(s)%s%n", folder, trainSamples.size(), testSamples.size(),
+                    spark.sparkContext().master(), workers, trainingMode, encoding, shards,
+                    checkpointDir == null ? "" : ", checkpoints every " + checkpointEvery + " steps in " + checkpointDir);
             JavaRDD<Sample> train = sc.parallelize(trainSamples, workers);
             JavaRDD<Sample> test = sc.parallelize(testSamples, workers);
 
@@ -79,7 +129,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
             model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
             model.build(784);
 
-            SparkTrainer trainer = SparkTrainer.builder(spark).workers(workers).mode(trainingMode).parameterServer().build();
+            SparkTrainer.Builder config = SparkTrainer.builder(spark).workers(workers).mode(trainingMode)
+                    .gradientEncoding(encoding).sparseFraction(sparseFraction).parameterServerShards(shards);
+            if (checkpointDir != null) {
+                config.checkpoints(checkpointDir, checkpointEvery);
+            }
+            SparkTrainer trainer = config.build();
             History history = trainer.fit(model, train, FitOptions.defaults().epochs(epochs).batchSize(batchSize).seed(seed));
             history.events().forEach(e -> System.out.println("note: " + e));
             Map<String, Double> result = trainer.evaluate(model, test);
@@ -88,6 +143,18 @@ public final class SparkTrainCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    /** picocli turns the exception's message into "Invalid value for option '--encoding': ...". */
+    static final class EncodingConverter implements ITypeConverter<GradientEncoding> {
+        @Override
+        public GradientEncoding convert(String value) {
+            try {
+                return GradientEncoding.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ public final class ServerStats {
     final AtomicLong partialSteps = new AtomicLong();
     final AtomicLong failedSteps = new AtomicLong();
     final AtomicLong publishFailures = new AtomicLong();
+    final AtomicLong coalescedVersions = new AtomicLong();
     final AtomicLong silentWorkerReports = new AtomicLong();
     final AtomicLong aggregationNs = new AtomicLong();
     final AtomicLong stalenessSum = new AtomicLong();
@@ -36,6 +37,11 @@ public final class ServerStats {
     public long partialSteps() { return partialSteps.get(); }
     public long failedSteps() { return failedSteps.get(); }
     public long publishFailures() { return publishFailures.get(); }
+    /**
+     * Parameter versions whose broadcast was cut short by a newer version (ASYNC/BOUNDED under back pressure:
+     * the newest version is published instead of queueing every one); per shard.
+     */
+    public long coalescedVersions() { return coalescedVersions.get(); }
     /** Times a worker was reported silent for longer than the worker timeout. */
     public long silentWorkerReports() { return silentWorkerReports.get(); }
     /** Time spent averaging and applying the optimizer, summed over shards. */
@@ -59,7 +65,8 @@ public final class ServerStats {
         long applied = stepsApplied.get();
         return "bytesIn=" + bytesIn.get() + " bytesOut=" + bytesOut.get() + " chunksIn=" + chunksIn.get()
                 + " stepsApplied=" + applied + " partialSteps=" + partialSteps.get() + " failedSteps=" + failedSteps.get()
-                + " publishFailures=" + publishFailures.get() + " silentWorkerReports=" + silentWorkerReports.get()
+                + " publishFailures=" + publishFailures.get() + " coalescedVersions=" + coalescedVersions.get()
+                + " silentWorkerReports=" + silentWorkerReports.get()
                 + " meanAggregationMs=" + String.format("%.3f", applied == 0 ? 0.0 : aggregationNs.get() / 1e6 / applied)
                 + " meanStaleness=" + String.format("%.2f", meanStaleness()) + " maxStaleness=" + maxStaleness()
                 + " drops=[" + drops.summary() + "]";

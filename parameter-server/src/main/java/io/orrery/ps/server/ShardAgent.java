@@ -344,6 +344,13 @@ final class ShardAgent implements Agent, MessageListener {
 
     /** Starts broadcasting this shard's parameters at the current version; {@link #continuePublish} sends them. */
     private void startPublish() {
+        if (publishCursor >= 0 && publishedVersion < version) {
+            // The previous version is still partly unsent (the broadcast is back pressured): publish the newest
+            // instead of queueing both. Counted, never silent; workers want the newest parameters anyway.
+            stats.coalescedVersions.incrementAndGet();
+            LOG.debug("broadcast coalesced: shard={} version={} replaced by version={} at chunk={}/{}", shard,
+                    publishedVersion, version, publishCursor, chunkCount);
+        }
         publishCursor = 0;
         publishStallSinceNs = 0;
         stallReported = false;

@@ -36,9 +36,11 @@ public final class ParameterServerExchange implements GradientExchange {
      * @param token the job's token (messages without it are dropped)
      * @param joinTimeout how long a task waits to join
      * @param stepTimeout how long a task waits for the parameters of a step
+     * @param sparseFraction SPARSE encoding (set by the server): the fraction of values a chunk sends
+     * @param sparseThreshold SPARSE encoding: send values of at least this magnitude instead (0: the fraction)
      */
     public record Endpoint(String ipcDirectory, String host, int port, long jobId, long token, Duration joinTimeout,
-                           Duration stepTimeout) implements Serializable {
+                           Duration stepTimeout, double sparseFraction, double sparseThreshold) implements Serializable {
 
         /** How the endpoint reads in messages: {@code aeron:ipc dir=...} or {@code host:port}. */
         public String describe() {
@@ -54,7 +56,8 @@ public final class ParameterServerExchange implements GradientExchange {
     @Override
     public long join(long plannedStep) {
         ClientConfig.Builder config = ClientConfig.builder().jobId(endpoint.jobId()).token(endpoint.token())
-                .workerId(context.partitionId()).joinTimeout(endpoint.joinTimeout());
+                .workerId(context.partitionId()).joinTimeout(endpoint.joinTimeout())
+                .sparseFraction(endpoint.sparseFraction()).sparseThreshold(endpoint.sparseThreshold());
         if (endpoint.ipcDirectory() != null) {
             config.ipc(endpoint.ipcDirectory());
         } else {

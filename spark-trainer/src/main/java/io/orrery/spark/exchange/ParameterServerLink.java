@@ -1,6 +1,10 @@
 package io.orrery.spark.exchange;
 
+import io.orrery.core.optimizers.OptimizerState;
+import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.server.Mode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import io.orrery.ps.server.ParameterServer;
 import io.orrery.ps.server.ParameterServerConfig;
 import io.orrery.spark.ReplicableModel;
@@ -33,9 +37,11 @@ public final class ParameterServerLink implements AutoCloseable {
      *
      * @param ipc true when all tasks run in this JVM (Spark local mode)
      * @param host the host executors reach the driver at (UDP only)
+     * @param settings encoding, shards and checkpoints of the server
      */
     public static ParameterServerLink embedded(ReplicableModel model, int workers, TrainingMode mode, boolean ipc,
-                                               String host, Duration joinTimeout, Duration stepTimeout) {
+                                               String host, Duration joinTimeout, Duration stepTimeout,
+                                               ServerSettings settings) {
         if (model.optimizer() == null) {
             throw new IllegalArgumentException("Training through the parameter server needs the model's optimizer: "
                     + "expected ReplicableModel.optimizer() to return one, found null. Compile the model first.");
@@ -44,7 +50,10 @@ public final class ParameterServerLink implements AutoCloseable {
         long token = new SecureRandom().nextLong();
         ParameterServerConfig.Builder config = ParameterServerConfig.builder().jobId(jobId).token(token)
                 .workers(workers).initialParameters(model.parameters()).optimizer(model.optimizer())
-                .stepTimeout(stepTimeout);
+                .stepTimeout(stepTimeout).encoding(settings.encoding()).shards(settings.shards());
+        if (settings.checkpointDir() != null) {
+            config.checkpoints(settings.checkpointDir(), settings.checkpointEvery());
+        }
         if (mode.isSync()) {
             config.mode(Mode.SYNC);
         } else if (mode.staleness() == Integer.MAX_VALUE) {
@@ -61,14 +70,15 @@ public final class ParameterServerLink implements AutoCloseable {
         }
         ParameterServer server = ParameterServer.start(config.build());
         return new ParameterServerLink(server, new ParameterServerExchange.Endpoint(ipc ? server.aeronDirectory() : null,
-                ipc ? null : host, port, jobId, token, joinTimeout, stepTimeout));
+                ipc ? null : host, port, jobId, token, joinTimeout, stepTimeout, settings.sparseFraction(),
+                settings.sparseThreshold()));
     }
 
     /** A server started separately ({@code parameter-server} main) at {@code host:port} with its job id and token. */
     public static ParameterServerLink external(String host, int port, long jobId, long token, Duration joinTimeout,
-                                               Duration stepTimeout) {
-        return new ParameterServerLink(null,
-                new ParameterServerExchange.Endpoint(null, host, port, jobId, token, joinTimeout, stepTimeout));
+                                               Duration stepTimeout, ServerSettings settings) {
+        return new ParameterServerLink(null, new ParameterServerExchange.Endpoint(null, host, port, jobId, token,
+                joinTimeout, stepTimeout, settings.sparseFraction(), settings.sparseThreshold()));
     }
 
     public ParameterServerExchange.Endpoint endpoint() {
@@ -82,6 +92,31 @@ public final class ParameterServerLink implements AutoCloseable {
     /** The server this link started, or null for an external one. */
     public ParameterServer server() {
         return server;
+    }
+
+    /**
+     * The optimizer state of the whole flat buffer, joined from the shards of a server this link started (read it
+     * between stages, when no step is in progress); null for an external server.
+     */
+    public OptimizerState optimizerState() {
+        if (server == null) {
+            return null;
+        }
+        ShardLayout layout = server.layout();
+        OptimizerState first = server.optimizerState(0);
+        if (layout.shardCount() == 1) {
+            return first;
+        }
+        INDArray[] slots = new INDArray[first.slots().length];
+        for (int k = 0; k < slots.length; k++) {
+            INDArray[] parts = new INDArray[layout.shardCount()];
+            for (int s = 0; s < parts.length; s++) {
+                parts[s] = server.optimizerState(s).slots()[k].reshape(-1);
+            }
+            slots[k] = Nd4j.concat(0, parts);
+        }
+        // Every shard applies every step, so their iteration counts agree.
+        return new OptimizerState(first.iterations(), slots);
     }
 
     /** The server uses {@code port} for ingress and {@code port + 1} for its broadcast control. */
