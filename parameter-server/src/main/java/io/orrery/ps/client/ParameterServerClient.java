@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A worker's connection to a parameter server.
@@ -75,6 +76,7 @@ public final class ParameterServerClient implements AutoCloseable {
     private final Listener listener = new Listener();
     private final DropCounters drops = new DropCounters(LOG, "worker");
     private final IdleStrategy idle = new BackoffIdleStrategy();
+    private volatile BooleanSupplier cancelled = () -> false;
     private final String address;
     private final ScheduledExecutorService heartbeats;
 
@@ -450,6 +452,25 @@ public final class ParameterServerClient implements AutoCloseable {
             } catch (ParameterServerTimeoutException e) {
                 // loop re-checks the deadline and reports the staleness wait
             }
+            checkCancelled(step);
+        }
+    }
+
+    /**
+     * Makes every later wait of this client (parameters, bounded staleness) end with {@link WaitCancelledException}
+     * soon after {@code cancelled} returns true; checked between polls, so keep it cheap (a volatile read). Waits
+     * also end when the calling thread is interrupted. Spark, for example, kills the surviving tasks of a failed
+     * barrier stage without interrupting their threads, only marking their task context.
+     */
+    public void cancelWhen(BooleanSupplier cancelled) {
+        this.cancelled = java.util.Objects.requireNonNull(cancelled, "cancelled");
+    }
+
+    private void checkCancelled(long version) {
+        if (Thread.currentThread().isInterrupted() || cancelled.getAsBoolean()) {
+            throw new WaitCancelledException("wait for parameters cancelled: version=" + version + " workerId="
+                    + workerId + " server=" + config.serverDescription()
+                    + (Thread.currentThread().isInterrupted() ? " (thread interrupted)" : " (cancelled by the caller)"));
         }
     }
 
@@ -481,6 +502,7 @@ public final class ParameterServerClient implements AutoCloseable {
                 if (System.nanoTime() - deadlineNs >= 0) {
                     throw new ParameterServerTimeoutException(describeMissing(version, timeout));
                 }
+                checkCancelled(version);
                 idle.idle();
             } else {
                 idle.reset();

@@ -66,6 +66,10 @@ public final class ParameterServerExchange implements GradientExchange {
         }
         try {
             client = ParameterServerClient.connect(config.build());
+            // Spark kills the survivors of a failed barrier stage without interrupting their threads (it only marks
+            // the task context), so the waits poll the mark: a killed task leaves its wait within a millisecond
+            // instead of at the server's step timeout.
+            client.cancelWhen(context::isInterrupted);
             client.awaitInitialParameters(replica.parameters(), endpoint.joinTimeout());
         } catch (RuntimeException e) {
             throw new ExchangeException("Cannot reach the parameter server at " + endpoint.describe() + " from worker "
@@ -79,8 +83,8 @@ public final class ParameterServerExchange implements GradientExchange {
     public void exchange(long step) {
         try {
             client.pushGradients(step, replica.gradients());
-            // One wait for the whole step timeout: the client's wait is not resumable, so it is not sliced. A task
-            // whose peer died is released when the server fails the step (after its step timeout).
+            // A task whose peer died is released when Spark kills the stage's attempt (cancelWhen above), at the
+            // latest when the server fails the step (after its step timeout).
             client.awaitParameters(step, replica.parameters(), endpoint.stepTimeout());
         } catch (RuntimeException e) {
             throw new ExchangeException("parameter server step failed: server=" + endpoint.describe() + " worker="
