@@ -47,6 +47,9 @@ import java.util.Objects;
  * Trains one model data-parallel on Spark: the data is split over N workers, every global mini-batch of B samples
  * becomes N per-worker batches of B / N, and each step's gradients are combined (SYNC: averaged, so the result is
  * the single-node result on the global batch). After {@link #fit}, the driver's model holds the trained parameters.
+ * By default the gradients go through an Aeron parameter server that the trainer starts in the driver for each fit
+ * (SYNC, ASYNC or BOUNDED; encoding, shards and checkpoints set on the builder); {@code HubExchange} is an opt-in
+ * alternative for SYNC without a server.
  *
  * <pre>{@code
  * SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).mode(TrainingMode.SYNC).build();  // server in the driver
