@@ -208,8 +208,9 @@ public final class SparkTrainer {
                 StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed(),
                         mode.isSync(), tasksPerJvm());
                 long started = System.nanoTime();
-                Thread live = options.verbose() ? liveProgress(link, line, step, stepsPerEpoch, options.batchSize(),
-                        started) : null;
+                // In ASYNC/BOUNDED the server's version moves once per worker gradient, N times per global step.
+                Thread live = options.verbose() ? liveProgress(link, line, mode.isSync() ? 1 : workers, stepsPerEpoch,
+                        options.batchSize(), started) : null;
                 List<TaskReport> reports = new ArrayList<>(partitioned.rdd().barrier()
                         .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchangeNow,
                                 plan), false, ClassTag$.MODULE$.apply(TaskReport.class))
@@ -316,17 +317,18 @@ public final class SparkTrainer {
      * With a server in the driver, rewrites the epoch's progress line twice a second from the server's step
      * counter (the tasks report only when the stage ends); null otherwise.
      */
-    private static Thread liveProgress(ParameterServerLink link, ProgressLine line, long firstStep, int steps,
+    private static Thread liveProgress(ParameterServerLink link, ProgressLine line, int versionsPerStep, int steps,
                                        int batchSize, long startedNs) {
         if (link == null || link.server() == null) {
             return null;
         }
+        long firstVersion = link.server().version();
         Thread thread = new Thread(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(500);
-                    line.update(link.server().version() - firstStep, steps, (System.nanoTime() - startedNs) / 1e9,
-                            batchSize);
+                    long done = Math.min(steps, (link.server().version() - firstVersion) / versionsPerStep);
+                    line.update(done, steps, (System.nanoTime() - startedNs) / 1e9, batchSize);
                 }
             } catch (InterruptedException stop) {
                 // the stage ended
