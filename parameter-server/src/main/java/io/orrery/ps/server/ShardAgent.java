@@ -169,7 +169,11 @@ final class ShardAgent implements Agent, MessageListener {
             return DropReason.BAD_TOKEN;
         }
         int worker = chunk.workerId();
-        if (!registry.isMember(worker) || worker >= workers) {
+        // ASYNC/BOUNDED: a worker's last gradient can still be in this shard's stream when its Leave (control
+        // stream, another thread) has been handled; it was sent while a member and carries the job token, so it is
+        // applied. SYNC keeps strict membership: a step waits only for current members.
+        boolean known = registry.isMember(worker) || (config.mode() != Mode.SYNC && registry.hasJoined(worker));
+        if (!known || worker >= workers) {
             return DropReason.UNKNOWN_WORKER;
         }
         if (chunk.shard() != shard) {

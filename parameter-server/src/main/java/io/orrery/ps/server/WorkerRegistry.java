@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -20,12 +21,14 @@ final class WorkerRegistry {
     private final AtomicReferenceArray<String> addresses;
     private final AtomicLongArray lastSeenNs;
     private final AtomicLongArray lastStep;
+    private final AtomicIntegerArray joined;
 
     WorkerRegistry(int capacity) {
         this.capacity = capacity;
         this.addresses = new AtomicReferenceArray<>(capacity);
         this.lastSeenNs = new AtomicLongArray(capacity);
         this.lastStep = new AtomicLongArray(capacity);
+        this.joined = new AtomicIntegerArray(capacity);
         for (int i = 0; i < capacity; i++) {
             lastStep.set(i, -1);
         }
@@ -49,11 +52,13 @@ final class WorkerRegistry {
             }
             addresses.set(requestedId, address);
             lastSeenNs.set(requestedId, nowNs);
+            joined.set(requestedId, 1);
             return requestedId;
         }
         for (int i = 0; i < capacity; i++) {
             if (addresses.compareAndSet(i, null, address)) {
                 lastSeenNs.set(i, nowNs);
+                joined.set(i, 1);
                 return i;
             }
         }
@@ -66,6 +71,11 @@ final class WorkerRegistry {
 
     boolean isMember(int id) {
         return id >= 0 && id < capacity && addresses.get(id) != null;
+    }
+
+    /** True once the id has joined this job, also after it left (its token-checked messages may still arrive). */
+    boolean hasJoined(int id) {
+        return id >= 0 && id < capacity && joined.get(id) != 0;
     }
 
     void seen(int id, long nowNs) {

@@ -46,6 +46,27 @@ class AsyncModesTest {
     }
 
     @Test
+    void asyncAppliesTheLastGradientOfAWorkerThatLeftRightAfterSendingIt() throws InterruptedException {
+        INDArray init = Nd4j.rand(DataType.FLOAT, N);
+        try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(2).shards(2)
+                .mode(Mode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build())) {
+            for (int round = 0; round < 5; round++) {
+                try (ParameterServerClient w = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
+                    w.awaitInitialParameters(Nd4j.zeros(DataType.FLOAT, N), IpcRoundTripTest.WAIT);
+                    w.pushGradients(round, Nd4j.ones(DataType.FLOAT, N));
+                } // Leave right away: it can overtake the gradient's chunks (another stream, another agent)
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (server.stats().stepsApplied() < 10 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(10, server.stats().stepsApplied(), server.stats().line());
+            assertEquals(0, server.stats().drops().total(), server.stats().drops().summary());
+            assertArrayEquals(init.sub(2.5).toFloatVector(), server.parameters().toFloatVector(), 1e-5f);
+        }
+    }
+
+    @Test
     void boundedModeHoldsAWorkerThatRunsTooFarAhead() {
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(2).shards(1)
