@@ -28,7 +28,7 @@ final class CustomLayerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Threading.configure();
+        io.orrery.core.tensor.Backend.configureThreads();
         // my_dense = SimpleDense(units=32, activation=tf.nn.relu); input_tensor = tf.ones(shape=(2, 784))
         SimpleDense myDense = new SimpleDense(32, "relu");
         Tensor output = myDense.apply(Tensor.of(Nd4j.ones(DataType.FLOAT, 2, 784)));

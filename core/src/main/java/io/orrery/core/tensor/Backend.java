@@ -18,15 +18,19 @@ public final class Backend {
     }
 
     /**
-     * Sets ND4J's thread pools deliberately. Its OpenMP pool (elementwise ops) and OpenBLAS's pool (GEMM) both spin
-     * while waiting and fight when each takes every core (1.7-2.7x slower at two threads, FIELD-NOTES.md); holding
-     * the OpenMP pool to one thread avoids that. System properties override: {@code orrery.omp.threads},
-     * {@code orrery.blas.threads} (default: all cores for BLAS, one for OpenMP). Safe to call more than once.
+     * Sets ND4J's thread pools deliberately. OpenBLAS here is the OpenMP build: after each GEMM its worker threads
+     * spin, and with the JVM's own thread they fight over the cores. Measured on 2 cores (docs/benchmarks.md):
+     * one epoch of the reference model took 13 s with two BLAS threads, 2.1-2.4 s with one, and 1.5-1.7 s with two
+     * when {@code OMP_WAIT_POLICY=PASSIVE} makes idle threads sleep. So BLAS gets every core only when that
+     * variable is set (it must be set before the JVM starts), one thread otherwise; ND4J's own OpenMP pool
+     * (elementwise ops, memory-bound here) gets one. System properties override: {@code orrery.omp.threads},
+     * {@code orrery.blas.threads}. Safe to call more than once.
      */
     public static void configureThreads() {
         int cores = Runtime.getRuntime().availableProcessors();
+        boolean passiveWaits = "PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"));
         int omp = Integer.getInteger("orrery.omp.threads", 1);
-        int blas = Integer.getInteger("orrery.blas.threads", cores);
+        int blas = Integer.getInteger("orrery.blas.threads", passiveWaits ? cores : 1);
         org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(Math.max(1, omp));
         org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(Math.max(1, omp));
         org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(Math.max(1, blas));

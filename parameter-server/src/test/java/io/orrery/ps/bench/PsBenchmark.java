@@ -20,7 +20,7 @@ import java.util.concurrent.CyclicBarrier;
 /**
  * Benchmark harness (not a test): gradient ingest rate per shard, SYNC round-trip time for the 407,050-parameter
  * MNIST MLP with 1, 2 and 4 workers over aeron:ipc, and a plain memory copy of the same bytes as the limit.
- * Run: see docs/benchmarks-ps.md.
+ * Run: see docs/benchmarks.md.
  */
 public final class PsBenchmark {
 
