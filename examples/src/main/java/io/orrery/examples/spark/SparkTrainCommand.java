@@ -111,6 +111,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         } else if (System.getProperty("spark.master") == null) {
             builder.master("local[" + workers + "]");
         }
+        shipOwnJarToExecutors(builder);
         SparkSession spark = builder.getOrCreate();
         try {
             String folder = data != null ? data : DataDirectory.root().resolve("mnist").toUri().toString();
@@ -156,5 +157,21 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 throw new TypeConversionException(e.getMessage());
             }
         }
+    }
+
+    /**
+     * Run by plain {@code java -jar} against a cluster (not through spark-submit, which sets spark.jars itself),
+     * executors need this jar to load the trainer's classes; and OpenBLAS there should not spin (docs/benchmarks.md).
+     */
+    private void shipOwnJarToExecutors(SparkSession.Builder builder) {
+        boolean local = master != null && master.startsWith("local");
+        if (local || System.getProperty("spark.jars") != null) {
+            return;
+        }
+        String jar = org.apache.spark.SparkContext.jarOfClass(SparkTrainCommand.class).getOrElse(() -> null);
+        if (jar != null) {
+            builder.config("spark.jars", jar);
+        }
+        builder.config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
     }
 }

@@ -1,5 +1,7 @@
 package io.orrery.spark.exec;
 
+import io.orrery.core.tensor.Backend;
+
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -13,9 +15,13 @@ final class NativeThreads {
     private NativeThreads() {
     }
 
-    /** One OpenMP thread and cores / tasks BLAS threads per task. */
+    /**
+     * One OpenMP thread and cores / tasks BLAS threads per task; a task alone in its JVM takes core's defaults
+     * ({@link Backend#configureThreads()}: every core for BLAS only when OMP_WAIT_POLICY=PASSIVE).
+     */
     static void shareBetween(int tasksPerJvm) {
         if (tasksPerJvm <= 1) {
+            Backend.configureThreads();
             return;
         }
         int blas = Math.max(1, Runtime.getRuntime().availableProcessors() / tasksPerJvm);
