@@ -122,6 +122,14 @@ public final class Dense extends Layer implements FusedLayer {
         int batch = (int) input.size(0);
         INDArray z = buffers.get("z", batch, units, input.dataType());
         Nd4j.gemm(input, kernel.array(), z, false, false, 1.0, 0.0);
+        boolean hostBias = useBias && z.ordering() == 'f' && HostLoops.usable(z) && HostLoops.usableVector(bias.array());
+        if (hostBias) {
+            HostLoops.addBiasColumnMajor(z, bias.array(), activation == ActivationFunction.RELU);
+            if (activation != ActivationFunction.RELU) {
+                activation.applyInPlace(z);
+            }
+            return z;
+        }
         if (useBias) {
             z.addiRowVector(bias.array());
         }
@@ -142,9 +150,13 @@ public final class Dense extends Layer implements FusedLayer {
     public INDArray backwardFromPreActivation(INDArray input, INDArray gradZ, boolean needInputGradient) {
         Nd4j.gemm(input, gradZ, kernelGrad, true, false, 1.0, 0.0);
         if (useBias) {
-            // column sums as one GEMV-shaped GEMM (ones[1,batch] x gradZ) straight into the flat gradient buffer
-            INDArray ones = buffers.ones((int) gradZ.size(0), gradZ.dataType());
-            Nd4j.gemm(ones, gradZ, biasGrad.reshape('f', 1, units), false, false, 1.0, 0.0);
+            if (gradZ.ordering() == 'f' && HostLoops.usable(gradZ) && HostLoops.usableVector(biasGrad)) {
+                HostLoops.columnSumsColumnMajor(gradZ, biasGrad);
+            } else {
+                // column sums as one GEMV-shaped GEMM (ones[1,batch] x gradZ) straight into the flat gradient buffer
+                INDArray ones = buffers.ones((int) gradZ.size(0), gradZ.dataType());
+                Nd4j.gemm(ones, gradZ, biasGrad.reshape('f', 1, units), false, false, 1.0, 0.0);
+            }
         }
         if (!needInputGradient) {
             return null;

@@ -87,4 +87,59 @@ final class HostLoops {
         }
         zv.put(off, v, 0, n);
     }
+
+    /** Whether {@code v} is a contiguous float32 vector in host memory (a view into a flat buffer is fine). */
+    static boolean usableVector(INDArray v) {
+        return CPU_BACKEND && v.dataType() == DataType.FLOAT && v.elementWiseStride() == 1 && v.rank() <= 2
+                && v.length() < Integer.MAX_VALUE;
+    }
+
+    /**
+     * {@code z += bias} on every row of a column-major [batch, units] array, then ReLU if asked: one pass instead of
+     * a broadcast op and an activation op (each column of z is contiguous, so each adds one bias value).
+     */
+    static void addBiasColumnMajor(INDArray z, INDArray bias, boolean relu) {
+        int rows = (int) z.size(0);
+        int cols = (int) z.size(1);
+        FloatBuffer zv = z.data().asNioFloat();
+        FloatBuffer bv = bias.data().asNioFloat();
+        int zOff = (int) z.offset();
+        int bOff = (int) bias.offset();
+        float[] col = rows <= BLOCK ? BLOCKS.get()[0] : new float[rows];
+        for (int c = 0; c < cols; c++) {
+            float b = bv.get(bOff + c);
+            int base = zOff + c * rows;
+            zv.get(base, col, 0, rows);
+            if (relu) {
+                for (int r = 0; r < rows; r++) {
+                    float x = col[r] + b;
+                    col[r] = x < 0f ? 0f : x; // NaN stays NaN, so bad inputs still show in the loss
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    col[r] += b;
+                }
+            }
+            zv.put(base, col, 0, rows);
+        }
+    }
+
+    /** {@code out[c] = sum over rows of g[r, c]} for a column-major [batch, units] g: the bias gradient. */
+    static void columnSumsColumnMajor(INDArray g, INDArray out) {
+        int rows = (int) g.size(0);
+        int cols = (int) g.size(1);
+        FloatBuffer gv = g.data().asNioFloat();
+        FloatBuffer ov = out.data().asNioFloat();
+        int gOff = (int) g.offset();
+        int oOff = (int) out.offset();
+        float[] col = rows <= BLOCK ? BLOCKS.get()[0] : new float[rows];
+        for (int c = 0; c < cols; c++) {
+            gv.get(gOff + c * rows, col, 0, rows);
+            float sum = 0f;
+            for (int r = 0; r < rows; r++) {
+                sum += col[r];
+            }
+            ov.put(oOff + c, sum);
+        }
+    }
 }

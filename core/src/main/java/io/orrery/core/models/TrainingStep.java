@@ -155,13 +155,20 @@ final class TrainingStep {
         double lossSum = 0;
         double invBatch = 1.0 / batch;
         if (probs.dataType() == DataType.FLOAT && probs.ordering() == 'f' && probs.offset() == 0) {
-            java.nio.FloatBuffer p = probs.data().asNioFloat();
+            // one pass over host memory: loss terms, p - onehot, and the 1/batch scale (no ND4J ops)
+            java.nio.FloatBuffer buffer = probs.data().asNioFloat();
+            float[] p = new float[batch * classes];
+            buffer.get(0, p, 0, p.length);
             for (int i = 0; i < batch; i++) {
                 int idx = i + batch * labels[i];
-                lossSum -= Math.log(Math.min(Math.max(p.get(idx), Loss.EPSILON), 1 - Loss.EPSILON));
-                p.put(idx, p.get(idx) - 1f);
+                lossSum -= Math.log(Math.min(Math.max(p[idx], Loss.EPSILON), 1 - Loss.EPSILON));
+                p[idx] -= 1f;
             }
-            probs.muli(invBatch);
+            float scale = (float) invBatch;
+            for (int k = 0; k < p.length; k++) {
+                p[k] *= scale;
+            }
+            buffer.put(0, p, 0, p.length);
         } else {
             for (int i = 0; i < batch; i++) {
                 double pi = probs.getDouble(i, labels[i]);
