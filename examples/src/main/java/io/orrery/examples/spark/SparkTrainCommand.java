@@ -171,7 +171,30 @@ public final class SparkTrainCommand implements Callable<Integer> {
         String jar = org.apache.spark.SparkContext.jarOfClass(SparkTrainCommand.class).getOrElse(() -> null);
         if (jar != null) {
             builder.config("spark.jars", jar);
+            // the executors need the same module openings as this JVM (Agrona reaches jdk.internal.misc.Unsafe)
+            String opens = moduleFlagsFromManifest(jar);
+            if (!opens.isEmpty()) {
+                builder.config("spark.executor.extraJavaOptions", opens);
+            }
         }
         builder.config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+    }
+
+    /** The jar manifest's {@code Add-Opens} packages as {@code --add-opens=module/package=ALL-UNNAMED} flags. */
+    private static String moduleFlagsFromManifest(String jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            String packages = manifest == null ? null : manifest.getMainAttributes().getValue("Add-Opens");
+            if (packages == null) {
+                return "";
+            }
+            StringBuilder flags = new StringBuilder();
+            for (String p : packages.trim().split("\\s+")) {
+                flags.append(flags.length() == 0 ? "" : " ").append("--add-opens=").append(p).append("=ALL-UNNAMED");
+            }
+            return flags.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the manifest of " + jar + ": " + e.getMessage(), e);
+        }
     }
 }
