@@ -115,20 +115,11 @@ final class TrainingLoop {
         return logs;
     }
 
+    /** Rows [from, to) along the first axis, all of every other axis (a view). */
     private static INDArray rows(INDArray a, long from, long to) {
-        INDArrayIndexHolder h = new INDArrayIndexHolder(a.rank());
-        h.idx[0] = NDArrayIndex.interval(from, to);
-        return a.get(h.idx);
-    }
-
-    private static final class INDArrayIndexHolder {
-        final org.nd4j.linalg.indexing.INDArrayIndex[] idx;
-
-        INDArrayIndexHolder(int rank) {
-            idx = new org.nd4j.linalg.indexing.INDArrayIndex[rank];
-            for (int i = 0; i < rank; i++) {
-                idx[i] = NDArrayIndex.all();
-            }
-        }
+        org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
+        java.util.Arrays.fill(idx, NDArrayIndex.all());
+        idx[0] = NDArrayIndex.interval(from, to);
+        return a.get(idx);
     }
 }
