@@ -234,6 +234,7 @@ public final class SparkTrainer {
                             r.worker(), r.executorId(), r.steps(), String.format("%.2f", r.seconds()),
                             String.format("%.2f", r.computeSeconds()), String.format("%.2f", r.exchangeSeconds()));
                 }
+                recordStepSplit(history, reports);
                 int attempt = reports.stream().mapToInt(TaskReport::stageAttempt).max().orElse(0);
                 if (attempt > 0) {
                     history.addEvent("epoch=" + (epoch + 1) + " stage retried: attempt=" + attempt + " resumed at step="
@@ -418,6 +419,42 @@ public final class SparkTrainer {
         values[row.size()] = boxed;
         values[row.size() + 1] = best;
         return RowFactory.create(values);
+    }
+
+    /**
+     * Adds one epoch's task reports to the run's figures in {@link History#stats()}: the mean per-step compute,
+     * communication (sending gradients) and waiting (from sent until the step's parameters are in: other workers,
+     * aggregation, the transfer) in milliseconds, averaged over workers, and bytes sent and received summed over
+     * workers and epochs.
+     */
+    private static void recordStepSplit(History history, List<TaskReport> reports) {
+        Map<String, Double> s = history.stats();
+        double steps = s.getOrDefault("steps_per_worker", 0.0);
+        double compute = s.getOrDefault("compute_seconds_per_worker", 0.0);
+        double send = s.getOrDefault("send_seconds_per_worker", 0.0);
+        double wait = s.getOrDefault("wait_seconds_per_worker", 0.0);
+        double sent = s.getOrDefault("bytes_sent", 0.0);
+        double received = s.getOrDefault("bytes_received", 0.0);
+        int n = reports.size();
+        for (TaskReport r : reports) {
+            steps += (double) r.steps() / n;
+            compute += r.computeSeconds() / n;
+            send += r.sendSeconds() / n;
+            wait += r.waitSeconds() / n;
+            sent += r.bytesSent();
+            received += r.bytesReceived();
+        }
+        history.putStat("steps_per_worker", steps);
+        history.putStat("compute_seconds_per_worker", compute);
+        history.putStat("send_seconds_per_worker", send);
+        history.putStat("wait_seconds_per_worker", wait);
+        history.putStat("bytes_sent", sent);
+        history.putStat("bytes_received", received);
+        if (steps > 0) {
+            history.putStat("compute_ms_per_step", 1e3 * compute / steps);
+            history.putStat("communication_ms_per_step", 1e3 * send / steps);
+            history.putStat("waiting_ms_per_step", 1e3 * wait / steps);
+        }
     }
 
     /** Settings of a {@link SparkTrainer}; all optional except the session. */

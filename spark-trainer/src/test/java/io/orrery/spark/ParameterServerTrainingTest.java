@@ -50,6 +50,17 @@ class ParameterServerTrainingTest {
         String lines = printed.toString();
         assertTrue(lines.contains("Epoch 2/2") && lines.matches("(?s).*\r20/20 \\[=+\\] - .* - accuracy: .*"), lines);
         assertTrue(history.get("accuracy").get(1) > 0.7, history.toString());
+
+        // the step split and the bytes on the wire are reported: 2 epochs x 20 steps per worker, each worker sends
+        // one float32 gradient and receives one float32 parameter vector per step, plus the current parameters
+        // when it joins at the start of each epoch's stage
+        java.util.Map<String, Double> stats = history.stats();
+        long modelBytes = 4L * distributed.parameters().length();
+        assertEquals(40.0, stats.get("steps_per_worker"), 1e-9, stats.toString());
+        assertEquals(2 * 40 * modelBytes, stats.get("bytes_sent"), 1e-3, stats.toString());
+        assertEquals(2 * (40 + 2) * modelBytes, stats.get("bytes_received"), 1e-3, stats.toString());
+        assertTrue(stats.get("compute_ms_per_step") > 0 && stats.get("communication_ms_per_step") > 0
+                && stats.get("waiting_ms_per_step") > 0, stats.toString());
     }
 
     @Test

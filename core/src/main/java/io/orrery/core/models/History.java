@@ -15,6 +15,7 @@ public final class History implements java.io.Serializable {
     private final Map<String, List<Double>> history = new LinkedHashMap<>();
     private final List<String> events = new ArrayList<>();
     private final List<Integer> epochs = new ArrayList<>();
+    private final Map<String, Double> stats = new LinkedHashMap<>();
 
     /** Records the logs of one finished epoch (0-based). */
     public void recordEpoch(int epoch, Map<String, Double> logs) {
@@ -40,6 +41,19 @@ public final class History implements java.io.Serializable {
             throw new IllegalArgumentException("no history for \"" + key + "\"; recorded: " + history.keySet());
         }
         return values;
+    }
+
+    /**
+     * Records a figure about the whole run that is not a per-epoch log, e.g. a distributed trainer's mean step time
+     * split or bytes on the wire; a later value for the same key replaces the earlier.
+     */
+    public void putStat(String key, double value) {
+        stats.put(key, value);
+    }
+
+    /** Run-level figures ({@link #putStat}), in insertion order. */
+    public Map<String, Double> stats() {
+        return Collections.unmodifiableMap(stats);
     }
 
     /** The epochs that ran (0-based). */

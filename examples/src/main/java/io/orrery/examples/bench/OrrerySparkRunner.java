@@ -85,19 +85,36 @@ public final class OrrerySparkRunner implements BenchRunner {
             double seconds = 0;
             double accuracy = 0;
             List<AccuracyPoint> curve = new ArrayList<>();
+            // run-level figures the trainer reports per fit, summed over the per-epoch fits
+            double workerSteps = 0;
+            double computeS = 0;
+            double sendS = 0;
+            double waitS = 0;
+            double sent = 0;
+            double received = 0;
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
-                trainer.fit(model, rdd, FitOptions.defaults().epochs(1).batchSize(globalBatch).seed(7 + epoch)
-                        .verbose(false));
+                io.orrery.core.models.History h = trainer.fit(model, rdd, FitOptions.defaults().epochs(1)
+                        .batchSize(globalBatch).seed(7 + epoch).verbose(false));
                 seconds += (System.nanoTime() - t0) / 1e9;
+                Map<String, Double> st = h.stats();
+                workerSteps += st.getOrDefault("steps_per_worker", 0.0);
+                computeS += st.getOrDefault("compute_seconds_per_worker", 0.0);
+                sendS += st.getOrDefault("send_seconds_per_worker", 0.0);
+                waitS += st.getOrDefault("wait_seconds_per_worker", 0.0);
+                sent += st.getOrDefault("bytes_sent", 0.0);
+                received += st.getOrDefault("bytes_received", 0.0);
                 Map<String, Double> eval = model.evaluate(xTest, yTest);
                 accuracy = eval.getOrDefault("accuracy", Double.NaN);
                 curve.add(new AccuracyPoint(seconds, epoch, accuracy));
             }
             long steps = stepsPerEpoch * config.epochs();
             double sps = steps * globalBatch / seconds;
+            boolean split = workerSteps > 0;
             return new RunResult(config, RunResult.OK, null, started, seconds, steps, sps, 1e3 * seconds / steps,
-                    null, null, null, null, null, null, null, null, accuracy, curve);
+                    split ? 1e3 * computeS / workerSteps : null, split ? 1e3 * sendS / workerSteps : null,
+                    split ? 1e3 * waitS / workerSteps : null, split ? (long) sent : null,
+                    split ? (long) received : null, null, null, null, accuracy, curve);
         } finally {
             spark.stop();
         }

@@ -111,6 +111,7 @@ public final class ParameterServerClient implements AutoCloseable {
     private UnsafeBuffer scratch;
     private float[] magnitudes;
     private long bytesSent;
+    private long bytesReceived;
 
     /** One server process of the job: its channels, its adapter and what it answered to the join. */
     private final class Connection {
@@ -299,6 +300,11 @@ public final class ParameterServerClient implements AutoCloseable {
     /** Gradient payload bytes this worker has sent. */
     public long bytesSent() {
         return bytesSent;
+    }
+
+    /** Parameter payload bytes this worker has taken into its flat buffer. */
+    public long bytesReceived() {
+        return bytesReceived;
     }
 
     /**
@@ -630,6 +636,7 @@ public final class ParameterServerClient implements AutoCloseable {
             }
             int target = (int) ((layout.shardOffset(s) + layout.chunkOffset(c)) * 4);
             out.putBytes(target, payload, 0, length * 4);
+            bytesReceived += length * 4L;
             if (receivedCounts[s] == layout.chunkCount(s)) {
                 heldVersion[s] = version;
                 shardsDone++;

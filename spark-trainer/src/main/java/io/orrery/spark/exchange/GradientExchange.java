@@ -23,6 +23,26 @@ public interface GradientExchange extends AutoCloseable {
      */
     void exchange(long step);
 
+    /** Nanoseconds spent sending gradients (0 if the exchange does not measure it). */
+    default long sendNanos() {
+        return 0;
+    }
+
+    /** Nanoseconds spent waiting for the step's parameters after sending: others, aggregation, the transfer. */
+    default long waitNanos() {
+        return 0;
+    }
+
+    /** Gradient payload bytes sent (0 if not counted). */
+    default long bytesSent() {
+        return 0;
+    }
+
+    /** Parameter payload bytes received (0 if not counted). */
+    default long bytesReceived() {
+        return 0;
+    }
+
     /** Idempotent. */
     @Override
     void close();

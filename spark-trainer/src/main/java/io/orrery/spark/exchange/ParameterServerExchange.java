@@ -15,6 +15,11 @@ import java.time.Duration;
  */
 public final class ParameterServerExchange implements GradientExchange {
 
+    private long sendNanos;
+    private long waitNanos;
+    private long bytesSentAtClose;
+    private long bytesReceivedAtClose;
+
     private final Endpoint endpoint;
     private final BarrierTaskContext context;
     private final ReplicableModel replica;
@@ -82,10 +87,14 @@ public final class ParameterServerExchange implements GradientExchange {
     @Override
     public void exchange(long step) {
         try {
+            long t0 = System.nanoTime();
             client.pushGradients(step, replica.gradients());
+            long t1 = System.nanoTime();
             // A task whose peer died is released when Spark kills the stage's attempt (cancelWhen above), at the
             // latest when the server fails the step (after its step timeout).
             client.awaitParameters(step, replica.parameters(), endpoint.stepTimeout());
+            sendNanos += t1 - t0;
+            waitNanos += System.nanoTime() - t1;
         } catch (RuntimeException e) {
             throw new ExchangeException("parameter server step failed: server=" + endpoint.describe() + " worker="
                     + context.partitionId() + " step=" + step + " reason=" + e.getMessage(), e);
@@ -93,8 +102,30 @@ public final class ParameterServerExchange implements GradientExchange {
     }
 
     @Override
+    public long sendNanos() {
+        return sendNanos;
+    }
+
+    @Override
+    public long waitNanos() {
+        return waitNanos;
+    }
+
+    @Override
+    public long bytesSent() {
+        return client == null ? bytesSentAtClose : client.bytesSent();
+    }
+
+    @Override
+    public long bytesReceived() {
+        return client == null ? bytesReceivedAtClose : client.bytesReceived();
+    }
+
+    @Override
     public void close() {
         if (client != null) {
+            bytesSentAtClose = client.bytesSent();
+            bytesReceivedAtClose = client.bytesReceived();
             client.close();
             client = null;
         }

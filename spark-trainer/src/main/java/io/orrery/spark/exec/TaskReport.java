@@ -15,13 +15,18 @@ import java.io.Serializable;
  * @param seconds wall time of the training loop
  * @param computeSeconds time in forward and backward passes
  * @param exchangeSeconds time in the gradient exchange (send, wait, apply)
+ * @param sendSeconds the part of it spent sending gradients (0 if the exchange does not measure it)
+ * @param waitSeconds the part spent waiting for the step's parameters after sending
+ * @param bytesSent gradient payload bytes this worker sent
+ * @param bytesReceived parameter payload bytes this worker received
  * @param metrics the replica's training metrics over its batches of this stage
  * @param parameters the final flat parameters (worker 0 only, else null)
  * @param optimizerState the final optimizer state (worker 0 only, else null)
  */
 public record TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
                          int steps, double lossSum, double seconds,
-                         double computeSeconds, double exchangeSeconds,
+                         double computeSeconds, double exchangeSeconds, double sendSeconds, double waitSeconds,
+                         long bytesSent, long bytesReceived,
                          java.util.Map<String, Double> metrics, float[] parameters, byte[] optimizerState)
         implements Serializable {
 }

@@ -69,6 +69,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterato
         long exchangeNs = 0;
         long started = System.nanoTime();
         long firstStep;
+        long[] exchangeCounters;
         try (GradientExchange gradients = exchange.open(context, replica)) {
             firstStep = gradients.join(plan.firstStep());
             // After a retried SYNC stage the server may be ahead: skip the steps it has already applied. (In ASYNC
@@ -88,11 +89,14 @@ public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterato
                 exchangeNs += System.nanoTime() - t1;
                 done++;
             }
+            exchangeCounters = new long[]{gradients.sendNanos(), gradients.waitNanos(), gradients.bytesSent(),
+                    gradients.bytesReceived()};
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean reporter = worker == 0;
         TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
-                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9,
+                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, exchangeCounters[0] / 1e9, exchangeCounters[1] / 1e9,
+                exchangeCounters[2], exchangeCounters[3],
                 new java.util.HashMap<>(replica.trainingMetrics()), reporter ? replica.parameters().toFloatVector() : null,
                 reporter ? replica.optimizerState() : null);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
