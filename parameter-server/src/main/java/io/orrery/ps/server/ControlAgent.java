@@ -66,9 +66,12 @@ final class ControlAgent implements Agent, MessageListener {
         return "orrery-ps-control";
     }
 
+    private final java.util.ArrayDeque<Rejection> pendingRejections = new java.util.ArrayDeque<>();
+
     @Override
     public int doWork() {
         int work = subscription.poll(assembler, 16);
+        work += sendPendingRejections();
         long now = System.nanoTime();
         if (now - nextLivenessCheckNs >= 0) {
             nextLivenessCheckNs = now + 100_000_000L;
@@ -165,7 +168,28 @@ final class ControlAgent implements Agent, MessageListener {
         return bad;
     }
 
+    /**
+     * Queues a join rejection. It is sent after the poll that decoded the join returns, when the adapter has counted
+     * the drop, so a rejected worker never sees the server before its counters say what happened.
+     */
     private void reject(long correlationId, String reason) {
+        pendingRejections.add(new Rejection(correlationId, reason));
+    }
+
+    private int sendPendingRejections() {
+        int sent = 0;
+        Rejection r;
+        while ((r = pendingRejections.poll()) != null) {
+            sendRejection(r.correlationId(), r.reason());
+            sent++;
+        }
+        return sent;
+    }
+
+    private record Rejection(long correlationId, String reason) {
+    }
+
+    private void sendRejection(long correlationId, String reason) {
         try {
             proxy.joinAck(broadcast, correlationId, JoinStatus.REJECTED, wireMode(), -1, config.workers(),
                     layout.shardCount(), config.firstShard(), config.ownedShards(), layout.chunkElements(),
