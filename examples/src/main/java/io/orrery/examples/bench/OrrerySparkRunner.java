@@ -125,11 +125,6 @@ public final class OrrerySparkRunner implements BenchRunner {
     }
 
     private static List<Sample> samples(LabeledImages images) {
-        float[][] x = flat(images).toFloatMatrix();
-        List<Sample> out = new ArrayList<>(x.length);
-        for (int i = 0; i < x.length; i++) {
-            out.add(new Sample(x[i], images.label(i)));
-        }
-        return out;
+        return io.orrery.examples.spark.MnistSamples.of(images);
     }
 }

@@ -2,6 +2,7 @@ package io.orrery.examples.spark;
 
 import io.orrery.core.data.IdxFile;
 import io.orrery.core.data.IdxReader;
+import io.orrery.core.data.LabeledImages;
 import io.orrery.spark.data.Sample;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.input.PortableDataStream;
@@ -29,23 +30,7 @@ final class IdxOverSpark {
         Map<String, PortableDataStream> files = sc.binaryFiles(folder).collectAsMap();
         IdxFile images = read(files, folder, split + "-images-idx3-ubyte");
         IdxFile labels = read(files, folder, split + "-labels-idx1-ubyte");
-        int n = images.dims()[0];
-        if (labels.dims()[0] != n) {
-            throw new IllegalArgumentException("in " + folder + ": " + n + " " + split + " images but " + labels.dims()[0]
-                    + " labels; the files do not belong together");
-        }
-        int width = images.dims().length == 3 ? images.dims()[1] * images.dims()[2] : images.dims()[1];
-        byte[] pixels = images.data();
-        byte[] labelBytes = labels.data();
-        List<Sample> samples = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            float[] features = new float[width];
-            for (int j = 0; j < width; j++) {
-                features[j] = (pixels[i * width + j] & 0xFF) / 255f;
-            }
-            samples.add(new Sample(features, labelBytes[i] & 0xFF));
-        }
-        return samples;
+        return MnistSamples.of(new LabeledImages(images, labels));
     }
 
     private static IdxFile read(Map<String, PortableDataStream> files, String folder, String name) {
