@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.core.callbacks.Callback;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.ps.server.ServerStats;
@@ -16,7 +17,7 @@ import io.orrery.spark.exec.PredictTask;
 import io.orrery.spark.exec.StagePlan;
 import io.orrery.spark.exec.TaskReport;
 import io.orrery.spark.exec.TrainTask;
-import io.orrery.spark.exec.WorkerPartitioner;
+import io.orrery.spark.exec.WorkerSplit;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -159,30 +160,21 @@ public final class SparkTrainer {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         SampleChecker checker = new SampleChecker(model.inputWidth(), model.numClasses());
         String group = "orrery-fit-" + System.nanoTime();
-        JavaRDD<Sample> partitioned = null;
+        WorkerSplit split = null;
         History history = new History();
         ParameterServerLink link = null;
         try {
             sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
-            partitioned = train.zipWithIndex()
-                    .mapToPair(t -> new Tuple2<>(t._2(), checker.check(t._1(), t._2())))
-                    .repartitionAndSortWithinPartitions(new WorkerPartitioner(workers))
-                    .values()
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            List<Integer> sizes = partitioned.mapPartitions(it -> {
-                int n = 0;
-                for (; it.hasNext(); it.next()) {
-                    n++;
-                }
-                return List.of(n).iterator();
-            }).collect();
-            int smallest = sizes.stream().min(Comparator.naturalOrder()).orElse(0);
-            int stepsPerEpoch = smallest / workerBatch;
+            long splitStarted = System.nanoTime();
+            split = WorkerSplit.of(train, workers, checker);
+            long smallest = split.smallest();
+            int stepsPerEpoch = (int) Math.min(Integer.MAX_VALUE, smallest / workerBatch);
             if (stepsPerEpoch == 0) {
                 throw new InvalidInputException("Not enough training data: each of " + workers + " workers needs at "
                         + "least one batch of " + workerBatch + " samples (global batch " + options.batchSize()
                         + "), the smallest share has " + smallest + ". Use a smaller batch or fewer workers.");
             }
+            LOG.info("data split over {} workers: {}s", workers, String.format("%.2f", (System.nanoTime() - splitStarted) / 1e9));
             float[] parameters = model.parameters().toFloatVector();
             byte[] optimizerState = model.optimizerState();
             ExchangeFactory exchangeNow = exchange;
@@ -196,9 +188,21 @@ public final class SparkTrainer {
             ProgressLine line = new ProgressLine(progress);
             JavaRDD<Sample> validation = options.validationRows() != null
                     ? columns.toSamples(options.validationRows()) : options.validationSamples();
+            Sequential coreModel = model instanceof SequentialModel sm ? sm.model() : null;
+            if (coreModel != null) {
+                coreModel.setStopTraining(false);
+            }
+            for (Callback c : options.callbacks()) {
+                c.setContext(coreModel, options.epochs(), stepsPerEpoch);
+                c.onTrainBegin();
+            }
+            Map<String, Double> lastLogs = Map.of();
             for (int epoch = 0; epoch < options.epochs(); epoch++) {
                 if (options.verbose()) {
                     line.epochStart(epoch, options.epochs());
+                }
+                for (Callback c : options.callbacks()) {
+                    c.onEpochBegin(epoch);
                 }
                 sc.setJobGroup(group, "Orrery fit: epoch " + (epoch + 1) + "/" + options.epochs() + ", " + workers
                         + " workers, " + mode + ", batch " + options.batchSize() + " (" + workerBatch + " per worker)",
@@ -211,7 +215,7 @@ public final class SparkTrainer {
                 // In ASYNC/BOUNDED the server's version moves once per worker gradient, N times per global step.
                 Thread live = options.verbose() ? liveProgress(link, line, mode.isSync() ? 1 : workers, stepsPerEpoch,
                         options.batchSize(), started) : null;
-                List<TaskReport> reports = new ArrayList<>(partitioned.rdd().barrier()
+                List<TaskReport> reports = new ArrayList<>(split.blocks().rdd().barrier()
                         .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchangeNow,
                                 plan), false, ClassTag$.MODULE$.apply(TaskReport.class))
                         // A shuffle after the barrier stage makes it a ShuffleMapStage: Spark retries those when
@@ -284,6 +288,17 @@ public final class SparkTrainer {
                 if (options.verbose()) {
                     line.epochEnd(stepsPerEpoch, seconds, (long) stepsPerEpoch * options.batchSize(), values);
                 }
+                for (Callback c : options.callbacks()) {
+                    c.onEpochEnd(epoch, values);
+                }
+                lastLogs = values;
+                if (coreModel != null && coreModel.stopTraining() && epoch + 1 < options.epochs()) {
+                    history.addEvent("epoch=" + (epoch + 1) + " training stopped by a callback");
+                    break;
+                }
+            }
+            for (Callback c : options.callbacks()) {
+                c.onTrainEnd(lastLogs);
             }
             return history;
         } catch (Exception e) {
@@ -292,8 +307,8 @@ public final class SparkTrainer {
             if (link != null) {
                 link.close();
             }
-            if (partitioned != null) {
-                partitioned.unpersist(false);
+            if (split != null) {
+                split.unpersist();
             }
             sc.clearJobGroup();
         }

@@ -379,7 +379,8 @@ public class Sequential {
         this.stopTraining = stop;
     }
 
-    boolean stopTraining() {
+    /** Whether a callback asked the running fit to stop after the current epoch. */
+    public boolean stopTraining() {
         return stopTraining;
     }
 

@@ -11,6 +11,7 @@ import io.orrery.spark.TrainingMode;
 import io.orrery.spark.data.Sample;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -116,14 +117,15 @@ public final class SparkTrainCommand implements Callable<Integer> {
         try {
             String folder = data != null ? data : DataDirectory.root().resolve("mnist").toUri().toString();
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            List<Sample> trainSamples = IdxOverSpark.samples(sc, folder, "train");
-            List<Sample> testSamples = IdxOverSpark.samples(sc, folder, "t10k");
+            // Read on the executors, cached there: the driver never holds the data set.
+            JavaRDD<Sample> train = IdxOverSpark.rdd(sc, folder, "train", workers)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            JavaRDD<Sample> test = IdxOverSpark.rdd(sc, folder, "t10k", workers)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
             System.out.printf(Locale.ROOT, "data: %s, %d train and %d test samples; master %s; %d workers, mode %s, "
-                    + "encoding %s, %d shard(s)%s%n", folder, trainSamples.size(), testSamples.size(),
+                    + "encoding %s, %d shard(s)%s%n", folder, train.count(), test.count(),
                     spark.sparkContext().master(), workers, trainingMode, encoding, shards,
                     checkpointDir == null ? "" : ", checkpoints every " + checkpointEvery + " steps in " + checkpointDir);
-            JavaRDD<Sample> train = sc.parallelize(trainSamples, workers);
-            JavaRDD<Sample> test = sc.parallelize(testSamples, workers);
 
             Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax")));
             model.setSeed(seed);

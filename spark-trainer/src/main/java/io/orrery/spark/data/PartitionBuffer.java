@@ -40,6 +40,35 @@ public final class PartitionBuffer {
         return new PartitionBuffer(x, y, width, n);
     }
 
+    /**
+     * Joins a worker's blocks in their {@link SampleBlock#order()}, which is the order of the samples' global
+     * indices (a shuffle delivers blocks in no particular order). The blocks were checked when they were made.
+     */
+    public static PartitionBuffer ofBlocks(Iterator<SampleBlock> blocks, long width) {
+        java.util.List<SampleBlock> list = new java.util.ArrayList<>();
+        long total = 0;
+        while (blocks.hasNext()) {
+            SampleBlock b = blocks.next();
+            if (b.width() != width) {
+                throw new InvalidInputException("Input width does not match the model: expected " + width
+                        + " features per sample, found a block of width " + b.width());
+            }
+            list.add(b);
+            total += b.count();
+        }
+        list.sort(java.util.Comparator.comparingLong(SampleBlock::order));
+        int w = Math.toIntExact(width);
+        float[] x = new float[Math.toIntExact(Math.multiplyExact(total, width))];
+        float[] y = new float[Math.toIntExact(total)];
+        int n = 0;
+        for (SampleBlock b : list) {
+            System.arraycopy(b.features(), 0, x, n * w, b.count() * w);
+            System.arraycopy(b.labels(), 0, y, n, b.count());
+            n += b.count();
+        }
+        return new PartitionBuffer(x, y, w, n);
+    }
+
     public int size() {
         return size;
     }

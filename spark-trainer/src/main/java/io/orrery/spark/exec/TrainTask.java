@@ -3,7 +3,7 @@ package io.orrery.spark.exec;
 import io.orrery.spark.ModelSpec;
 import io.orrery.spark.ReplicableModel;
 import io.orrery.spark.data.PartitionBuffer;
-import io.orrery.spark.data.Sample;
+import io.orrery.spark.data.SampleBlock;
 import io.orrery.spark.data.SampleChecker;
 import io.orrery.spark.exchange.ExchangeFactory;
 import io.orrery.spark.exchange.GradientExchange;
@@ -24,7 +24,7 @@ import java.util.List;
  * parameters, then for each step gathers its next per-worker batch in the epoch's shuffled order, computes the
  * batch-mean gradient and exchanges it for the next parameters.
  */
-public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterator<TaskReport>> implements Serializable {
+public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, Iterator<TaskReport>> implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -46,12 +46,12 @@ public final class TrainTask extends AbstractFunction1<Iterator<Sample>, Iterato
     }
 
     @Override
-    public Iterator<TaskReport> apply(Iterator<Sample> samples) {
+    public Iterator<TaskReport> apply(Iterator<SampleBlock> blocks) {
         BarrierTaskContext context = BarrierTaskContext.get();
         int worker = context.partitionId();
         String gpu = GpuBinding.bindCurrentTask();
         NativeThreads.shareBetween(plan.tasksPerJvm());
-        PartitionBuffer data = PartitionBuffer.of(JavaConverters.asJavaIterator(samples), checker);
+        PartitionBuffer data = PartitionBuffer.ofBlocks(JavaConverters.asJavaIterator(blocks), checker.inputWidth());
         ReplicableModel replica = spec.build();
         replica.parameters().assign(Nd4j.createFromArray(parameters.value()));
         if (optimizerState.value() != null) {
