@@ -6,12 +6,14 @@ import io.aeron.Subscription;
 import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.protocol.DropReason;
+import io.orrery.ps.protocol.Float32Ingest;
 import io.orrery.ps.protocol.GradientCodec;
 import io.orrery.ps.protocol.MessageAdapter;
 import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.ServerProxy;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.WorkerProxy;
+import io.orrery.ps.protocol.sbe.Encoding;
 import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
 import io.orrery.ps.transport.NativeFloats;
 import io.orrery.ps.transport.Offers;
@@ -73,6 +75,7 @@ final class ShardAgent implements Agent, MessageListener {
     // SYNC: one accumulator for the step in progress; ASYNC/BOUNDED: one per worker.
     private final INDArray[] accumulators;
     private final UnsafeBuffer[] accBuffers;
+    private final Float32Ingest ingest;
     private final boolean[] received;
     private final int[] contributors;
     private final long[] workerStep;
@@ -124,6 +127,11 @@ final class ShardAgent implements Agent, MessageListener {
         }
         this.received = new boolean[workers * chunkCount];
         this.contributors = new int[chunkCount];
+        int maxChunk = 0;
+        for (int c = 0; c < chunkCount; c++) {
+            maxChunk = Math.max(maxChunk, layout.chunkLength(shard, c));
+        }
+        this.ingest = new Float32Ingest(maxChunk);
         this.workerStep = new long[workers];
         this.workerChunks = new int[workers];
         Arrays.fill(workerStep, -1);
@@ -211,11 +219,11 @@ final class ShardAgent implements Agent, MessageListener {
         if (received[slot]) {
             return DropReason.DUPLICATE;
         }
-        DropReason bad = GradientCodec.check(chunk.encoding(), payload, chunk.elementCount(), chunkLength);
+        DropReason bad = check(chunk.encoding(), payload, chunk.elementCount(), chunkLength);
         if (bad != null) {
             return bad;
         }
-        GradientCodec.addInto(chunk.encoding(), payload, chunk.elementCount(), accBuffers[0], layout.chunkOffset(index) * 4);
+        add(chunk.encoding(), payload, chunk.elementCount(), accBuffers[0], layout.chunkOffset(index) * 4);
         if (receivedCount == 0) {
             stepStartNs = System.nanoTime();
         }
@@ -225,7 +233,9 @@ final class ShardAgent implements Agent, MessageListener {
         countIn(worker, step, payload);
         if (receivedCount == workers * chunkCount) {
             long start = System.nanoTime();
-            accumulators[0].divi(workers);
+            if (workers > 1) {
+                accumulators[0].divi(workers);
+            }
             applyAndPublish(accumulators[0], start);
             resetSync();
         }
@@ -241,7 +251,7 @@ final class ShardAgent implements Agent, MessageListener {
         if (step == workerStep[worker] && received[slot]) {
             return DropReason.DUPLICATE;
         }
-        DropReason bad = GradientCodec.check(chunk.encoding(), payload, chunk.elementCount(), chunkLength);
+        DropReason bad = check(chunk.encoding(), payload, chunk.elementCount(), chunkLength);
         if (bad != null) {
             return bad;
         }
@@ -255,7 +265,7 @@ final class ShardAgent implements Agent, MessageListener {
             workerStep[worker] = step;
             workerChunks[worker] = 0;
         }
-        GradientCodec.addInto(chunk.encoding(), payload, chunk.elementCount(), accBuffers[worker], layout.chunkOffset(index) * 4);
+        add(chunk.encoding(), payload, chunk.elementCount(), accBuffers[worker], layout.chunkOffset(index) * 4);
         received[slot] = true;
         workerChunks[worker]++;
         stats.bytesIn.addAndGet(payload.capacity());
@@ -272,6 +282,24 @@ final class ShardAgent implements Agent, MessageListener {
             workerStep[worker] = step + 1;
         }
         return null;
+    }
+
+    private DropReason check(Encoding encoding, DirectBuffer payload, int elementCount, int chunkLength) {
+        return fastFloat32(encoding) ? ingest.check(payload, elementCount, chunkLength)
+                : GradientCodec.check(encoding, payload, elementCount, chunkLength);
+    }
+
+    /** Adds a payload that {@link #check} accepted just before. */
+    private void add(Encoding encoding, DirectBuffer payload, int elementCount, UnsafeBuffer accumulator, int byteOffset) {
+        if (fastFloat32(encoding)) {
+            ingest.addChecked(accumulator, byteOffset);
+        } else {
+            GradientCodec.addInto(encoding, payload, elementCount, accumulator, byteOffset);
+        }
+    }
+
+    private static boolean fastFloat32(Encoding encoding) {
+        return encoding == Encoding.FLOAT32 && Float32Ingest.supported();
     }
 
     private void countIn(int worker, long step, DirectBuffer payload) {

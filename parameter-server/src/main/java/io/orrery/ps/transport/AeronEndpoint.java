@@ -124,7 +124,7 @@ public final class AeronEndpoint implements AutoCloseable {
                 .dirDeleteOnShutdown(true)
                 .threadingMode(ThreadingMode.SHARED)
                 .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                        TimeUnit.MICROSECONDS.toNanos(200)))
+                        TimeUnit.MILLISECONDS.toNanos(1))) // as the server agents (ParameterServer.AGENT_IDLE)
                 .clientLivenessTimeoutNs(CLIENT_LIVENESS_TIMEOUT_NS)
                 .publicationUnblockTimeoutNs(PUBLICATION_UNBLOCK_TIMEOUT_NS)
                 .ipcTermBufferLength(termLength)
