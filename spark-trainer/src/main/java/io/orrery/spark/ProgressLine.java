@@ -8,9 +8,16 @@ import java.util.Map;
 final class ProgressLine {
 
     private final PrintStream out;
+    private final boolean live;
 
-    ProgressLine(PrintStream out) {
+    /** @param live whether {@code out} is a terminal: only then is the line redrawn with {@code \r} as steps pass */
+    ProgressLine(PrintStream out, boolean live) {
         this.out = out;
+        this.live = live;
+    }
+
+    boolean live() {
+        return live;
     }
 
     void epochStart(int epoch, int epochs) {
@@ -19,6 +26,9 @@ final class ProgressLine {
 
     /** Rewrites the current line while an epoch runs: {@code 57/156 [==========>...] - 2.1s - 3480 samples/s}. */
     synchronized void update(long done, int steps, double seconds, int batchSize) {
+        if (!live) {
+            return;
+        }
         long shown = Math.max(0, Math.min(done, steps));
         int filled = (int) (30 * shown / Math.max(1, steps));
         String bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + ".".repeat(30 - filled);
@@ -28,7 +38,8 @@ final class ProgressLine {
     }
 
     synchronized void epochEnd(int steps, double seconds, long samples, Map<String, Double> values) {
-        StringBuilder line = new StringBuilder("\r");
+        // In a log file only the final line of each epoch appears, as in core's ProgressLogger.
+        StringBuilder line = new StringBuilder(live ? "\r" : "");
         line.append(String.format(Locale.ROOT, "%d/%d [==============================] - %.1fs - %.0f samples/s",
                 steps, steps, seconds, samples / Math.max(seconds, 1e-9)));
         values.forEach((k, v) -> line.append(String.format(Locale.ROOT, " - %s: %.4f", k, v)));

@@ -76,6 +76,7 @@ public final class SparkTrainer {
     private final ServerSettings serverSettings;
     private final int evalBatchSize;
     private final PrintStream progress;
+    private final boolean progressLive;
 
     private SparkTrainer(Builder b) {
         this.spark = b.spark;
@@ -90,6 +91,7 @@ public final class SparkTrainer {
                 b.sparseFraction, b.sparseThreshold);
         this.evalBatchSize = b.evalBatchSize;
         this.progress = b.progress;
+        this.progressLive = b.progressLive;
     }
 
     /** Starts a configuration for the given session; {@link Builder#build()} checks it. */
@@ -185,7 +187,7 @@ public final class SparkTrainer {
                         + (link.server() == null ? " (external)" : " (in the driver)"));
             }
             long step = 0;
-            ProgressLine line = new ProgressLine(progress);
+            ProgressLine line = new ProgressLine(progress, progressLive);
             JavaRDD<Sample> validation = options.validationRows() != null
                     ? columns.toSamples(options.validationRows()) : options.validationSamples();
             Sequential coreModel = model instanceof SequentialModel sm ? sm.model() : null;
@@ -213,7 +215,7 @@ public final class SparkTrainer {
                         mode.isSync(), tasksPerJvm());
                 long started = System.nanoTime();
                 // In ASYNC/BOUNDED the server's version moves once per worker gradient, N times per global step.
-                Thread live = options.verbose() ? liveProgress(link, line, mode.isSync() ? 1 : workers, stepsPerEpoch,
+                Thread live = options.verbose() && line.live() ? liveProgress(link, line, mode.isSync() ? 1 : workers, stepsPerEpoch,
                         options.batchSize(), started) : null;
                 List<TaskReport> reports = new ArrayList<>(split.blocks().rdd().barrier()
                         .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchangeNow,
@@ -493,6 +495,7 @@ public final class SparkTrainer {
         private boolean serverSettingsSet;
         private int evalBatchSize = 1024;
         private PrintStream progress = System.out;
+        private boolean progressLive = System.console() != null;
 
         private Builder(SparkSession spark) {
             this.spark = Objects.requireNonNull(spark, "spark session");
@@ -626,9 +629,19 @@ public final class SparkTrainer {
             return this;
         }
 
-        /** Where progress lines go (default {@code System.out}). */
+        /** Where progress lines go, each epoch's final line only (not a terminal). */
         public Builder progressTo(PrintStream out) {
+            return progressTo(out, false);
+        }
+
+        /**
+         * Where the per-epoch progress goes; with {@code live} the line is redrawn with {@code \r} while the epoch
+         * runs (for a terminal), otherwise only each epoch's final line is printed (for logs). The default is
+         * {@code System.out}, live when the JVM has a console.
+         */
+        public Builder progressTo(PrintStream out, boolean live) {
             this.progress = Objects.requireNonNull(out, "progress stream");
+            this.progressLive = live;
             return this;
         }
 

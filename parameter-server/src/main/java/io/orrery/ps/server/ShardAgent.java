@@ -5,6 +5,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.OptimizerState;
+import io.orrery.core.optimizers.RangedStep;
 import io.orrery.ps.protocol.DropReason;
 import io.orrery.ps.protocol.Float32Ingest;
 import io.orrery.ps.protocol.GradientCodec;
@@ -76,6 +77,7 @@ final class ShardAgent implements Agent, MessageListener {
     private final INDArray[] accumulators;
     private final UnsafeBuffer[] accBuffers;
     private final Float32Ingest ingest;
+    private final RangedStep chunkedStep;
     private final boolean[] received;
     private final int[] contributors;
     private final long[] workerStep;
@@ -132,9 +134,20 @@ final class ShardAgent implements Agent, MessageListener {
             maxChunk = Math.max(maxChunk, layout.chunkLength(shard, c));
         }
         this.ingest = new Float32Ingest(maxChunk);
+        this.chunkedStep = config.mode() == Mode.SYNC ? chunkedStep(layout, shard, chunkCount) : null;
         this.workerStep = new long[workers];
         this.workerChunks = new int[workers];
         Arrays.fill(workerStep, -1);
+    }
+
+    private RangedStep chunkedStep(ShardLayout layout, int shard, int chunkCount) {
+        int[] offsets = new int[chunkCount];
+        int[] lengths = new int[chunkCount];
+        for (int c = 0; c < chunkCount; c++) {
+            offsets[c] = layout.chunkOffset(c);
+            lengths[c] = layout.chunkLength(shard, c);
+        }
+        return new RangedStep(optimizer, params, accumulators[0], state, offsets, lengths);
     }
 
     @Override
@@ -309,12 +322,16 @@ final class ShardAgent implements Agent, MessageListener {
     }
 
     private void applyAndPublish(INDArray gradient, long startNs) {
-        optimizer.apply(params, gradient, state);
-        version++;
+        if (chunkedStep != null && gradient == accumulators[0] && publishCursor < 0) {
+            applyChunksAndPublish();
+        } else {
+            optimizer.apply(params, gradient, state);
+            version++;
+            startPublish();
+            continuePublish();
+        }
         stats.aggregationNs.addAndGet(System.nanoTime() - startNs);
         stats.stepsApplied.incrementAndGet();
-        startPublish();
-        continuePublish();
         if (checkpoints != null && config.checkpointEvery() > 0 && version % config.checkpointEvery() == 0) {
             try {
                 writeCheckpoint();
@@ -323,6 +340,57 @@ final class ShardAgent implements Agent, MessageListener {
                         config.checkpointDirectory(), e.toString());
             }
         }
+    }
+
+    /**
+     * SYNC, all gradients in: updates the shard chunk by chunk and offers each chunk of the new version as soon as
+     * it is updated, so that the workers copy the first chunks in while the optimizer runs on later ones (the same
+     * result as one update of the whole shard, bit for bit: {@link RangedStep}). Chunks that back pressure holds
+     * back are sent by {@link #continuePublish} as usual.
+     */
+    private void applyChunksAndPublish() {
+        long next = version + 1;
+        publishCursor = 0;
+        publishStallSinceNs = 0;
+        stallReported = false;
+        publishedVersion = next;
+        long minStep = minMemberStep();
+        boolean offering = true;
+        for (int c = 0; c < chunkCount; c++) {
+            chunkedStep.apply(c);
+            if (offering) {
+                offering = offerChunk(c, next, minStep) > 0;
+                if (offering) {
+                    publishCursor++;
+                }
+            }
+        }
+        chunkedStep.finish();
+        version = next;
+        continuePublish();
+    }
+
+    /** The oldest last step of the current members, or -1 without members (sent with every parameter chunk). */
+    private long minMemberStep() {
+        long minStep = Long.MAX_VALUE;
+        for (int w = 0; w < workers; w++) {
+            if (registry.isMember(w)) {
+                minStep = Math.min(minStep, registry.lastStep(w));
+            }
+        }
+        return minStep == Long.MAX_VALUE ? -1 : minStep;
+    }
+
+    /** Offers chunk {@code c} of the parameters at {@code atVersion}; counts the bytes when accepted. */
+    private long offerChunk(int c, long atVersion, long minStep) {
+        int offset = layout.chunkOffset(c);
+        int length = layout.chunkLength(shard, c);
+        long result = proxy.tryParameterChunk(broadcast, atVersion, minStep, shard, c, chunkCount, offset, length,
+                paramsBuffer, offset * 4, length * 4);
+        if (result > 0) {
+            stats.bytesOut.addAndGet(length * 4L);
+        }
+        return result;
     }
 
     private void resetSync() {
@@ -398,24 +466,12 @@ final class ShardAgent implements Agent, MessageListener {
         if (publishCursor < 0) {
             return 0;
         }
-        long minStep = Long.MAX_VALUE;
-        for (int w = 0; w < workers; w++) {
-            if (registry.isMember(w)) {
-                minStep = Math.min(minStep, registry.lastStep(w));
-            }
-        }
-        if (minStep == Long.MAX_VALUE) {
-            minStep = -1;
-        }
+        long minStep = minMemberStep();
         int sent = 0;
         while (publishCursor < chunkCount) {
             int c = publishCursor;
-            int offset = layout.chunkOffset(c);
-            int length = layout.chunkLength(shard, c);
-            long result = proxy.tryParameterChunk(broadcast, version, minStep, shard, c, chunkCount, offset, length,
-                    paramsBuffer, offset * 4, length * 4);
+            long result = offerChunk(c, version, minStep);
             if (result > 0) {
-                stats.bytesOut.addAndGet(length * 4L);
                 publishCursor++;
                 sent++;
                 publishStallSinceNs = 0;
