@@ -2,13 +2,14 @@ package io.orrery.spark;
 
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.exec.EpochOrder;
+import io.orrery.spark.exec.WorkerSplit;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Single-node training on the trainer's global batches: worker k holds the samples with index mod N == k and visits
+ * Single-node training on the trainer's global batches: worker k holds the k-th contiguous share of the samples and visits
  * them in {@link EpochOrder}; global step s is worker 0's batch s, then worker 1's, and so on (invariant 2).
  */
 final class GlobalBatchReference {
@@ -24,7 +25,7 @@ final class GlobalBatchReference {
             shares.add(new ArrayList<>());
         }
         for (int i = 0; i < data.size(); i++) {
-            shares.get(i % workers).add(data.get(i));
+            shares.get(WorkerSplit.workerOf(i, data.size(), workers)).add(data.get(i));
         }
         int perWorker = batch / workers;
         int smallest = shares.stream().mapToInt(List::size).min().orElse(0);

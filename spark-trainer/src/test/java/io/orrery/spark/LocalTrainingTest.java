@@ -3,6 +3,7 @@ package io.orrery.spark;
 import io.orrery.core.models.History;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.exec.EpochOrder;
+import io.orrery.spark.exec.WorkerSplit;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -48,14 +49,14 @@ class LocalTrainingTest {
         History history = trainer.fit(distributed, sc.parallelize(data, 3),
                 FitOptions.defaults().epochs(epochs).batchSize(batch).seed(seed).verbose(false));
 
-        // The same global batches in one process: worker k holds samples i with i mod N == k, visits them in
+        // The same global batches in one process: worker k holds the k-th contiguous share of the samples, visits them in
         // EpochOrder, and step s of the global batch is worker 0's batch s followed by worker 1's.
         List<List<Sample>> shares = new ArrayList<>();
         for (int k = 0; k < workers; k++) {
             shares.add(new ArrayList<>());
         }
         for (int i = 0; i < data.size(); i++) {
-            shares.get(i % workers).add(data.get(i));
+            shares.get(WorkerSplit.workerOf(i, data.size(), workers)).add(data.get(i));
         }
         int perWorker = batch / workers;
         int steps = data.size() / workers / perWorker;

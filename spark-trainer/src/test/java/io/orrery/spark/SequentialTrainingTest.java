@@ -5,6 +5,7 @@ import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.exec.EpochOrder;
+import io.orrery.spark.exec.WorkerSplit;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -65,10 +66,10 @@ class SequentialTrainingTest {
         SparkTrainer.builder(spark).workers(workers).build().fit(distributed, sc.parallelize(data, 2),
                 FitOptions.defaults().epochs(1).batchSize(batch).seed(seed).verbose(false));
 
-        // Worker k holds samples with index mod N == k in EpochOrder; global step s = worker 0's batch, then 1's.
+        // Worker k holds the k-th contiguous share of the samples, in EpochOrder; global step s = worker 0's batch, then 1's.
         List<List<Sample>> shares = List.of(new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < data.size(); i++) {
-            shares.get(i % workers).add(data.get(i));
+            shares.get(WorkerSplit.workerOf(i, data.size(), workers)).add(data.get(i));
         }
         int perWorker = batch / workers;
         int[][] orders = {EpochOrder.permutation(500, seed, 0, 0), EpochOrder.permutation(500, seed, 0, 1)};

@@ -2,10 +2,7 @@ package io.orrery.spark.exec;
 
 import org.apache.spark.Partitioner;
 
-/**
- * Sends the sample with index i to worker {@code i mod N}: partitions differ by at most one sample, and which worker
- * holds which sample is a fixed rule (a single-node reference can rebuild each worker's data).
- */
+/** Sends a block keyed by its worker index w (a {@code Long}) to partition w, for {@link WorkerSplit}. */
 public final class WorkerPartitioner extends Partitioner {
 
     private static final long serialVersionUID = 1L;

@@ -13,26 +13,30 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Splits training samples over N workers once per fit: the sample with global index i goes to worker i mod N
- * ({@link WorkerPartitioner}), in index order. Each input partition packs its samples into per-worker
- * {@link SampleBlock}s, checked against the model on the way, and only the blocks are shuffled.
+ * Splits training samples over N workers once per fit: worker w takes the contiguous share of global indices
+ * {@code [w * n / N, (w + 1) * n / N)} in index order (the slices {@code parallelize(data, N)} makes). When the input
+ * already has exactly those N partitions (a parallelized list, or data read in N even slices), nothing moves: each
+ * partition is packed where it is. Otherwise each input partition packs its samples into per-worker
+ * {@link SampleBlock}s and only the blocks are shuffled. Either way every sample is checked against the model here.
  */
 public final class WorkerSplit {
 
-    /** Samples per block: large enough that the shuffle moves big arrays, small enough to spill gracefully. */
+    /** Samples per block: large enough that a shuffle moves big arrays, small enough to spill gracefully. */
     static final int BLOCK_SAMPLES = 4096;
 
     private final JavaRDD<SampleBlock> blocks;
     private final long[] sizes;
+    private final boolean shuffled;
 
-    private WorkerSplit(JavaRDD<SampleBlock> blocks, long[] sizes) {
+    private WorkerSplit(JavaRDD<SampleBlock> blocks, long[] sizes, boolean shuffled) {
         this.blocks = blocks;
         this.sizes = sizes;
+        this.shuffled = shuffled;
     }
 
     /**
-     * Runs the split (two small jobs and one shuffle) and caches the result; an invalid sample fails here, before
-     * any training stage starts.
+     * Runs the split (a count per partition, then the packing) and caches the result; an invalid sample fails here,
+     * before any training stage starts.
      *
      * @throws io.orrery.spark.data.InvalidInputException (from a task) if a sample does not fit the model
      */
@@ -50,23 +54,34 @@ public final class WorkerSplit {
             starts[p] = total;
             total += counts.get(p);
         }
+        long n = total;
         long[] sizes = new long[workers];
+        boolean aligned = starts.length == workers;
         for (int w = 0; w < workers; w++) {
-            sizes[w] = countInRange(0, total, w, workers);
+            sizes[w] = shareStart(w + 1, n, workers) - shareStart(w, n, workers);
+            aligned = aligned && starts[w] == shareStart(w, n, workers);
         }
         int width = Math.toIntExact(checker.inputWidth());
         JavaRDD<Tuple2<Long, SampleBlock>> keyed = train.mapPartitionsWithIndex(
-                (p, samples) -> pack(samples, p, starts[p], counts.get(p), workers, width, checker).iterator(), false);
-        // Shuffled even for one worker: a barrier stage cannot follow a coalesce.
-        JavaRDD<SampleBlock> split = JavaPairRDD.fromJavaRDD(keyed).partitionBy(new WorkerPartitioner(workers)).values();
+                (p, samples) -> pack(samples, p, starts[p], counts.get(p), n, workers, width, checker).iterator(),
+                false);
+        // Aligned input keeps its partitions (partition p holds worker p's share); a barrier stage may follow that
+        // narrow step, though not a coalesce, so other inputs go through a shuffle even for one worker.
+        JavaRDD<SampleBlock> split = aligned ? keyed.map(Tuple2::_2)
+                : JavaPairRDD.fromJavaRDD(keyed).partitionBy(new WorkerPartitioner(workers)).values();
         split.persist(StorageLevel.MEMORY_AND_DISK());
         split.count();
-        return new WorkerSplit(split, sizes);
+        return new WorkerSplit(split, sizes, !aligned);
     }
 
     /** The cached blocks, partition w holding worker w's. */
     public JavaRDD<SampleBlock> blocks() {
         return blocks;
+    }
+
+    /** Whether the split moved data between partitions (the input was not already in N even slices). */
+    public boolean shuffled() {
+        return shuffled;
     }
 
     /** Samples per worker. */
@@ -86,53 +101,69 @@ public final class WorkerSplit {
         blocks.unpersist(false);
     }
 
-    /** How many i in [from, from + n) have i mod workers == worker. */
-    static long countInRange(long from, long n, int worker, int workers) {
-        return Math.floorDiv(from + n - 1 - worker, workers) - Math.floorDiv(from - 1 - worker, workers);
+    /** First global index of worker {@code w}'s share of {@code n} samples. */
+    public static long shareStart(int w, long n, int workers) {
+        return Math.multiplyExact(w, n) / workers;
+    }
+
+    /** The worker whose share holds global index {@code index} of {@code n} samples. */
+    public static int workerOf(long index, long n, int workers) {
+        int w = (int) Math.min(workers - 1, (index + 1) * workers / Math.max(n, 1));
+        while (w > 0 && shareStart(w, n, workers) > index) {
+            w--;
+        }
+        while (w + 1 < workers && shareStart(w + 1, n, workers) <= index) {
+            w++;
+        }
+        return w;
     }
 
     private static List<Tuple2<Long, SampleBlock>> pack(Iterator<Sample> samples, int partition, long start,
-                                                        long expected, int workers, int width, SampleChecker checker) {
-        long[] remaining = new long[workers];
-        for (int w = 0; w < workers; w++) {
-            remaining[w] = countInRange(start, expected, w, workers);
-        }
-        float[][] x = new float[workers][];
-        float[][] y = new float[workers][];
-        int[] filled = new int[workers];
-        int[] blockIndex = new int[workers];
+                                                        long expected, long n, int workers, int width,
+                                                        SampleChecker checker) {
         List<Tuple2<Long, SampleBlock>> out = new ArrayList<>();
+        long end = start + expected;
+        int w = expected == 0 ? 0 : workerOf(start, n, workers);
+        long shareEnd = shareStart(w + 1, n, workers);
+        float[] x = null;
+        float[] y = null;
+        int filled = 0;
+        int blockIndex = 0;
         long index = start;
         for (; samples.hasNext(); index++) {
             Sample s = checker.check(samples.next(), index);
-            int w = (int) (index % workers);
-            if (remaining[w] == 0) {
-                throw new IllegalStateException("Input partition " + partition + " yielded more samples than when it "
-                        + "was counted (" + expected + "): the input RDD is not deterministic. Cache it (persist) "
-                        + "before fit so that every pass sees the same samples.");
+            if (index >= end) {
+                throw notDeterministic(partition, expected, "more");
             }
-            if (x[w] == null) {
-                int n = (int) Math.min(BLOCK_SAMPLES, remaining[w]);
-                x[w] = new float[n * width];
-                y[w] = new float[n];
+            while (index >= shareEnd) {
+                w++;
+                shareEnd = shareStart(w + 1, n, workers);
             }
-            System.arraycopy(s.features(), 0, x[w], filled[w] * width, width);
-            y[w][filled[w]] = s.label();
-            filled[w]++;
-            remaining[w]--;
-            if (filled[w] == y[w].length) {
-                long order = ((long) partition << 32) | blockIndex[w]++;
-                out.add(new Tuple2<>((long) w, new SampleBlock(order, width, filled[w], x[w], y[w])));
-                x[w] = null;
-                y[w] = null;
-                filled[w] = 0;
+            if (x == null) {
+                int size = (int) Math.min(BLOCK_SAMPLES, Math.min(shareEnd, end) - index);
+                x = new float[size * width];
+                y = new float[size];
+            }
+            System.arraycopy(s.features(), 0, x, filled * width, width);
+            y[filled] = s.label();
+            filled++;
+            if (filled == y.length) {
+                long order = ((long) partition << 32) | blockIndex++;
+                out.add(new Tuple2<>((long) w, new SampleBlock(order, width, filled, x, y)));
+                x = null;
+                y = null;
+                filled = 0;
             }
         }
-        if (index != start + expected) {
-            throw new IllegalStateException("Input partition " + partition + " yielded " + (index - start)
-                    + " samples, " + expected + " when it was counted: the input RDD is not deterministic. Cache it"
-                    + " (persist) before fit so that every pass sees the same samples.");
+        if (index != end) {
+            throw notDeterministic(partition, expected, "fewer");
         }
         return out;
+    }
+
+    private static IllegalStateException notDeterministic(int partition, long expected, String moreOrFewer) {
+        return new IllegalStateException("Input partition " + partition + " yielded " + moreOrFewer + " samples than"
+                + " when it was counted (" + expected + "): the input RDD is not deterministic. Cache it (persist) "
+                + "before fit so that every pass sees the same samples.");
     }
 }
