@@ -212,7 +212,8 @@ public final class SparkTrainer {
                 Broadcast<float[]> parametersNow = sc.broadcast(parameters);
                 Broadcast<byte[]> optimizerNow = sc.broadcast(optimizerState);
                 StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed(),
-                        mode.isSync(), tasksPerJvm());
+                        mode.isSync(), tasksPerJvm(), link != null && link.server() != null && isLocalMode(),
+                        link == null || link.server() == null);
                 long started = System.nanoTime();
                 // In ASYNC/BOUNDED the server's version moves once per worker gradient, N times per global step.
                 Thread live = options.verbose() && line.live() ? liveProgress(link, line, mode.isSync() ? 1 : workers, stepsPerEpoch,
@@ -234,7 +235,7 @@ public final class SparkTrainer {
                 TaskReport first = reports.get(0);
                 parameters = link != null && link.server() != null
                         ? link.server().parameters().toFloatVector() : first.parameters();
-                optimizerState = first.optimizerState();
+                optimizerState = link != null && link.server() != null ? optimizerState : first.optimizerState();
                 for (TaskReport r : reports) {
                     LOG.info("epoch={} worker={} executor={} steps={} loop={}s compute={}s exchange={}s", epoch + 1,
                             r.worker(), r.executorId(), r.steps(), String.format("%.2f", r.seconds()),
@@ -320,9 +321,13 @@ public final class SparkTrainer {
      * How many of this fit's tasks share one JVM: all of them in local mode, else the executor's task slots
      * ({@code spark.executor.cores / spark.task.cpus}, 1 when unset).
      */
-    private int tasksPerJvm() {
+    private boolean isLocalMode() {
         String master = spark.sparkContext().master();
-        if (master.startsWith("local") && !master.startsWith("local-cluster")) {
+        return master.startsWith("local") && !master.startsWith("local-cluster");
+    }
+
+    private int tasksPerJvm() {
+        if (isLocalMode()) {
             return Math.min(workers, spark.sparkContext().defaultParallelism());
         }
         org.apache.spark.SparkConf conf = spark.sparkContext().getConf();

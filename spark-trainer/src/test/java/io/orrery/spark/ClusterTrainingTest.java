@@ -47,7 +47,7 @@ class ClusterTrainingTest {
         JavaRDD<Sample> test = sc.parallelize(TEST, 2);
         double before = trainer.evaluate(model, test).get("accuracy");
         History history = trainer.fit(model, sc.parallelize(TRAIN, 2),
-                FitOptions.defaults().epochs(1).batchSize(32).verbose(false));
+                FitOptions.defaults().epochs(2).batchSize(32).verbose(false));
         double after = trainer.evaluate(model, test).get("accuracy");
         assertTrue(before < 0.3 && after > 0.8, "accuracy before=" + before + " after=" + after);
         assertTrue(history.events().get(0).matches("parameter server: 127\\.0\\.0\\.1:\\d+ \\(in the driver\\)"),

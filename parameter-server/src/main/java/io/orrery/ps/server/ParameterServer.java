@@ -137,10 +137,12 @@ public final class ParameterServer implements AutoCloseable {
             // The control agent shares the first shard's thread: one polling thread fewer to wake while the workers
             // compute (each wake-up takes CPU from their BLAS threads on a small machine).
             for (int i = 0; i < shards.length; i++) {
-                server.launch(i == 0 ? new CompositeAgent(shards[0], control) : shards[i]);
+                ArrivalIdleStrategy idle = new ArrivalIdleStrategy();
+                shards[i].expectArrivals(idle);
+                server.launch(i == 0 ? new CompositeAgent(shards[0], control) : shards[i], idle);
             }
             if (shards.length == 0) {
-                server.launch(control);
+                server.launch(control, AGENT_IDLE.get());
             }
             LOG.info("parameter server started: jobId={} mode={}{} workers={} shards={} hostedShards={}..{}"
                             + " modelLength={} chunkElements={} ingress={} broadcast={} aeronDir={} embeddedDriver={}"
@@ -164,9 +166,8 @@ public final class ParameterServer implements AutoCloseable {
     static final java.util.function.Supplier<IdleStrategy> AGENT_IDLE = () -> new BackoffIdleStrategy(20, 50,
             TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
 
-    private void launch(Agent agent) {
-        AgentRunner runner = new AgentRunner(
-                AGENT_IDLE.get(),
+    private void launch(Agent agent, IdleStrategy idle) {
+        AgentRunner runner = new AgentRunner(idle,
                 t -> LOG.error("agent error: agent={} error={}", agent.roleName(), t.toString(), t),
                 null, agent);
         runners.add(runner);

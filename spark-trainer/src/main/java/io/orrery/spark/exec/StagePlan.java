@@ -13,8 +13,11 @@ import java.io.Serializable;
  * @param seed the shuffle seed
  * @param tasksPerJvm how many training tasks share one JVM (their native thread pools are split)
  * @param sync whether steps are synchronous (a retried stage then skips the steps the server already applied)
+ * @param serverInJvm whether the parameter server runs in the tasks' JVM (local mode), so that its threads need a core
+ * @param reportState whether worker 0 returns its parameters and optimizer state (not needed when the driver hosts
+ *                    the server, which holds both)
  */
 public record StagePlan(int epoch, int workers, int workerBatch, int stepsPerEpoch, long firstStep, long seed,
-                        boolean sync, int tasksPerJvm)
+                        boolean sync, int tasksPerJvm, boolean serverInJvm, boolean reportState)
         implements Serializable {
 }

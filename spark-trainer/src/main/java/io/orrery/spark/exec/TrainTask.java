@@ -50,7 +50,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         BarrierTaskContext context = BarrierTaskContext.get();
         int worker = context.partitionId();
         String gpu = GpuBinding.bindCurrentTask();
-        NativeThreads.shareBetween(plan.tasksPerJvm());
+        NativeThreads.shareBetween(plan.tasksPerJvm(), plan.serverInJvm());
         PartitionBuffer data = PartitionBuffer.ofBlocks(JavaConverters.asJavaIterator(blocks), checker.inputWidth());
         ReplicableModel replica = spec.build();
         replica.parameters().assign(Nd4j.createFromArray(parameters.value()));
@@ -93,7 +93,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
                     gradients.bytesReceived()};
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        boolean reporter = worker == 0;
+        boolean reporter = worker == 0 && plan.reportState();
         TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
                 lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, exchangeCounters[0] / 1e9, exchangeCounters[1] / 1e9,
                 exchangeCounters[2], exchangeCounters[3],
