@@ -1,22 +1,29 @@
 package io.orrery.spark.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 
 /**
- * One partition's samples as two flat arrays (row-major features, labels as float class indices), built once per
- * task so that batches are filled with {@link System#arraycopy} rather than per-sample objects.
+ * One partition's samples as flat arrays (row-major features, labels as float class indices), so that batches are
+ * filled with {@link System#arraycopy} rather than from per-sample objects. The rows may live in several segments:
+ * a training task reads its cached {@link SampleBlock}s in place instead of joining them into one copy.
  */
 public final class PartitionBuffer {
 
-    private final float[] features;
-    private final float[] labels;
+    private final float[][] features;
+    private final float[][] labels;
+    /** First row of each segment, ascending; {@code starts[0] == 0}. */
+    private final int[] starts;
     private final int width;
     private final int size;
 
-    private PartitionBuffer(float[] features, float[] labels, int width, int size) {
+    private PartitionBuffer(float[][] features, float[][] labels, int[] starts, int width, int size) {
         this.features = features;
         this.labels = labels;
+        this.starts = starts;
         this.width = width;
         this.size = size;
     }
@@ -37,36 +44,42 @@ public final class PartitionBuffer {
             y[n] = s.label();
             n++;
         }
-        return new PartitionBuffer(x, y, width, n);
+        return new PartitionBuffer(new float[][]{x}, new float[][]{y}, new int[]{0}, width, n);
     }
 
     /**
-     * Joins a worker's blocks in their {@link SampleBlock#order()}, which is the order of the samples' global
-     * indices (a shuffle delivers blocks in no particular order). The blocks were checked when they were made.
+     * A worker's blocks in their {@link SampleBlock#order()}, which is the order of the samples' global indices (a
+     * shuffle delivers blocks in no particular order); the arrays are used in place, not copied. The blocks were
+     * checked when they were made.
      */
     public static PartitionBuffer ofBlocks(Iterator<SampleBlock> blocks, long width) {
-        java.util.List<SampleBlock> list = new java.util.ArrayList<>();
-        long total = 0;
+        List<SampleBlock> list = new ArrayList<>();
         while (blocks.hasNext()) {
             SampleBlock b = blocks.next();
             if (b.width() != width) {
                 throw new InvalidInputException("Input width does not match the model: expected " + width
                         + " features per sample, found a block of width " + b.width());
             }
-            list.add(b);
-            total += b.count();
+            if (b.count() > 0) {
+                list.add(b);
+            }
         }
-        list.sort(java.util.Comparator.comparingLong(SampleBlock::order));
-        int w = Math.toIntExact(width);
-        float[] x = new float[Math.toIntExact(Math.multiplyExact(total, width))];
-        float[] y = new float[Math.toIntExact(total)];
-        int n = 0;
-        for (SampleBlock b : list) {
-            System.arraycopy(b.features(), 0, x, n * w, b.count() * w);
-            System.arraycopy(b.labels(), 0, y, n, b.count());
+        list.sort(Comparator.comparingLong(SampleBlock::order));
+        int segments = Math.max(1, list.size());
+        float[][] x = new float[segments][];
+        float[][] y = new float[segments][];
+        int[] starts = new int[segments];
+        x[0] = new float[0];
+        y[0] = new float[0];
+        long n = 0;
+        for (int i = 0; i < list.size(); i++) {
+            SampleBlock b = list.get(i);
+            starts[i] = Math.toIntExact(n);
+            x[i] = b.features();
+            y[i] = b.labels();
             n += b.count();
         }
-        return new PartitionBuffer(x, y, w, n);
+        return new PartitionBuffer(x, y, starts, Math.toIntExact(width), Math.toIntExact(n));
     }
 
     public int size() {
@@ -86,8 +99,18 @@ public final class PartitionBuffer {
     public void gather(int[] order, int from, int count, float[] xOut, float[] yOut) {
         for (int i = 0; i < count; i++) {
             int row = order[from + i];
-            System.arraycopy(features, row * width, xOut, i * width, width);
-            yOut[i] = labels[row];
+            if (row < 0 || row >= size) {
+                throw new IndexOutOfBoundsException("row " + row + " of " + size);
+            }
+            int segment = starts.length == 1 ? 0 : segmentOf(row);
+            int local = row - starts[segment];
+            System.arraycopy(features[segment], local * width, xOut, i * width, width);
+            yOut[i] = labels[segment][local];
         }
+    }
+
+    private int segmentOf(int row) {
+        int at = Arrays.binarySearch(starts, row);
+        return at >= 0 ? at : -at - 2;
     }
 }
