@@ -78,7 +78,8 @@ public final class OrrerySparkRunner implements BenchRunner {
             model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
             SparkTrainer trainer = SparkTrainer.builder(spark).workers(config.workers())
                     .mode(TrainingMode.parse(config.mode())).parameterServer()
-                    .gradientEncoding(GradientEncoding.parse(config.encoding()))
+                    .gradientEncoding(encoding(config.encoding()))
+                    .sparseFraction(sparseFraction(config.encoding()))
                     .parameterServerShards(config.shards())
                     .progressTo(new PrintStream(OutputStream.nullOutputStream())).build();
             int globalBatch = config.batchPerWorker() * config.workers();
@@ -103,6 +104,26 @@ public final class OrrerySparkRunner implements BenchRunner {
         } finally {
             spark.stop();
         }
+    }
+
+    /** float32, float16, bfloat16 as named; {@code topk[:density]} is the server's SPARSE (top-k per chunk). */
+    static GradientEncoding encoding(String name) {
+        String kind = name.split(":")[0];
+        if (kind.equals("topk")) {
+            return GradientEncoding.SPARSE;
+        }
+        if (kind.equals("threshold")) {
+            throw new IllegalArgumentException("Orrery's sparse encoding is top-k per chunk with error feedback; run "
+                    + "its rows with --encodings topk[:density] (threshold encodings are DL4J's)");
+        }
+        return GradientEncoding.parse(name);
+    }
+
+    /** The density of {@code topk:density} (1% when not given), within what the server accepts. */
+    static double sparseFraction(String name) {
+        String[] parts = name.split(":");
+        double density = parts.length > 1 ? Double.parseDouble(parts[1]) : 0.01;
+        return Math.min(0.5, density);
     }
 
     private static INDArray flat(LabeledImages images) {
