@@ -178,7 +178,6 @@ public final class SparkTrainer {
             }
             LOG.info("data split over {} workers: {}s", workers, String.format("%.2f", (System.nanoTime() - splitStarted) / 1e9));
             float[] parameters = model.parameters().toFloatVector();
-            byte[] optimizerState = model.optimizerState();
             ExchangeFactory exchangeNow = exchange;
             if (server != null) {
                 link = server.open(model, workers, mode, spark, joinTimeout, stepTimeout, serverSettings);
@@ -186,6 +185,9 @@ public final class SparkTrainer {
                 history.addEvent("parameter server: " + link.endpoint().describe()
                         + (link.server() == null ? " (external)" : " (in the driver)"));
             }
+            // Through a server, tasks take the parameters from it and never step their optimizer: nothing to ship.
+            boolean viaServer = link != null;
+            byte[] optimizerState = viaServer ? null : model.optimizerState();
             long step = 0;
             ProgressLine line = new ProgressLine(progress, progressLive);
             JavaRDD<Sample> validation = options.validationRows() != null
@@ -209,8 +211,8 @@ public final class SparkTrainer {
                 sc.setJobGroup(group, "Orrery fit: epoch " + (epoch + 1) + "/" + options.epochs() + ", " + workers
                         + " workers, " + mode + ", batch " + options.batchSize() + " (" + workerBatch + " per worker)",
                         false);
-                Broadcast<float[]> parametersNow = sc.broadcast(parameters);
-                Broadcast<byte[]> optimizerNow = sc.broadcast(optimizerState);
+                Broadcast<float[]> parametersNow = viaServer ? null : sc.broadcast(parameters);
+                Broadcast<byte[]> optimizerNow = viaServer ? null : sc.broadcast(optimizerState);
                 StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed(),
                         mode.isSync(), tasksPerJvm(), link != null && link.server() != null && isLocalMode(),
                         link == null || link.server() == null);
@@ -229,13 +231,15 @@ public final class SparkTrainer {
                     live.interrupt();
                     live.join();
                 }
-                parametersNow.destroy();
-                optimizerNow.destroy();
+                if (!viaServer) {
+                    parametersNow.destroy();
+                    optimizerNow.destroy();
+                }
                 reports.sort(Comparator.comparingInt(TaskReport::worker));
                 TaskReport first = reports.get(0);
                 parameters = link != null && link.server() != null
                         ? link.server().parameters().toFloatVector() : first.parameters();
-                optimizerState = link != null && link.server() != null ? optimizerState : first.optimizerState();
+                optimizerState = viaServer ? null : first.optimizerState();
                 for (TaskReport r : reports) {
                     LOG.info("epoch={} worker={} executor={} steps={} loop={}s compute={}s exchange={}s", epoch + 1,
                             r.worker(), r.executorId(), r.steps(), String.format("%.2f", r.seconds()),
@@ -273,9 +277,8 @@ public final class SparkTrainer {
                     model.restoreOptimizerState(optimizerState);
                 } else if (link.server() != null) {
                     // The server owns the optimizer state (replicas never step theirs): bring it back, so that the
-                    // driver's model continues where the server stopped (and later epochs' broadcasts carry it).
+                    // driver's model continues where the server stopped (in a later fit, or saved with the model).
                     model.restoreOptimizerState(link.optimizerState());
-                    optimizerState = model.optimizerState();
                 }
                 Map<String, Double> values = new LinkedHashMap<>();
                 values.put("loss", loss);

@@ -53,8 +53,11 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         NativeThreads.shareBetween(plan.tasksPerJvm(), plan.serverInJvm());
         PartitionBuffer data = PartitionBuffer.ofBlocks(JavaConverters.asJavaIterator(blocks), checker.inputWidth());
         ReplicableModel replica = spec.build();
-        replica.parameters().assign(Nd4j.createFromArray(parameters.value()));
-        if (optimizerState.value() != null) {
+        // Null when the exchange is a parameter server: the task takes the parameters from it when it joins.
+        if (parameters != null) {
+            replica.parameters().assign(Nd4j.createFromArray(parameters.value()));
+        }
+        if (optimizerState != null && optimizerState.value() != null) {
             replica.restoreOptimizerState(optimizerState.value());
         }
         int batch = plan.workerBatch();
