@@ -23,6 +23,7 @@ import io.orrery.ps.transport.SharedDriver;
 import io.orrery.ps.transport.TransportException;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -109,6 +110,8 @@ public final class ParameterServerClient implements AutoCloseable {
     private volatile long lastPushedStep = -1;
     private boolean draining;
     private boolean drainBlocked;
+
+    private static final long FLOAT_ARRAY_BASE = UnsafeApi.arrayBaseOffset(float[].class);
 
     // SPARSE encoding: error-feedback residual and scratch space.
     private float[] residual;
@@ -380,9 +383,15 @@ public final class ParameterServerClient implements AutoCloseable {
      * and keeps the rest in the residual for the next step.
      */
     private int encodeSparse(int first, int length) {
+        // The chunk's gradient is staged in `magnitudes` with one copy, so that this loop runs over plain arrays
+        // (vectorised) rather than one bounds-checked buffer read per value.
+        grads.boundsCheck(first * 4, length * 4);
+        UnsafeApi.copyMemory(grads.byteArray(), grads.addressOffset() + first * 4L, magnitudes, FLOAT_ARRAY_BASE,
+                length * 4L);
         for (int i = 0; i < length; i++) {
-            residual[first + i] += grads.getFloat((first + i) * 4);
-            magnitudes[i] = Math.abs(residual[first + i]);
+            float r = residual[first + i] + magnitudes[i];
+            residual[first + i] = r;
+            magnitudes[i] = Math.abs(r);
         }
         int capacity = Math.max(1, length / 2);
         float threshold;

@@ -21,7 +21,9 @@ class TopKTest {
             int k = 1 + random.nextInt(n);
             float[] sorted = values.clone();
             Arrays.sort(sorted);
-            assertEquals(sorted[n - k], TopK.kthLargest(values, n, k), "n=" + n + " k=" + k);
+            assertEquals(sorted[n - k], TopK.kthLargest(values.clone(), n, k), "n=" + n + " k=" + k);
+            assertEquals(sorted[n - k], TopK.withHeap(values.clone(), n, k), "heap n=" + n + " k=" + k);
+            assertEquals(sorted[n - k], TopK.quickselect(values.clone(), n, k), "quickselect n=" + n + " k=" + k);
         }
     }
 }
