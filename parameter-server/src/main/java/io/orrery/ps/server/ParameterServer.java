@@ -160,8 +160,9 @@ public final class ParameterServer implements AutoCloseable {
 
     /**
      * Spin and yield while messages flow, then park up to 1 ms. Measured on 2 cores with the workers in the same
-     * JVM (docs/benchmarks.md): parking at most 50 us made the workers' compute ~25% slower than 1 ms did (the
-     * wake-ups take CPU from their BLAS threads), while the exchange time was the same.
+     * JVM (docs/benchmarks.md): parking at most 50 us made the workers' compute slower than 1 ms did, a median of
+     * 2.6 s against 2.2 s per epoch over 3 runs each (the wake-ups take CPU from their BLAS threads), while the
+     * exchange time was the same.
      */
     static final java.util.function.Supplier<IdleStrategy> AGENT_IDLE = () -> new BackoffIdleStrategy(20, 50,
             TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
