@@ -10,7 +10,6 @@ import io.orrery.ps.transport.Channels;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A running parameter server: {@code try (ParameterServer server = ParameterServer.start(config)) { ... }}.
@@ -134,15 +132,12 @@ public final class ParameterServer implements AutoCloseable {
             }
             ControlAgent control = new ControlAgent(config, layout, controlSubscription, broadcast, registry, stats, shards);
             ParameterServer server = new ParameterServer(config, layout, endpoint, shards, control, stats);
-            // The control agent shares the first shard's thread: one polling thread fewer to wake while the workers
-            // compute (each wake-up takes CPU from their BLAS threads on a small machine).
+            // The control agent shares the first shard's thread (a server hosts at least one shard): one polling
+            // thread fewer to wake while the workers compute (each wake-up takes CPU from their BLAS threads).
             for (int i = 0; i < shards.length; i++) {
                 ArrivalIdleStrategy idle = new ArrivalIdleStrategy();
                 shards[i].expectArrivals(idle);
                 server.launch(i == 0 ? new CompositeAgent(shards[0], control) : shards[i], idle);
-            }
-            if (shards.length == 0) {
-                server.launch(control, AGENT_IDLE.get());
             }
             LOG.info("parameter server started: jobId={} mode={}{} workers={} shards={} hostedShards={}..{}"
                             + " modelLength={} chunkElements={} ingress={} broadcast={} aeronDir={} embeddedDriver={}"
@@ -157,15 +152,6 @@ public final class ParameterServer implements AutoCloseable {
             throw e;
         }
     }
-
-    /**
-     * Spin and yield while messages flow, then park up to 1 ms. Measured on 2 cores with the workers in the same
-     * JVM (docs/benchmarks.md): parking at most 50 us made the workers' compute slower than 1 ms did, a median of
-     * 2.6 s against 2.2 s per epoch over 3 runs each (the wake-ups take CPU from their BLAS threads), while the
-     * exchange time was the same.
-     */
-    static final java.util.function.Supplier<IdleStrategy> AGENT_IDLE = () -> new BackoffIdleStrategy(20, 50,
-            TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
 
     private void launch(Agent agent, IdleStrategy idle) {
         AgentRunner runner = new AgentRunner(idle,
