@@ -100,6 +100,34 @@ public final class AeronEndpoint implements AutoCloseable {
         }
     }
 
+    /** A fresh directory name for an embedded driver: {@code orrery-ps-<role>-<pid>-<random>} under {@code base}. */
+    static String newDirectory(Path base, String role) {
+        return base.resolve("orrery-ps-" + role + "-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL)).toString();
+    }
+
+    /**
+     * The settings of every embedded media driver here (the server's and an executor's shared one): one thread;
+     * spin and yield while messages flow, then naps of up to 1 ms, as the server's agents
+     * ({@code ArrivalIdleStrategy}); timeouts, term lengths and socket buffers as above.
+     */
+    static MediaDriver.Context driverContext(String dir, int termLength) {
+        return new MediaDriver.Context()
+                .aeronDirectoryName(dir)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                        TimeUnit.MILLISECONDS.toNanos(1)))
+                .clientLivenessTimeoutNs(CLIENT_LIVENESS_TIMEOUT_NS)
+                .publicationUnblockTimeoutNs(PUBLICATION_UNBLOCK_TIMEOUT_NS)
+                .ipcTermBufferLength(termLength)
+                .publicationTermBufferLength(termLength)
+                .socketRcvbufLength(SOCKET_BUFFER_LENGTH)
+                .socketSndbufLength(SOCKET_BUFFER_LENGTH)
+                .warnIfDirectoryExists(false);
+    }
+
     /**
      * Starts an embedded driver (when {@code externalDirectory} is null) and connects a client to it.
      *
@@ -114,25 +142,10 @@ public final class AeronEndpoint implements AutoCloseable {
             return new AeronEndpoint(null, aeron, externalDirectory);
         }
         Path base = defaultBaseDirectory();
-        String dir = base.resolve("orrery-ps-" + role + "-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL)).toString();
+        String dir = newDirectory(base, role);
         removeStaleDirectories(base);
         checkFreeSpace(base, termLength, logBuffers);
-        MediaDriver.Context ctx = new MediaDriver.Context()
-                .aeronDirectoryName(dir)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                        TimeUnit.MILLISECONDS.toNanos(1))) // as the server agents (ParameterServer.AGENT_IDLE)
-                .clientLivenessTimeoutNs(CLIENT_LIVENESS_TIMEOUT_NS)
-                .publicationUnblockTimeoutNs(PUBLICATION_UNBLOCK_TIMEOUT_NS)
-                .ipcTermBufferLength(termLength)
-                .publicationTermBufferLength(termLength)
-                .socketRcvbufLength(SOCKET_BUFFER_LENGTH)
-                .socketSndbufLength(SOCKET_BUFFER_LENGTH)
-                .warnIfDirectoryExists(false);
-        MediaDriver driver = MediaDriver.launchEmbedded(ctx);
+        MediaDriver driver = MediaDriver.launchEmbedded(driverContext(dir, termLength));
         try {
             Aeron aeron = Aeron.connect(clientContext(driver.aeronDirectoryName()));
             LOG.debug("embedded media driver started: dir={} termLength={}", dir, termLength);

@@ -1,14 +1,10 @@
 package io.orrery.ps.transport;
 
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One embedded media driver per JVM, shared by all workers in it (DESIGN.md: each executor JVM starts one driver,
@@ -60,22 +56,8 @@ public final class SharedDriver {
         if (driver == null) {
             Path base = AeronEndpoint.defaultBaseDirectory();
             AeronEndpoint.checkFreeSpace(base, termLength, logBuffers);
-            String dir = base.resolve("orrery-ps-shared-" + ProcessHandle.current().pid() + "-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL)).toString();
-            driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
-                    .aeronDirectoryName(dir)
-                    .dirDeleteOnStart(true)
-                    .dirDeleteOnShutdown(true)
-                    .threadingMode(ThreadingMode.SHARED)
-                    .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                            TimeUnit.MILLISECONDS.toNanos(1))) // as the server agents (ParameterServer.AGENT_IDLE)
-                    .clientLivenessTimeoutNs(AeronEndpoint.CLIENT_LIVENESS_TIMEOUT_NS)
-                    .publicationUnblockTimeoutNs(AeronEndpoint.PUBLICATION_UNBLOCK_TIMEOUT_NS)
-                    .ipcTermBufferLength(termLength)
-                    .publicationTermBufferLength(termLength)
-                    .socketRcvbufLength(AeronEndpoint.SOCKET_BUFFER_LENGTH)
-                    .socketSndbufLength(AeronEndpoint.SOCKET_BUFFER_LENGTH)
-                    .warnIfDirectoryExists(false));
+            driver = MediaDriver.launchEmbedded(AeronEndpoint.driverContext(
+                    AeronEndpoint.newDirectory(base, "shared"), termLength));
         }
         if (!hookInstalled) {
             // Executors may exit without closing their tasks' clients: remove the directory anyway.
