@@ -2,8 +2,6 @@ package io.orrery.spark;
 
 import io.orrery.core.models.History;
 import io.orrery.spark.data.Sample;
-import io.orrery.spark.exec.EpochOrder;
-import io.orrery.spark.exec.WorkerSplit;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -49,37 +47,8 @@ class LocalTrainingTest {
         History history = trainer.fit(distributed, sc.parallelize(data, 3),
                 FitOptions.defaults().epochs(epochs).batchSize(batch).seed(seed).verbose(false));
 
-        // The same global batches in one process: worker k holds the k-th contiguous share of the samples, visits them in
-        // EpochOrder, and step s of the global batch is worker 0's batch s followed by worker 1's.
-        List<List<Sample>> shares = new ArrayList<>();
-        for (int k = 0; k < workers; k++) {
-            shares.add(new ArrayList<>());
-        }
-        for (int i = 0; i < data.size(); i++) {
-            shares.get(WorkerSplit.workerOf(i, data.size(), workers)).add(data.get(i));
-        }
-        int perWorker = batch / workers;
-        int steps = data.size() / workers / perWorker;
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            int[][] orders = new int[workers][];
-            for (int k = 0; k < workers; k++) {
-                orders[k] = EpochOrder.permutation(shares.get(k).size(), seed, epoch, k);
-            }
-            for (int s = 0; s < steps; s++) {
-                float[] x = new float[batch * 784];
-                float[] y = new float[batch];
-                int row = 0;
-                for (int k = 0; k < workers; k++) {
-                    for (int i = 0; i < perWorker; i++, row++) {
-                        Sample sample = shares.get(k).get(orders[k][s * perWorker + i]);
-                        System.arraycopy(sample.features(), 0, x, row * 784, 784);
-                        y[row] = sample.label();
-                    }
-                }
-                single.computeGradients(Nd4j.createFromArray(x).reshape(batch, 784), Nd4j.createFromArray(y));
-                single.applyGradients();
-            }
-        }
+        // The same global batches in one process (worker 0's batch s, then worker 1's, of their shares).
+        GlobalBatchReference.train(single, data, workers, batch, epochs, seed);
         assertEquals(List.of(0, 1), history.epochs());
         assertEquals(single.iterations(), distributed.iterations(), "optimizer state carried between epochs");
         INDArray difference = single.parameters().sub(distributed.parameters());

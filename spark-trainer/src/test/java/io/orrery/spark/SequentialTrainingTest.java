@@ -4,8 +4,6 @@ import io.orrery.core.layers.Dense;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
-import io.orrery.spark.exec.EpochOrder;
-import io.orrery.spark.exec.WorkerSplit;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -66,22 +63,7 @@ class SequentialTrainingTest {
         SparkTrainer.builder(spark).workers(workers).build().fit(distributed, sc.parallelize(data, 2),
                 FitOptions.defaults().epochs(1).batchSize(batch).seed(seed).verbose(false));
 
-        // Worker k holds the k-th contiguous share of the samples, in EpochOrder; global step s = worker 0's batch, then 1's.
-        List<List<Sample>> shares = List.of(new ArrayList<>(), new ArrayList<>());
-        for (int i = 0; i < data.size(); i++) {
-            shares.get(WorkerSplit.workerOf(i, data.size(), workers)).add(data.get(i));
-        }
-        int perWorker = batch / workers;
-        int[][] orders = {EpochOrder.permutation(500, seed, 0, 0), EpochOrder.permutation(500, seed, 0, 1)};
-        for (int s = 0; s < 500 / perWorker; s++) {
-            List<Sample> global = new ArrayList<>();
-            for (int k = 0; k < workers; k++) {
-                for (int i = 0; i < perWorker; i++) {
-                    global.add(shares.get(k).get(orders[k][s * perWorker + i]));
-                }
-            }
-            single.trainOnBatch(features(global), labels(global));
-        }
+        GlobalBatchReference.train(new SequentialModel(single), data, workers, batch, 1, seed);
         assertEquals(20, single.optimizerState().iterations());
         assertEquals(20, distributed.optimizerState().iterations(), "optimizer state came back to the driver");
         double difference = single.parameters().sub(distributed.parameters()).amaxNumber().doubleValue();
