@@ -41,7 +41,12 @@ public final class BenchCommand implements Callable<Integer> {
     static final String DL4J_SHARED_MODE = "shared-async";
     static final String DL4J_SHARED_ENCODING = "threshold-adaptive:0.001";
 
-    private static final Set<String> SYSTEMS = Set.of(BenchConfig.ORRERY, BenchConfig.DL4J_PARAMETER_AVERAGING,
+    /** How core's single-process fit reads in the grid's mode and encoding columns. */
+    static final String CORE_FIT_MODE = "single-process";
+    static final String CORE_FIT_ENCODING = "none";
+
+    private static final Set<String> SYSTEMS = Set.of(BenchConfig.ORRERY, BenchConfig.CORE_FIT,
+            BenchConfig.DL4J_PARAMETER_AVERAGING,
             BenchConfig.DL4J_SHARED_TRAINING);
     private static final Pattern MODE = Pattern.compile("sync|async|bounded:[1-9][0-9]*");
     private static final Pattern MASTER = Pattern.compile("local|local\\[\\d+]|spark://.+|yarn|k8s://.+");
@@ -57,8 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Worker counts (default: ${DEFAULT-VALUE}).")
     List<Integer> workers;
 
-    @Option(names = "--systems", split = ",", defaultValue = "orrery,dl4j-parameter-averaging,dl4j-shared-training",
-            description = "Systems to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--systems", split = ",",
+            defaultValue = "orrery,core-fit,dl4j-parameter-averaging,dl4j-shared-training",
+            description = "Systems to run (default: ${DEFAULT-VALUE}). core-fit is core's single-process fit, one"
+                    + " run per batch size: the reference for the Spark trainer's overhead in local[1].")
     List<String> systems;
 
     @Option(names = "--modes", split = ",", defaultValue = "sync",
@@ -152,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
         ResultsStore store = ResultsStore.open(out);
         List<BenchConfig> grid = grid();
         List<BenchRunner> runners = runnersOverride != null ? runnersOverride
-                : List.of(new OrrerySparkRunner(data), new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
+                : List.of(new OrrerySparkRunner(data), new CoreFitRunner(data), new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
         PrintWriter err = spec.commandLine().getErr();
         int skipped = 0;
         try (BenchProgress progress = new BenchProgress(grid.size(), System.err)) {
@@ -221,6 +228,9 @@ public final class BenchCommand implements Callable<Integer> {
                             }
                         }
                     }
+                    // One process, one worker, whatever --workers says.
+                    case BenchConfig.CORE_FIT -> grid.add(new BenchConfig(system, "none", 1, CORE_FIT_MODE,
+                            CORE_FIT_ENCODING, b, 1, epochs));
                     case BenchConfig.DL4J_PARAMETER_AVERAGING -> workers.forEach(n -> grid.add(new BenchConfig(
                             system, "local[" + n + "]", n, DL4J_PA_MODE, DL4J_PA_ENCODING, b, 1, epochs)));
                     default -> workers.forEach(n -> grid.add(new BenchConfig(system, "local[" + n + "]", n,

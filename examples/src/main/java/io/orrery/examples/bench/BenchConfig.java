@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * One point of the benchmark grid: which system trains the reference MNIST model, and how.
  *
- * @param system         {@code orrery}, {@code dl4j-parameter-averaging} or {@code dl4j-shared-training}
+ * @param system         {@code orrery}, {@code core-fit} (core's single-process fit, the reference for the trainer's
+ *                       overhead), {@code dl4j-parameter-averaging} or {@code dl4j-shared-training}
  * @param master         Spark master the run used, e.g. {@code local[2]} or {@code spark://127.0.0.1:7077}
  * @param workers        number of data-parallel workers (Spark tasks), at least 1
  * @param mode           {@code sync}, {@code async} or {@code bounded:S} (DL4J rows: its own scheme's name)
@@ -18,8 +19,9 @@ import java.util.Objects;
 public record BenchConfig(String system, String master, int workers, String mode, String encoding,
                           int batchPerWorker, int shards, int epochs) {
 
-    /** Systems the harness knows; the first is Orrery itself, the others are the DL4J baseline. */
+    /** Systems the harness knows: Orrery's Spark trainer, core's single-process fit, and the DL4J baseline. */
     public static final String ORRERY = "orrery";
+    public static final String CORE_FIT = "core-fit";
     public static final String DL4J_PARAMETER_AVERAGING = "dl4j-parameter-averaging";
     public static final String DL4J_SHARED_TRAINING = "dl4j-shared-training";
 

@@ -1,6 +1,5 @@
 package io.orrery.examples.bench;
 
-import io.orrery.core.data.LabeledImages;
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.layers.Dense;
@@ -16,7 +15,6 @@ import io.orrery.spark.data.Sample;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.OutputStream;
@@ -57,7 +55,7 @@ public final class OrrerySparkRunner implements BenchRunner {
         String started = Instant.now().toString();
         TrainTestSplit mnist = dataDir == null ? Mnist.load() : Mnist.load(dataDir);
         String folder = (dataDir == null ? DataDirectory.root().resolve("mnist") : dataDir).toUri().toString();
-        INDArray xTest = flat(mnist.test());
+        INDArray xTest = MnistArrays.flat(mnist.test());
         INDArray yTest = mnist.test().labels();
 
         SparkSession.Builder b = SparkSession.builder().appName("orrery-bench").master(config.master())
@@ -124,10 +122,6 @@ public final class OrrerySparkRunner implements BenchRunner {
         String[] parts = name.split(":");
         double density = parts.length > 1 ? Double.parseDouble(parts[1]) : 0.01;
         return Math.min(0.5, density);
-    }
-
-    private static INDArray flat(LabeledImages images) {
-        return images.images().reshape(images.size(), 784).castTo(DataType.FLOAT).div(255);
     }
 
 }

@@ -38,6 +38,7 @@ public final class ReportWriter {
                 Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch")));
         results(md, rows);
+        overheadOverCore(md, rows);
         comparison(md, rows);
         md.append("## Charts\n\n");
         md.append("![Throughput against workers](").append(ChartWriter.THROUGHPUT).append(")\n\n");
@@ -73,10 +74,41 @@ public final class ReportWriter {
         md.append('\n');
     }
 
+    /**
+     * Each 1-worker Orrery row against core's single-process fit of the same batch and epochs: how much of core's
+     * throughput the trainer keeps when it adds Spark and the parameter-server exchange to every step.
+     */
+    private static void overheadOverCore(StringBuilder md, List<RunResult> rows) {
+        List<String[]> lines = new java.util.ArrayList<>();
+        for (RunResult o : rows) {
+            BenchConfig c = o.config();
+            if (!o.ok() || !BenchConfig.ORRERY.equals(c.system()) || c.workers() != 1) {
+                continue;
+            }
+            rows.stream().filter(r -> r.ok() && BenchConfig.CORE_FIT.equals(r.config().system())
+                            && r.config().batchPerWorker() == c.batchPerWorker() && r.config().epochs() == c.epochs())
+                    .findFirst().ifPresent(core -> lines.add(new String[]{c.seriesLabel(), c.master(),
+                            fmt("%.0f", o.samplesPerSecond()), fmt("%.0f", core.samplesPerSecond()),
+                            fmt("%.0f%%", 100 * o.samplesPerSecond() / core.samplesPerSecond()),
+                            fmt("%+.0f%%", 100 * (core.samplesPerSecond() / o.samplesPerSecond() - 1))}));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        md.append("## Orrery's trainer against core's fit (1 worker)\n\n");
+        md.append("Time overhead = core's samples/s / the trainer's - 1 (the issue's target: under 10%).\n\n");
+        md.append("| series | master | trainer samples/s | core fit samples/s | share of core | time overhead |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (String[] l : lines) {
+            md.append("| ").append(String.join(" | ", l)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
     /** Orrery's best throughput over the baseline's best at each worker count: the figure Orrery must beat. */
     private static void comparison(StringBuilder md, List<RunResult> rows) {
-        Map<Integer, Optional<RunResult>> orrery = best(rows, false);
-        Map<Integer, Optional<RunResult>> dl4j = best(rows, true);
+        Map<Integer, Optional<RunResult>> orrery = best(rows, r -> BenchConfig.ORRERY.equals(r.config().system()));
+        Map<Integer, Optional<RunResult>> dl4j = best(rows, r -> r.config().isBaseline());
         TreeSet<Integer> both = new TreeSet<>(orrery.keySet());
         both.retainAll(dl4j.keySet());
         md.append("## Orrery against the DL4J baseline\n\n");
@@ -95,8 +127,9 @@ public final class ReportWriter {
         md.append('\n');
     }
 
-    private static Map<Integer, Optional<RunResult>> best(List<RunResult> rows, boolean baseline) {
-        return rows.stream().filter(r -> r.ok() && r.config().isBaseline() == baseline)
+    private static Map<Integer, Optional<RunResult>> best(List<RunResult> rows,
+                                                          java.util.function.Predicate<RunResult> system) {
+        return rows.stream().filter(r -> r.ok() && system.test(r))
                 .collect(Collectors.groupingBy(r -> r.config().workers(), TreeMap::new,
                         Collectors.maxBy(java.util.Comparator.comparingDouble(RunResult::samplesPerSecond))));
     }

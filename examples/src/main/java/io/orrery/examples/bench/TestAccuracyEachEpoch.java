@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates the driver's model on the test set after each epoch of a Spark fit and keeps the time that took, so
+ * Evaluates the driver's model on the test set after each epoch of a fit (the Spark trainer's or core's) and keeps the time that took, so
  * that the benchmark can take it out of the training time; the accuracy curve is in training seconds.
  */
 final class TestAccuracyEachEpoch extends Callback {

@@ -53,7 +53,7 @@ class BenchCommandTest {
 
     @Test
     void unknownSystemIsRejectedWithTheChoices() {
-        assertUsageError("expected one of [dl4j-parameter-averaging, dl4j-shared-training, orrery], received"
+        assertUsageError("expected one of [core-fit, dl4j-parameter-averaging, dl4j-shared-training, orrery], received"
                 + " \"horovod\"", "--out", out.toString(), "--systems", "orrery,horovod");
     }
 
@@ -92,8 +92,12 @@ class BenchCommandTest {
         BenchCommand c = new BenchCommand(List.of());
         new CommandLine(c).parseArgs("--out", out.toString(), "--workers", "1,2", "--modes", "sync,async");
         List<BenchConfig> grid = c.grid();
-        assertEquals(2 * 2 + 2 + 2, grid.size());
+        assertEquals(2 * 2 + 1 + 2 + 2, grid.size());
         assertEquals("local[2]", grid.get(1).master());
+        // core's single-process fit: one run, one worker, whatever --workers says.
+        List<BenchConfig> core = grid.stream().filter(g -> g.system().equals(BenchConfig.CORE_FIT)).toList();
+        assertEquals(1, core.size());
+        assertEquals(1, core.get(0).workers());
         assertEquals(BenchCommand.DL4J_SHARED_ENCODING, grid.get(grid.size() - 1).encoding());
     }
 
@@ -130,7 +134,7 @@ class BenchCommandTest {
         RecordingRunner first = new RecordingRunner(true);
         int code = run(new BenchCommand(List.of(first)), "--out", out.toString(), "--workers", "1,2");
         assertEquals(1, code, "a failed run makes the exit code 1; stdout: " + stdout);
-        assertEquals(6, first.calls.size());
+        assertEquals(7, first.calls.size(), "2 x 3 Spark systems and core's fit once");
         assertTrue(Files.exists(out.resolve("report.md")));
         assertTrue(stdout.toString().contains("FAILED: IllegalStateException: executor lost"), stdout.toString());
 

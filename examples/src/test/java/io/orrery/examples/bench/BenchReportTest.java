@@ -74,4 +74,14 @@ class BenchReportTest {
         String report = Files.readString(out.resolve(ReportWriter.FILE_NAME));
         assertTrue(report.contains("no ratio can be stated"), report);
     }
+
+    @Test
+    void oneWorkerRowsAreSetAgainstCoresFitAndCoreIsNotTheBestOrrery() throws Exception {
+        List<RunResult> rows = List.of(BenchRows.orrery(1, 5000), BenchRows.coreFit(20000), BenchRows.dl4j(1, 3000));
+        BenchReport.writeAll(out, rows, null);
+        String report = Files.readString(out.resolve(ReportWriter.FILE_NAME));
+        assertTrue(report.contains("| orrery sync float32 b=128 | local[1] | 5000 | 20000 | 25% | +300% |"), report);
+        assertTrue(report.contains("| 1 | 5000 | 3000 (dl4j-parameter-averaging) | **1.67x** |"),
+                "the ratio uses the trainer's row, not core's faster one: " + report);
+    }
 }

@@ -16,6 +16,13 @@ final class BenchRows {
                 2.0, 1.0, 1_000_000L * workers, 1_600_000L * workers, null, null, null, 0.975, curve);
     }
 
+    static RunResult coreFit(double samplesPerSecond) {
+        BenchConfig c = new BenchConfig(BenchConfig.CORE_FIT, "none", 1, BenchCommand.CORE_FIT_MODE,
+                BenchCommand.CORE_FIT_ENCODING, 128, 1, 2);
+        return new RunResult(c, RunResult.OK, null, "2026-11-26T22:00:00Z", 6.0, 938, samplesPerSecond, 6.4, null,
+                null, null, null, null, null, null, null, 0.976, List.of(new AccuracyPoint(6.0, 2, 0.976)));
+    }
+
     static RunResult dl4j(int workers, double samplesPerSecond) {
         BenchConfig c = new BenchConfig(BenchConfig.DL4J_PARAMETER_AVERAGING, "local[" + workers + "]", workers,
                 "parameter-averaging", "float32", 128, 1, 2);
