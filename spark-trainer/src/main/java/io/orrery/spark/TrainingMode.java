@@ -6,7 +6,9 @@ import java.util.Locale;
 /**
  * How workers' gradients are combined: {@link #SYNC} (bulk synchronous, the default, exact w.r.t. single-node
  * training on the global batch), {@link #ASYNC} (each gradient applied on arrival) or {@link #bounded(int)}
- * (a worker may run at most s steps ahead of the slowest).
+ * (a worker may run at most s steps ahead of the slowest). In ASYNC and BOUNDED mode a worker computes its next
+ * gradient while the server applies its last one, on the newest parameters that have arrived (at most two
+ * gradients per parameter version); in SYNC mode every step waits for the next version.
  */
 public final class TrainingMode implements Serializable {
 

@@ -98,6 +98,8 @@ public final class ParameterServerClient implements AutoCloseable {
     private final UnsafeBuffer grads = new UnsafeBuffer(0, 0);
     private long wantedVersion;
     private boolean exactVersion;
+    /** The wait in progress takes each shard's newest version, not its first newer one ({@link #nextParameters}). */
+    private boolean newestVersion;
     private long[] assemblingVersion;
     private long[] heldVersion;
     private boolean[][] receivedChunks;
@@ -110,6 +112,15 @@ public final class ParameterServerClient implements AutoCloseable {
     private volatile long lastPushedStep = -1;
     private boolean draining;
     private boolean drainBlocked;
+    /** ASYNC/BOUNDED: gradients pushed since the parameters held last changed ({@link #nextParameters}). */
+    private int gradientsOnHeld;
+
+    /**
+     * ASYNC/BOUNDED: the most gradients a worker computes on one parameter version ({@link #nextParameters}). Two
+     * let the worker compute while the server applies its last gradient: each gradient is then computed on
+     * parameters one of its own updates old, and the worker never waits while the server keeps up.
+     */
+    public static final int GRADIENTS_PER_VERSION = 2;
 
     private static final long FLOAT_ARRAY_BASE = UnsafeApi.arrayBaseOffset(float[].class);
 
@@ -424,11 +435,7 @@ public final class ParameterServerClient implements AutoCloseable {
             proxy.parametersRequest(c.control, workerId);
         }
         awaitVersion(joinVersion, flatParamsOut, timeout, false);
-        long newest = Long.MAX_VALUE;
-        for (long v : heldVersion) {
-            newest = Math.min(newest, v);
-        }
-        joinVersion = newest;
+        joinVersion = oldestHeld();
     }
 
     /**
@@ -443,11 +450,7 @@ public final class ParameterServerClient implements AutoCloseable {
         if (mode == TrainingMode.SYNC) {
             awaitVersion(step + 1, flatParamsOut, timeout, true);
         } else {
-            long newest = Long.MAX_VALUE;
-            for (long v : heldVersion) {
-                newest = Math.min(newest, v);
-            }
-            awaitVersion(newest + 1, flatParamsOut, timeout, false);
+            awaitVersion(oldestHeld() + 1, flatParamsOut, timeout, false);
             if (mode == TrainingMode.BOUNDED) {
                 awaitBound(step, flatParamsOut, timeout);
             }
@@ -462,12 +465,8 @@ public final class ParameterServerClient implements AutoCloseable {
                         + " step=" + step + " bound=" + stalenessBound + " slowestWorkerStep=" + minWorkerStep
                         + " server=" + config.serverDescription());
             }
-            long newest = Long.MAX_VALUE;
-            for (long v : heldVersion) {
-                newest = Math.min(newest, v);
-            }
             try {
-                awaitVersion(newest + 1, flatParamsOut, Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())), false);
+                awaitVersion(oldestHeld() + 1, flatParamsOut, Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())), false);
             } catch (ParameterServerTimeoutException e) {
                 // loop re-checks the deadline and reports the staleness wait
             }
@@ -493,11 +492,65 @@ public final class ParameterServerClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The overlapped form of {@link #awaitParameters} for ASYNC and BOUNDED mode (in SYNC mode it is
+     * {@code awaitParameters}): takes the newest parameters that have fully arrived without waiting for the server
+     * to apply the gradient just pushed, so that the worker computes its next gradient while the server applies
+     * this one. It waits for a newer version only once {@value #GRADIENTS_PER_VERSION} gradients were computed on
+     * the parameters held, and in BOUNDED mode also for the bound. A version whose chunks are arriving is finished
+     * first, so that the buffer never mixes two versions of a shard.
+     *
+     * @return whether every shard of {@code flatParamsOut} now holds newer parameters than before the call
+     * @throws ParameterServerTimeoutException when a wait takes longer than {@code timeout}
+     */
+    public boolean nextParameters(long step, INDArray flatParamsOut, Duration timeout) {
+        if (mode == TrainingMode.SYNC) {
+            awaitParameters(step, flatParamsOut, timeout);
+            return true;
+        }
+        long before = oldestHeld();
+        gradientsOnHeld++;
+        if (gradientsOnHeld >= GRADIENTS_PER_VERSION) {
+            awaitVersion(oldestHeld() + 1, flatParamsOut, timeout, false);
+        }
+        // Then every newer version that has arrived, up to the newest: taking one version per call would let a
+        // worker that outpaces the server fall further behind it.
+        pollVersion(oldestHeld() + 1, flatParamsOut, timeout, false, true);
+        if (mode == TrainingMode.BOUNDED) {
+            awaitBound(step, flatParamsOut, timeout);
+        }
+        // Counted per shard's oldest version: one shard moving on does not refresh a shard that lags.
+        boolean fresh = oldestHeld() > before;
+        if (fresh) {
+            gradientsOnHeld = 0;
+        }
+        return fresh;
+    }
+
+    private long oldestHeld() {
+        long oldest = Long.MAX_VALUE;
+        for (long v : heldVersion) {
+            oldest = Math.min(oldest, v);
+        }
+        return oldest;
+    }
+
     private void awaitVersion(long version, INDArray flatParamsOut, Duration timeout, boolean exact) {
+        pollVersion(version, flatParamsOut, timeout, exact, false);
+    }
+
+    /**
+     * Polls the broadcast until every shard holds {@code version} (or newer, unless {@code exact}). With
+     * {@code untilIdle}, instead polls until nothing more has arrived and no shard is part-way through a version,
+     * taking each shard's newest complete version.
+     */
+    private void pollVersion(long version, INDArray flatParamsOut, Duration timeout, boolean exact,
+                             boolean untilIdle) {
         checkLength(flatParamsOut, "flatParamsOut");
         NativeFloats.wrap(flatParamsOut, out, "flatParamsOut");
         wantedVersion = version;
         exactVersion = exact;
+        newestVersion = untilIdle;
         shardsDone = 0;
         shardsFailed = 0;
         failureReasons = null;
@@ -509,15 +562,18 @@ public final class ParameterServerClient implements AutoCloseable {
         }
         long deadlineNs = System.nanoTime() + timeout.toNanos();
         idle.reset();
-        while (shardsDone + shardsFailed < layout.shardCount()) {
+        while (untilIdle || shardsDone + shardsFailed < layout.shardCount()) {
             int n = 0;
             for (Connection c : connections) {
-                if (shardsDone + shardsFailed == layout.shardCount()) {
+                if (!untilIdle && shardsDone + shardsFailed == layout.shardCount()) {
                     break;
                 }
                 n += c.poll();
             }
             if (n == 0) {
+                if (untilIdle && !partWayThroughAVersion()) {
+                    break;
+                }
                 if (System.nanoTime() - deadlineNs >= 0) {
                     throw new ParameterServerTimeoutException(describeMissing(version, timeout));
                 }
@@ -530,6 +586,15 @@ public final class ParameterServerClient implements AutoCloseable {
         if (shardsFailed > 0) {
             throw new StepFailedException(version - 1, failureReasons.toString());
         }
+    }
+
+    private boolean partWayThroughAVersion() {
+        for (int s = 0; s < layout.shardCount(); s++) {
+            if (receivedCounts[s] > 0 && receivedCounts[s] < layout.chunkCount(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String describeMissing(long version, Duration timeout) {
@@ -631,14 +696,21 @@ public final class ParameterServerClient implements AutoCloseable {
                 return null;
             }
             minWorkerStep = Math.max(minWorkerStep, chunk.minWorkerStep());
-            if (version < wantedVersion || receivedCounts[s] == layout.chunkCount(s)) {
-                return null; // older than wanted, or this shard is complete: skip
+            boolean shardComplete = receivedCounts[s] == layout.chunkCount(s);
+            if (version < wantedVersion || (shardComplete && !(newestVersion && version > assemblingVersion[s]))) {
+                return null; // older than wanted, or this shard is complete (and no newer one is wanted): skip
+            }
+            if (newestVersion && version < assemblingVersion[s]) {
+                return null; // older than the version of this shard being taken
             }
             if (exactVersion && version > wantedVersion) {
                 current.adapter.abortCurrent(); // belongs to a later wait; leave it in the stream
                 return null;
             }
             if (version != assemblingVersion[s]) {
+                if (shardComplete) {
+                    shardsDone--; // a newer version of a shard already taken: it is taken again when complete
+                }
                 assemblingVersion[s] = version;
                 Arrays.fill(receivedChunks[s], false);
                 receivedCounts[s] = 0;
@@ -653,7 +725,7 @@ public final class ParameterServerClient implements AutoCloseable {
             if (receivedCounts[s] == layout.chunkCount(s)) {
                 heldVersion[s] = version;
                 shardsDone++;
-                if (shardsDone == layout.shardCount()) {
+                if (shardsDone == layout.shardCount() && !newestVersion) {
                     current.adapter.breakAfterCurrent();
                 }
             }

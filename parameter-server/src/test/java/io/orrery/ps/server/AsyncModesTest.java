@@ -90,4 +90,45 @@ class AsyncModesTest {
             assertEquals(3, server.stats().stepsApplied());
         }
     }
+
+    @Test
+    void nextParametersLetsAWorkerComputeOnWhileTheServerAppliesAndNeverMixesVersions() {
+        INDArray init = Nd4j.zeros(DataType.FLOAT, N);
+        try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(1).shards(2)
+                .mode(Mode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build());
+             ParameterServerClient worker = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
+            INDArray p = Nd4j.zeros(DataType.FLOAT, N);
+            worker.awaitInitialParameters(p, IpcRoundTripTest.WAIT);
+            INDArray ones = Nd4j.ones(DataType.FLOAT, N);
+            int onSameVersion = 0;
+            int steps = 200;
+            for (int step = 0; step < steps; step++) {
+                worker.pushGradients(step, ones);
+                boolean fresh = worker.nextParameters(step, p, IpcRoundTripTest.WAIT);
+                onSameVersion = fresh ? 0 : onSameVersion + 1;
+                assertTrue(onSameVersion < ParameterServerClient.GRADIENTS_PER_VERSION,
+                        "step " + step + ": more gradients on one version than allowed");
+                // Every applied gradient moves every value by -1, and the two shards are contiguous halves of the
+                // buffer: whole versions of each shard make at most two runs of equal values; a shard's buffer that
+                // mixed two versions would make more.
+                float[] v = p.toFloatVector();
+                int runs = 1;
+                for (int i = 1; i < N; i++) {
+                    if (v[i] != v[i - 1]) {
+                        runs++;
+                    }
+                }
+                assertTrue(runs <= 2, "step " + step + ": " + runs + " runs of values, versions mixed");
+                assertTrue(-v[0] >= 0 && -v[0] <= step + 1 && -v[N - 1] >= 0 && -v[N - 1] <= step + 1,
+                        "step " + step + " holds versions " + -v[0] + " and " + -v[N - 1]);
+            }
+            long deadline = System.nanoTime() + IpcRoundTripTest.WAIT.toNanos();
+            while (server.stats().stepsApplied() < 2L * steps && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            // Both shards applied every gradient; none was dropped as late or early.
+            assertEquals(2L * steps, server.stats().stepsApplied(), server.stats().line());
+            assertEquals(0, server.stats().drops().total(), server.stats().drops().summary());
+        }
+    }
 }

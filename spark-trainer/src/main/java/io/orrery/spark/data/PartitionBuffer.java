@@ -1,5 +1,6 @@
 package io.orrery.spark.data;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -106,6 +107,25 @@ public final class PartitionBuffer {
             int local = row - starts[segment];
             System.arraycopy(features[segment], local * width, xOut, i * width, width);
             yOut[i] = labels[segment][local];
+        }
+    }
+
+    /**
+     * Copies the samples {@code order[from .. from+count)} into float buffers (e.g. an array's host memory).
+     *
+     * @param xOut at least {@code count * width} floats from index 0, row-major
+     * @param yOut at least {@code count} floats from index 0
+     */
+    public void gather(int[] order, int from, int count, FloatBuffer xOut, FloatBuffer yOut) {
+        for (int i = 0; i < count; i++) {
+            int row = order[from + i];
+            if (row < 0 || row >= size) {
+                throw new IndexOutOfBoundsException("row " + row + " of " + size);
+            }
+            int segment = starts.length == 1 ? 0 : segmentOf(row);
+            int local = row - starts[segment];
+            xOut.put(i * width, features[segment], local * width, width);
+            yOut.put(i, labels[segment][local]);
         }
     }
 

@@ -9,8 +9,11 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * The exchange through the Aeron parameter server: the worker pushes its gradient of step t and waits for the
- * server's parameters of version t+1, straight between the model's flat buffers and the wire (DESIGN.md data flow).
+ * The exchange through the Aeron parameter server: the worker pushes its gradient of step t and, in SYNC mode, waits
+ * for the server's parameters of version t+1, straight between the model's flat buffers and the wire (DESIGN.md data
+ * flow). In ASYNC and BOUNDED mode it takes the newest parameters that have arrived
+ * ({@code ParameterServerClient.nextParameters}), so that its next gradient is computed while the server applies
+ * this one.
  * The server owns the optimizer; a retried stage continues from the server's current version.
  */
 public final class ParameterServerExchange implements GradientExchange {
@@ -91,8 +94,9 @@ public final class ParameterServerExchange implements GradientExchange {
             client.pushGradients(step, replica.gradients());
             long t1 = System.nanoTime();
             // A task whose peer died is released when Spark kills the stage's attempt (cancelWhen above), at the
-            // latest when the server fails the step (after its step timeout).
-            client.awaitParameters(step, replica.parameters(), endpoint.stepTimeout());
+            // latest when the server fails the step (after its step timeout). SYNC waits for exactly the next
+            // version; ASYNC and BOUNDED take the newest that has arrived and compute on while the server applies.
+            client.nextParameters(step, replica.parameters(), endpoint.stepTimeout());
             sendNanos += t1 - t0;
             waitNanos += System.nanoTime() - t1;
         } catch (RuntimeException e) {

@@ -9,8 +9,6 @@ import io.orrery.spark.exchange.ExchangeFactory;
 import io.orrery.spark.exchange.GradientExchange;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
@@ -61,11 +59,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
             replica.restoreOptimizerState(optimizerState.value());
         }
         int batch = plan.workerBatch();
-        int width = data.width();
-        float[] xBuffer = new float[batch * width];
-        float[] yBuffer = new float[batch];
-        INDArray x = Nd4j.create(DataType.FLOAT, batch, width);
-        INDArray y = Nd4j.create(DataType.FLOAT, batch);
+        TrainingBatch xy = new TrainingBatch(batch, data.width());
         double lossSum = 0;
         int done = 0;
         long computeNs = 0;
@@ -81,11 +75,9 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
                     : (int) Math.min(Math.max(firstStep - plan.firstStep(), 0), plan.stepsPerEpoch());
             int[] order = EpochOrder.permutation(data.size(), plan.seed(), plan.epoch(), worker);
             for (int s = skip; s < plan.stepsPerEpoch(); s++) {
-                data.gather(order, s * batch, batch, xBuffer, yBuffer);
-                x.data().setData(xBuffer);
-                y.data().setData(yBuffer);
+                xy.fill(data, order, s * batch);
                 long t0 = System.nanoTime();
-                lossSum += replica.computeGradients(x, y);
+                lossSum += replica.computeGradients(xy.features(), xy.labels());
                 long t1 = System.nanoTime();
                 gradients.exchange(plan.firstStep() + s);
                 computeNs += t1 - t0;
