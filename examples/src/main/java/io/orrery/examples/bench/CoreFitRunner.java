@@ -2,7 +2,6 @@ package io.orrery.examples.bench;
 
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
-import io.orrery.core.layers.Dense;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.tensor.Backend;
@@ -10,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * The reference point of the grid: {@code core}'s single-process {@code fit} of the same model, data, batch,
@@ -38,13 +36,11 @@ public final class CoreFitRunner implements BenchRunner {
         // A Spark run earlier in this JVM may have narrowed the native thread pools for its tasks: core's defaults.
         Backend.configureThreads();
         TrainTestSplit mnist = dataDir == null ? Mnist.load() : Mnist.load(dataDir);
-        INDArray x = MnistArrays.flat(mnist.train());
+        INDArray x = ReferenceWorkload.flat(mnist.train());
         INDArray y = mnist.train().labels();
-        Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax")));
-        model.setSeed(42);
-        model.build(784);
-        model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
-        TestAccuracyEachEpoch accuracy = new TestAccuracyEachEpoch(MnistArrays.flat(mnist.test()), mnist.test().labels());
+        Sequential model = ReferenceWorkload.newModel();
+        TestAccuracyEachEpoch accuracy = new TestAccuracyEachEpoch(ReferenceWorkload.flat(mnist.test()),
+                mnist.test().labels());
         long t0 = System.nanoTime();
         model.fit(x, y, FitOptions.epochs(config.epochs()).batchSize(config.batchPerWorker()).seed(7).verbose(0)
                 .callbacks(accuracy));

@@ -2,7 +2,6 @@ package io.orrery.examples.bench;
 
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
-import io.orrery.core.layers.Dense;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.data.DataDirectory;
 import io.orrery.core.models.History;
@@ -21,8 +20,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,7 +52,7 @@ public final class OrrerySparkRunner implements BenchRunner {
         String started = Instant.now().toString();
         TrainTestSplit mnist = dataDir == null ? Mnist.load() : Mnist.load(dataDir);
         String folder = (dataDir == null ? DataDirectory.root().resolve("mnist") : dataDir).toUri().toString();
-        INDArray xTest = MnistArrays.flat(mnist.test());
+        INDArray xTest = ReferenceWorkload.flat(mnist.test());
         INDArray yTest = mnist.test().labels();
 
         SparkSession.Builder b = SparkSession.builder().appName("orrery-bench").master(config.master())
@@ -70,10 +67,7 @@ public final class OrrerySparkRunner implements BenchRunner {
             JavaRDD<Sample> rdd = IdxOverSpark.rdd(sc, folder, "train", config.workers())
                     .persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
             long trainSize = rdd.count();
-            Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax")));
-            model.setSeed(42);
-            model.build(784);
-            model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
+            Sequential model = ReferenceWorkload.newModel();
             SparkTrainer trainer = SparkTrainer.builder(spark).workers(config.workers())
                     .mode(TrainingMode.parse(config.mode())).parameterServer()
                     .gradientEncoding(encoding(config.encoding()))

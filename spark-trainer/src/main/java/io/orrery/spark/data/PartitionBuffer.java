@@ -98,16 +98,7 @@ public final class PartitionBuffer {
      * @param yOut [count]
      */
     public void gather(int[] order, int from, int count, float[] xOut, float[] yOut) {
-        for (int i = 0; i < count; i++) {
-            int row = order[from + i];
-            if (row < 0 || row >= size) {
-                throw new IndexOutOfBoundsException("row " + row + " of " + size);
-            }
-            int segment = starts.length == 1 ? 0 : segmentOf(row);
-            int local = row - starts[segment];
-            System.arraycopy(features[segment], local * width, xOut, i * width, width);
-            yOut[i] = labels[segment][local];
-        }
+        gather(order, from, count, FloatBuffer.wrap(xOut), FloatBuffer.wrap(yOut));
     }
 
     /**
