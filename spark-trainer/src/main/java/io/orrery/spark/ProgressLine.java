@@ -24,11 +24,11 @@ final class ProgressLine {
         out.printf(Locale.ROOT, "Epoch %d/%d%n", epoch + 1, epochs);
     }
 
-    /** Rewrites the current line while an epoch runs: {@code 57/156 [==========>...] - 2.1s - 3480 samples/s}. */
+    /**
+     * Rewrites the current line while an epoch runs: {@code 57/156 [==========>...] - 2.1s - 3480 samples/s}. For a
+     * {@link #live()} line only (the trainer starts no updater otherwise).
+     */
     synchronized void update(long done, int steps, double seconds, int batchSize) {
-        if (!live) {
-            return;
-        }
         long shown = Math.max(0, Math.min(done, steps));
         int filled = (int) (30 * shown / Math.max(1, steps));
         String bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + ".".repeat(30 - filled);

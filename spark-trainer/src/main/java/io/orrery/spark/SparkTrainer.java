@@ -177,7 +177,6 @@ public final class SparkTrainer {
                         + "), the smallest share has " + smallest + ". Use a smaller batch or fewer workers.");
             }
             LOG.info("data split over {} workers: {}s", workers, String.format("%.2f", (System.nanoTime() - splitStarted) / 1e9));
-            float[] parameters = model.parameters().toFloatVector();
             ExchangeFactory exchangeNow = exchange;
             if (server != null) {
                 link = server.open(model, workers, mode, spark, joinTimeout, stepTimeout, serverSettings);
@@ -187,6 +186,8 @@ public final class SparkTrainer {
             }
             // Through a server, tasks take the parameters from it and never step their optimizer: nothing to ship.
             boolean viaServer = link != null;
+            boolean serverInDriver = viaServer && link.server() != null;
+            float[] parameters = viaServer ? null : model.parameters().toFloatVector();
             byte[] optimizerState = viaServer ? null : model.optimizerState();
             long step = 0;
             ProgressLine line = new ProgressLine(progress, progressLive);
@@ -214,8 +215,7 @@ public final class SparkTrainer {
                 Broadcast<float[]> parametersNow = viaServer ? null : sc.broadcast(parameters);
                 Broadcast<byte[]> optimizerNow = viaServer ? null : sc.broadcast(optimizerState);
                 StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, options.seed(),
-                        mode.isSync(), tasksPerJvm(), link != null && link.server() != null && isLocalMode(),
-                        link == null || link.server() == null);
+                        mode.isSync(), tasksPerJvm(), serverInDriver && isLocalMode(), !serverInDriver);
                 long started = System.nanoTime();
                 // In ASYNC/BOUNDED the server's version moves once per worker gradient, N times per global step.
                 Thread live = options.verbose() && line.live() ? liveProgress(link, line, mode.isSync() ? 1 : workers, stepsPerEpoch,
@@ -237,8 +237,8 @@ public final class SparkTrainer {
                 }
                 reports.sort(Comparator.comparingInt(TaskReport::worker));
                 TaskReport first = reports.get(0);
-                parameters = link != null && link.server() != null
-                        ? link.server().parameters().toFloatVector() : first.parameters();
+                // The server in the driver holds the parameters; otherwise worker 0 reported them.
+                parameters = serverInDriver ? null : first.parameters();
                 optimizerState = viaServer ? null : first.optimizerState();
                 for (TaskReport r : reports) {
                     LOG.info("epoch={} worker={} executor={} steps={} loop={}s compute={}s exchange={}s", epoch + 1,
@@ -257,7 +257,7 @@ public final class SparkTrainer {
                                 + (r.gpuAddress() == null ? "" : " gpu=" + r.gpuAddress()));
                     }
                 }
-                if (link != null && link.server() != null) {
+                if (serverInDriver) {
                     ServerStats stats = link.server().stats();
                     LOG.info("epoch={} parameter server: {}", epoch + 1, stats.line());
                     if (!mode.isSync()) {
@@ -270,12 +270,11 @@ public final class SparkTrainer {
                 }
                 long steps = reports.stream().mapToLong(TaskReport::steps).sum();
                 double loss = reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1);
-                step = link != null && link.server() != null && mode.isSync() ? link.server().version()
-                        : step + stepsPerEpoch;
-                model.parameters().assign(Nd4j.createFromArray(parameters));
-                if (link == null) {
+                step = serverInDriver && mode.isSync() ? link.server().version() : step + stepsPerEpoch;
+                model.parameters().assign(serverInDriver ? link.server().parameters() : Nd4j.createFromArray(parameters));
+                if (!viaServer) {
                     model.restoreOptimizerState(optimizerState);
-                } else if (link.server() != null) {
+                } else if (serverInDriver) {
                     // The server owns the optimizer state (replicas never step theirs): bring it back, so that the
                     // driver's model continues where the server stopped (in a later fit, or saved with the model).
                     model.restoreOptimizerState(link.optimizerState());

@@ -5,6 +5,7 @@ import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.tensor.Backend;
+import io.orrery.examples.spark.MnistSamples;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
@@ -36,10 +37,10 @@ public final class CoreFitRunner implements BenchRunner {
         // A Spark run earlier in this JVM may have narrowed the native thread pools for its tasks: core's defaults.
         Backend.configureThreads();
         TrainTestSplit mnist = dataDir == null ? Mnist.load() : Mnist.load(dataDir);
-        INDArray x = ReferenceWorkload.flat(mnist.train());
+        INDArray x = MnistSamples.features(mnist.train());
         INDArray y = mnist.train().labels();
         Sequential model = ReferenceWorkload.newModel();
-        TestAccuracyEachEpoch accuracy = new TestAccuracyEachEpoch(ReferenceWorkload.flat(mnist.test()),
+        TestAccuracyEachEpoch accuracy = new TestAccuracyEachEpoch(MnistSamples.features(mnist.test()),
                 mnist.test().labels());
         long t0 = System.nanoTime();
         model.fit(x, y, FitOptions.epochs(config.epochs()).batchSize(config.batchPerWorker()).seed(7).verbose(0)

@@ -1,11 +1,12 @@
 package io.orrery.examples.bench;
 
+import io.orrery.core.data.DataDirectory;
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
-import io.orrery.core.models.Sequential;
-import io.orrery.core.data.DataDirectory;
 import io.orrery.core.models.History;
+import io.orrery.core.models.Sequential;
 import io.orrery.examples.spark.IdxOverSpark;
+import io.orrery.examples.spark.MnistSamples;
 import io.orrery.spark.FitOptions;
 import io.orrery.spark.GradientEncoding;
 import io.orrery.spark.SparkTrainer;
@@ -52,7 +53,7 @@ public final class OrrerySparkRunner implements BenchRunner {
         String started = Instant.now().toString();
         TrainTestSplit mnist = dataDir == null ? Mnist.load() : Mnist.load(dataDir);
         String folder = (dataDir == null ? DataDirectory.root().resolve("mnist") : dataDir).toUri().toString();
-        INDArray xTest = ReferenceWorkload.flat(mnist.test());
+        INDArray xTest = MnistSamples.features(mnist.test());
         INDArray yTest = mnist.test().labels();
 
         SparkSession.Builder b = SparkSession.builder().appName("orrery-bench").master(config.master())

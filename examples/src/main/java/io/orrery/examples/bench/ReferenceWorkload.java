@@ -1,16 +1,13 @@
 package io.orrery.examples.bench;
 
-import io.orrery.core.data.LabeledImages;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.models.Sequential;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
 
 /**
- * The benchmark's workload, one definition for every runner in this JVM: the Keras book's MNIST model and its
- * inputs.
+ * The benchmark's model, one definition for every runner in this JVM: the Keras book's MNIST model (its inputs are
+ * {@code MnistSamples.features}).
  */
 final class ReferenceWorkload {
 
@@ -24,10 +21,5 @@ final class ReferenceWorkload {
         model.build(784);
         model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
         return model;
-    }
-
-    /** Images as the model takes them: one row of 784 floats in [0, 1] per image. */
-    static INDArray flat(LabeledImages images) {
-        return images.images().reshape(images.size(), 784).castTo(DataType.FLOAT).div(255);
     }
 }

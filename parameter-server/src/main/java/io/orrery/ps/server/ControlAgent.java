@@ -20,6 +20,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+
 /**
  * Membership and observability: answers joins (checking job and token), records heartbeats and leaves, reports
  * workers silent for longer than the worker timeout (once, naming id, address and last step), asks shards to
@@ -39,6 +41,8 @@ final class ControlAgent implements Agent, MessageListener {
     private final ServerStats stats;
     private final ShardAgent[] shards;
     private final boolean[] reportedSilent;
+    /** Join rejections decoded in this duty cycle, sent after the poll ({@link #reject}). */
+    private final ArrayDeque<Rejection> pendingRejections = new ArrayDeque<>();
     private final long workerTimeoutNs;
     private final long statsIntervalNs;
     private long nextStatsNs;
@@ -65,8 +69,6 @@ final class ControlAgent implements Agent, MessageListener {
     public String roleName() {
         return "orrery-ps-control";
     }
-
-    private final java.util.ArrayDeque<Rejection> pendingRejections = new java.util.ArrayDeque<>();
 
     @Override
     public int doWork() {

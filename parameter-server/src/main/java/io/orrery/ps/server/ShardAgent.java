@@ -343,7 +343,8 @@ final class ShardAgent implements Agent, MessageListener {
     }
 
     private void applyAndPublish(INDArray gradient, long startNs) {
-        if (chunkedStep != null && gradient == accumulators[0] && publishCursor < 0) {
+        // SYNC (the only mode with a chunked step, its gradient accumulator 0), unless a broadcast is still unsent.
+        if (chunkedStep != null && publishCursor < 0) {
             applyChunksAndPublish();
         } else {
             optimizer.apply(params, gradient, state);

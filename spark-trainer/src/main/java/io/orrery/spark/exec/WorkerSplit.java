@@ -84,11 +84,6 @@ public final class WorkerSplit {
         return shuffled;
     }
 
-    /** Samples per worker. */
-    public long size(int worker) {
-        return sizes[worker];
-    }
-
     public long smallest() {
         long min = Long.MAX_VALUE;
         for (long s : sizes) {
