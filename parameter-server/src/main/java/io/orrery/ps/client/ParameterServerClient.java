@@ -2,6 +2,7 @@ package io.orrery.ps.client;
 
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.DropCounters;
 import io.orrery.ps.protocol.DropReason;
 import io.orrery.ps.protocol.GradientCodec;
@@ -9,13 +10,13 @@ import io.orrery.ps.protocol.MessageAdapter;
 import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.ServerProxy;
 import io.orrery.ps.protocol.ShardLayout;
+import io.orrery.ps.protocol.WireValues;
 import io.orrery.ps.protocol.WorkerProxy;
 import io.orrery.ps.protocol.sbe.Encoding;
 import io.orrery.ps.protocol.sbe.JoinAckDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
 import io.orrery.ps.protocol.sbe.StepFailedDecoder;
-import io.orrery.ps.protocol.sbe.TrainingMode;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.NativeFloats;
@@ -336,7 +337,7 @@ public final class ParameterServerClient implements AutoCloseable {
         drainStale();
         NativeFloats.wrap(flatGrads, grads, "flatGrads");
         for (int s = 0; s < layout.shardCount(); s++) {
-            long baseVersion = mode == TrainingMode.SYNC ? step : Math.max(0, heldVersion[s]);
+            long baseVersion = mode.isSync() ? step : Math.max(0, heldVersion[s]);
             int shardByte = (int) (layout.shardOffset(s) * 4);
             for (int c = 0; c < layout.chunkCount(s); c++) {
                 int length = layout.chunkLength(s, c);
@@ -447,11 +448,11 @@ public final class ParameterServerClient implements AutoCloseable {
      * @throws ParameterServerTimeoutException when {@code timeout} passes; the message names the missing shards
      */
     public void awaitParameters(long step, INDArray flatParamsOut, Duration timeout) {
-        if (mode == TrainingMode.SYNC) {
+        if (mode.isSync()) {
             awaitVersion(step + 1, flatParamsOut, timeout, true);
         } else {
             awaitVersion(oldestHeld() + 1, flatParamsOut, timeout, false);
-            if (mode == TrainingMode.BOUNDED) {
+            if (mode instanceof TrainingMode.Bounded) {
                 awaitBound(step, flatParamsOut, timeout);
             }
         }
@@ -504,7 +505,7 @@ public final class ParameterServerClient implements AutoCloseable {
      * @throws ParameterServerTimeoutException when a wait takes longer than {@code timeout}
      */
     public boolean nextParameters(long step, INDArray flatParamsOut, Duration timeout) {
-        if (mode == TrainingMode.SYNC) {
+        if (mode.isSync()) {
             awaitParameters(step, flatParamsOut, timeout);
             return true;
         }
@@ -516,7 +517,7 @@ public final class ParameterServerClient implements AutoCloseable {
         // Then every newer version that has arrived, up to the newest: taking one version per call would let a
         // worker that outpaces the server fall further behind it.
         pollVersion(oldestHeld() + 1, flatParamsOut, timeout, false, true);
-        if (mode == TrainingMode.BOUNDED) {
+        if (mode instanceof TrainingMode.Bounded) {
             awaitBound(step, flatParamsOut, timeout);
         }
         // Counted per shard's oldest version: one shard moving on does not refresh a shard that lags.
@@ -639,20 +640,28 @@ public final class ParameterServerClient implements AutoCloseable {
                         + ack.chunkElements() + " (is the worker's mtu=" + config.mtu + " the server's?)";
                 return DropReason.BAD_LENGTH;
             }
+            TrainingMode ackMode;
+            try {
+                ackMode = WireValues.mode(ack.mode(), ack.stalenessBound());
+                WireValues.encoding(ack.encoding());
+            } catch (IllegalArgumentException e) {
+                c.rejection = e.getMessage();
+                return DropReason.BAD_ENCODING; // a value this version cannot decode
+            }
             if (layout == null) {
                 layout = new ShardLayout(ack.modelLength(), ack.shardCount(), ack.chunkElements());
-                mode = ack.mode();
+                mode = ackMode;
                 encoding = ack.encoding();
                 workers = ack.workerCount();
-                stalenessBound = ack.stalenessBound();
+                stalenessBound = mode instanceof TrainingMode.Bounded bounded ? bounded.steps() : 0;
                 joinVersion = ack.currentVersion();
                 workerId = ack.workerId();
             } else if (ack.modelLength() != layout.modelLength() || ack.shardCount() != layout.shardCount()
-                    || ack.chunkElements() != layout.chunkElements() || ack.mode() != mode || ack.encoding() != encoding
+                    || ack.chunkElements() != layout.chunkElements() || !ackMode.equals(mode) || ack.encoding() != encoding
                     || ack.workerCount() != workers || ack.workerId() != workerId) {
                 c.rejection = "server processes of one job disagree: " + c.target + " answered modelLength="
                         + ack.modelLength() + " shards=" + ack.shardCount() + " chunkElements=" + ack.chunkElements()
-                        + " mode=" + ack.mode() + " encoding=" + ack.encoding() + " workers=" + ack.workerCount()
+                        + " mode=" + ackMode + " encoding=" + ack.encoding() + " workers=" + ack.workerCount()
                         + " workerId=" + ack.workerId() + ", the first answered " + layout + " mode=" + mode
                         + " encoding=" + encoding + " workers=" + workers + " workerId=" + workerId;
                 return null;

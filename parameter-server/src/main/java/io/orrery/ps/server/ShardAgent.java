@@ -13,6 +13,7 @@ import io.orrery.ps.protocol.MessageAdapter;
 import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.ServerProxy;
 import io.orrery.ps.protocol.ShardLayout;
+import io.orrery.ps.protocol.WireValues;
 import io.orrery.ps.protocol.WorkerProxy;
 import io.orrery.ps.protocol.sbe.Encoding;
 import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
@@ -72,6 +73,7 @@ final class ShardAgent implements Agent, MessageListener {
     private final UnsafeBuffer paramsBuffer = new UnsafeBuffer(0, 0);
     private final CheckpointStore checkpoints;
     private final long stepTimeoutNs;
+    private final Encoding wireEncoding;
 
     // SYNC: one accumulator for the step in progress; ASYNC/BOUNDED: one per worker.
     private final INDArray[] accumulators;
@@ -113,6 +115,7 @@ final class ShardAgent implements Agent, MessageListener {
         this.optimizer = config.optimizer();
         this.checkpoints = checkpoints;
         this.stepTimeoutNs = config.stepTimeout().toNanos();
+        this.wireEncoding = WireValues.encoding(config.encoding());
         int maxPayload = layout.chunkElements() * 8;
         this.proxy = new ServerProxy(config.jobId(), ServerProxy.parameterMessageLength(layout.chunkElements() * 4),
                 new BackoffIdleStrategy(), config.offerTimeout().toNanos());
@@ -123,7 +126,7 @@ final class ShardAgent implements Agent, MessageListener {
         this.state = initialState != null ? initialState : optimizer.newState(shardLength, DataType.FLOAT);
         this.version = initialVersion;
         this.publishedVersion = initialVersion;
-        int accCount = config.mode() == Mode.SYNC ? 1 : workers;
+        int accCount = config.mode().isSync() ? 1 : workers;
         this.accumulators = new INDArray[accCount];
         this.accBuffers = new UnsafeBuffer[accCount];
         for (int i = 0; i < accCount; i++) {
@@ -138,7 +141,7 @@ final class ShardAgent implements Agent, MessageListener {
         }
         this.ingest = new Float32Ingest(maxChunk);
         this.chunksPerRange = Math.max(1, UPDATE_RANGE_ELEMENTS / Math.max(1, layout.chunkLength(shard, 0)));
-        this.chunkedStep = config.mode() == Mode.SYNC ? chunkedStep(layout, shard, chunkCount, chunksPerRange) : null;
+        this.chunkedStep = config.mode().isSync() ? chunkedStep(layout, shard, chunkCount, chunksPerRange) : null;
         this.workerStep = new long[workers];
         this.workerChunks = new int[workers];
         Arrays.fill(workerStep, -1);
@@ -165,7 +168,7 @@ final class ShardAgent implements Agent, MessageListener {
 
     /** SYNC: tells the agent's idle strategy when steps publish and gradients arrive (set before the agent starts). */
     void expectArrivals(ArrivalIdleStrategy idle) {
-        this.arrivals = config.mode() == Mode.SYNC ? idle : null;
+        this.arrivals = config.mode().isSync() ? idle : null;
     }
 
     @Override
@@ -192,7 +195,7 @@ final class ShardAgent implements Agent, MessageListener {
             }
             work++;
         }
-        if (config.mode() == Mode.SYNC && receivedCount > 0 && System.nanoTime() - stepStartNs > stepTimeoutNs) {
+        if (config.mode().isSync() && receivedCount > 0 && System.nanoTime() - stepStartNs > stepTimeoutNs) {
             onStepTimeout();
             work++;
         }
@@ -211,7 +214,7 @@ final class ShardAgent implements Agent, MessageListener {
         // ASYNC/BOUNDED: a worker's last gradient can still be in this shard's stream when its Leave (control
         // stream, another thread) has been handled; it was sent while a member and carries the job token, so it is
         // applied. SYNC keeps strict membership: a step waits only for current members.
-        boolean known = registry.isMember(worker) || (config.mode() != Mode.SYNC && registry.hasJoined(worker));
+        boolean known = registry.isMember(worker) || (!config.mode().isSync() && registry.hasJoined(worker));
         if (!known || worker >= workers) {
             return DropReason.UNKNOWN_WORKER;
         }
@@ -225,7 +228,7 @@ final class ShardAgent implements Agent, MessageListener {
         if (chunk.elementOffset() != layout.chunkOffset(index)) {
             return DropReason.BAD_LENGTH;
         }
-        if (chunk.encoding() != config.encoding()) {
+        if (chunk.encoding() != wireEncoding) {
             return DropReason.BAD_ENCODING;
         }
         long step = chunk.step();
@@ -233,7 +236,7 @@ final class ShardAgent implements Agent, MessageListener {
             return DropReason.EARLY;
         }
         int chunkLength = layout.chunkLength(shard, index);
-        return config.mode() == Mode.SYNC
+        return config.mode().isSync()
                 ? onSyncChunk(chunk, payload, worker, index, step, chunkLength)
                 : onAsyncChunk(chunk, payload, worker, index, step, chunkLength);
     }
