@@ -3,8 +3,6 @@ package io.orrery.ps;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.Optimizers;
-import io.orrery.ps.protocol.sbe.Encoding;
-import io.orrery.ps.server.Mode;
 import io.orrery.ps.server.ParameterServer;
 import io.orrery.ps.server.ParameterServerConfig;
 import io.orrery.ps.server.WorkerTimeoutPolicy;
@@ -54,13 +52,13 @@ public final class ParameterServerMain implements Callable<Integer> {
     Double learningRate;
 
     @Option(names = "--mode", defaultValue = "SYNC", description = "SYNC, ASYNC or BOUNDED. Default: ${DEFAULT-VALUE}.")
-    Mode mode;
+    String mode;
 
     @Option(names = "--staleness", defaultValue = "2", description = "BOUNDED: steps a worker may run ahead. Default: ${DEFAULT-VALUE}.")
     int staleness;
 
     @Option(names = "--encoding", defaultValue = "FLOAT32", description = "FLOAT32, FLOAT16, BFLOAT16 or SPARSE. Default: ${DEFAULT-VALUE}.")
-    Encoding encoding;
+    GradientEncoding encoding;
 
     @Option(names = "--udp", description = "Bind address for UDP (e.g. 0.0.0.0 or this host's address). Without it: aeron:ipc.")
     String bindHost;
@@ -117,14 +115,17 @@ public final class ParameterServerMain implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --mode} with {@code --staleness} for BOUNDED; the message names the accepted values. */
+    private TrainingMode trainingMode() {
+        String name = mode.trim();
+        return TrainingMode.parse(name.equalsIgnoreCase("bounded") ? "bounded:" + staleness : name);
+    }
+
     /** Builds the configuration from the options and starts the server (for tests and embedding). */
     public ParameterServer start() throws IOException {
         ParameterServerConfig.Builder builder = ParameterServerConfig.builder().jobId(jobId).workers(workers).shards(shards)
-                .mode(mode).encoding(encoding).stepTimeout(stepTimeout).timeoutPolicy(timeoutPolicy)
+                .mode(trainingMode()).encoding(encoding).stepTimeout(stepTimeout).timeoutPolicy(timeoutPolicy)
                 .statsInterval(statsInterval).aeronDirectory(aeronDir);
-        if (mode == Mode.BOUNDED) {
-            builder.bounded(staleness);
-        }
         if (token != null) {
             builder.token(token);
         }

@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.ps.TrainingMode;
 import io.orrery.spark.exchange.ParameterServerLink;
 import io.orrery.spark.exchange.ServerSettings;
 import org.apache.spark.sql.SparkSession;

@@ -1,5 +1,7 @@
 package io.orrery.spark;
 
+import io.orrery.ps.TrainingMode;
+import io.orrery.ps.GradientEncoding;
 import io.orrery.core.callbacks.Callback;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
@@ -87,7 +89,7 @@ public final class SparkTrainer {
         this.server = b.server;
         this.joinTimeout = b.joinTimeout;
         this.stepTimeout = b.stepTimeout;
-        this.serverSettings = new ServerSettings(b.encoding.wire(), b.shards, b.checkpointDir, b.checkpointEvery,
+        this.serverSettings = new ServerSettings(b.encoding, b.shards, b.checkpointDir, b.checkpointEvery,
                 b.sparseFraction, b.sparseThreshold);
         this.evalBatchSize = b.evalBatchSize;
         this.progress = b.progress;

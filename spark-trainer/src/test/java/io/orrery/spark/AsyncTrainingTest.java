@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.ps.TrainingMode;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;

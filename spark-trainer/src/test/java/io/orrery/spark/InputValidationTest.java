@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.ps.TrainingMode;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.exchange.HubExchange;

@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;

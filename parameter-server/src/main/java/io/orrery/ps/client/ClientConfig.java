@@ -16,8 +16,6 @@ public final class ClientConfig {
 
     final long jobId;
     final long token;
-    final String serverHost;
-    final int port;
     final String aeronDirectory;
     final String localAddress;
     final int termLength;
@@ -52,8 +50,6 @@ public final class ClientConfig {
     private ClientConfig(Builder b) {
         this.jobId = b.jobId;
         this.token = b.token;
-        this.serverHost = b.serverHost;
-        this.port = b.port;
         this.aeronDirectory = b.aeronDirectory;
         this.localAddress = b.localAddress;
         this.termLength = b.termLength;

@@ -48,7 +48,6 @@ public final class MessageAdapter implements FragmentHandler {
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     private final ControlledFragmentHandler controlledView = this::onControlledFragment;
     private ControlledFragmentHandler.Action pendingAction = ControlledFragmentHandler.Action.CONTINUE;
-    private long accepted;
 
     /**
      * @param maxMessageLength longest message accepted, in bytes; longer ones are dropped as {@link DropReason#OVERSIZED}
@@ -62,11 +61,6 @@ public final class MessageAdapter implements FragmentHandler {
     @Override
     public void onFragment(DirectBuffer buffer, int offset, int length, Header aeronHeader) {
         decode(buffer, offset, length);
-    }
-
-    /** Messages handed to the listener and accepted by it. */
-    public long accepted() {
-        return accepted;
     }
 
     /** Leave the message being handled in the stream; only meaningful under controlled polling. */
@@ -208,7 +202,6 @@ public final class MessageAdapter implements FragmentHandler {
         if (result != null) {
             return drop(result, "templateId=" + templateId + " " + describe(templateId));
         }
-        accepted++;
         return true;
     }
 

@@ -1,13 +1,13 @@
 package io.orrery.ps.protocol;
 
 import io.aeron.Publication;
-import io.orrery.ps.protocol.sbe.Encoding;
+import io.orrery.ps.GradientEncoding;
+import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.sbe.JoinAckEncoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.MessageHeaderEncoder;
 import io.orrery.ps.protocol.sbe.ParameterChunkEncoder;
 import io.orrery.ps.protocol.sbe.StepFailedEncoder;
-import io.orrery.ps.protocol.sbe.TrainingMode;
 import io.orrery.ps.transport.Offers;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -38,21 +38,21 @@ public final class ServerProxy {
     }
 
     public long joinAck(Publication publication, long correlationId, JoinStatus status, TrainingMode mode, int workerId,
-                        int workerCount, int shardCount, int firstShard, int ownedShards, int chunkElements, int stalenessBound, Encoding encoding, long modelLength,
-                        long currentVersion, String reason) {
+                        int workerCount, int shardCount, int firstShard, int ownedShards, int chunkElements,
+                        GradientEncoding encoding, long modelLength, long currentVersion, String reason) {
         joinAck.wrapAndApplyHeader(buffer, 0, header)
                 .jobId(jobId)
                 .correlationId(correlationId)
                 .status(status)
-                .mode(mode)
+                .mode(WireValues.mode(mode))
                 .workerId(workerId)
                 .workerCount(workerCount)
                 .shardCount(shardCount)
                 .firstShard(firstShard)
                 .ownedShards(ownedShards)
                 .chunkElements(chunkElements)
-                .stalenessBound(stalenessBound)
-                .encoding(encoding)
+                .stalenessBound(WireValues.stalenessBound(mode))
+                .encoding(WireValues.encoding(encoding))
                 .modelLength(modelLength)
                 .currentVersion(currentVersion)
                 .reason(reason);

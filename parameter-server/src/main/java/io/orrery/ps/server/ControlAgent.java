@@ -13,7 +13,6 @@ import io.orrery.ps.protocol.sbe.JoinDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
-import io.orrery.ps.protocol.sbe.TrainingMode;
 import io.orrery.ps.transport.TransportException;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -144,9 +143,9 @@ final class ControlAgent implements Agent, MessageListener {
         LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} members={}/{}", id, workerAddress,
                 requested, version, registry.memberCount(), config.workers());
         try {
-            proxy.joinAck(broadcast, correlationId, JoinStatus.ACCEPTED, wireMode(), id, config.workers(),
+            proxy.joinAck(broadcast, correlationId, JoinStatus.ACCEPTED, config.mode(), id, config.workers(),
                     layout.shardCount(), config.firstShard(), config.ownedShards(), layout.chunkElements(),
-                    config.stalenessBound(), config.encoding(), layout.modelLength(), version, "");
+                    config.encoding(), layout.modelLength(), version, "");
         } catch (TransportException e) {
             LOG.error("could not answer join: workerId={} address={} error={}", id, workerAddress, e.getMessage());
         }
@@ -193,22 +192,11 @@ final class ControlAgent implements Agent, MessageListener {
 
     private void sendRejection(long correlationId, String reason) {
         try {
-            proxy.joinAck(broadcast, correlationId, JoinStatus.REJECTED, wireMode(), -1, config.workers(),
+            proxy.joinAck(broadcast, correlationId, JoinStatus.REJECTED, config.mode(), -1, config.workers(),
                     layout.shardCount(), config.firstShard(), config.ownedShards(), layout.chunkElements(),
-                    config.stalenessBound(), config.encoding(), layout.modelLength(), -1, reason);
+                    config.encoding(), layout.modelLength(), -1, reason);
         } catch (TransportException e) {
             LOG.warn("could not send join rejection: reason=\"{}\" error={}", reason, e.getMessage());
-        }
-    }
-
-    private TrainingMode wireMode() {
-        switch (config.mode()) {
-            case ASYNC:
-                return TrainingMode.ASYNC;
-            case BOUNDED:
-                return TrainingMode.BOUNDED;
-            default:
-                return TrainingMode.SYNC;
         }
     }
 

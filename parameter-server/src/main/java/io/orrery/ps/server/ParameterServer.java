@@ -139,10 +139,10 @@ public final class ParameterServer implements AutoCloseable {
                 shards[i].expectArrivals(idle);
                 server.launch(i == 0 ? new CompositeAgent(shards[0], control) : shards[i], idle);
             }
-            LOG.info("parameter server started: jobId={} mode={}{} workers={} shards={} hostedShards={}..{}"
+            LOG.info("parameter server started: jobId={} mode={} workers={} shards={} hostedShards={}..{}"
                             + " modelLength={} chunkElements={} ingress={} broadcast={} aeronDir={} embeddedDriver={}"
                             + " resumedVersion={}",
-                    config.jobId(), config.mode(), config.mode() == Mode.BOUNDED ? "(" + config.stalenessBound() + ")" : "",
+                    config.jobId(), config.mode(),
                     config.workers(), config.shards(), first, first + owned - 1, layout.modelLength(),
                     layout.chunkElements(), ingress, broadcast.channel(), endpoint.directory(), endpoint.embedded(),
                     resumeVersion);

@@ -2,8 +2,9 @@ package io.orrery.ps.server;
 
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.orrery.core.optimizers.Optimizer;
+import io.orrery.ps.GradientEncoding;
+import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.WorkerProxy;
-import io.orrery.ps.protocol.sbe.Encoding;
 import io.orrery.ps.transport.Channels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,15 +30,14 @@ public final class ParameterServerConfig {
     private final INDArray initialParameters;
     private final long modelLength;
     private final Optimizer optimizer;
-    private final Mode mode;
-    private final int stalenessBound;
+    private final TrainingMode mode;
     private final String bindHost;
     private final int port;
     private final String aeronDirectory;
     private final int termLength;
     private final int mtu;
     private final int chunkElements;
-    private final Encoding encoding;
+    private final GradientEncoding encoding;
     private final Duration stepTimeout;
     private final Duration workerTimeout;
     private final WorkerTimeoutPolicy timeoutPolicy;
@@ -58,7 +58,6 @@ public final class ParameterServerConfig {
         this.modelLength = b.modelLength;
         this.optimizer = b.optimizer;
         this.mode = b.mode;
-        this.stalenessBound = b.stalenessBound;
         this.bindHost = b.bindHost;
         this.port = b.port;
         this.aeronDirectory = b.aeronDirectory;
@@ -93,8 +92,7 @@ public final class ParameterServerConfig {
     public INDArray initialParameters() { return initialParameters; }
     public long modelLength() { return modelLength; }
     public Optimizer optimizer() { return optimizer; }
-    public Mode mode() { return mode; }
-    public int stalenessBound() { return stalenessBound; }
+    public TrainingMode mode() { return mode; }
     /** Host to bind the UDP endpoints to, or null for {@code aeron:ipc}. */
     public String bindHost() { return bindHost; }
     /** UDP ingress port; the broadcast control port is {@code port + 1}. */
@@ -104,7 +102,7 @@ public final class ParameterServerConfig {
     public int mtu() { return mtu; }
     /** Elements per full chunk: as many float32 values as fit one MTU-sized frame. */
     public int chunkElements() { return chunkElements; }
-    public Encoding encoding() { return encoding; }
+    public GradientEncoding encoding() { return encoding; }
     public Duration stepTimeout() { return stepTimeout; }
     public Duration workerTimeout() { return workerTimeout; }
     public WorkerTimeoutPolicy timeoutPolicy() { return timeoutPolicy; }
@@ -133,15 +131,14 @@ public final class ParameterServerConfig {
         private INDArray initialParameters;
         private long modelLength;
         private Optimizer optimizer;
-        private Mode mode = Mode.SYNC;
-        private int stalenessBound = 0;
+        private TrainingMode mode = TrainingMode.SYNC;
         private String bindHost;
         private int port = 40123;
         private String aeronDirectory;
         private int termLength = 4 << 20;
         private int mtu;
         private int chunkElements;
-        private Encoding encoding = Encoding.FLOAT32;
+        private GradientEncoding encoding = GradientEncoding.FLOAT32;
         private Duration stepTimeout = Duration.ofSeconds(60);
         private Duration workerTimeout = Duration.ofSeconds(10);
         private WorkerTimeoutPolicy timeoutPolicy = WorkerTimeoutPolicy.FAIL_STEP;
@@ -167,9 +164,8 @@ public final class ParameterServerConfig {
         /** Flat float32 vector of the model's initial parameters; copied. */
         public Builder initialParameters(INDArray parameters) { this.initialParameters = parameters; return this; }
         public Builder optimizer(Optimizer optimizer) { this.optimizer = optimizer; return this; }
-        public Builder mode(Mode mode) { this.mode = mode; return this; }
-        /** BOUNDED mode: steps a worker may run ahead of the slowest; sets the mode to BOUNDED. */
-        public Builder bounded(int stalenessBound) { this.mode = Mode.BOUNDED; this.stalenessBound = stalenessBound; return this; }
+        /** {@link TrainingMode#SYNC} (the default), {@link TrainingMode#ASYNC} or {@link TrainingMode#bounded(int)}. */
+        public Builder mode(TrainingMode mode) { this.mode = mode; return this; }
         /** One JVM: {@code aeron:ipc} (the default). */
         public Builder ipc() { this.bindHost = null; return this; }
         /** Cluster: UDP ingress on {@code bindHost:port}, broadcast control port {@code port + 1}. */
@@ -178,7 +174,7 @@ public final class ParameterServerConfig {
         public Builder aeronDirectory(String directory) { this.aeronDirectory = directory; return this; }
         public Builder termLength(int termLength) { this.termLength = termLength; return this; }
         public Builder mtu(int mtu) { this.mtu = mtu; return this; }
-        public Builder encoding(Encoding encoding) { this.encoding = encoding; return this; }
+        public Builder encoding(GradientEncoding encoding) { this.encoding = encoding; return this; }
         public Builder stepTimeout(Duration timeout) { this.stepTimeout = timeout; return this; }
         public Builder workerTimeout(Duration timeout) { this.workerTimeout = timeout; return this; }
         public Builder timeoutPolicy(WorkerTimeoutPolicy policy) { this.timeoutPolicy = policy; return this; }
@@ -222,8 +218,9 @@ public final class ParameterServerConfig {
                 throw new IllegalArgumentException("shardRange: expected first >= 0, count >= 1 and first + count <= shards="
                         + shards + ", found first=" + firstShard + " count=" + ownedShards);
             }
-            if (mode == Mode.BOUNDED && stalenessBound < 0) {
-                throw new IllegalArgumentException("stalenessBound: expected >= 0, found " + stalenessBound);
+            if (mode == null || encoding == null) {
+                throw new IllegalArgumentException("mode and encoding: expected values, found mode=" + mode
+                        + " encoding=" + encoding + "; leave them unset for SYNC and FLOAT32");
             }
             if (Integer.bitCount(termLength) != 1 || termLength < (64 << 10) || termLength > (1 << 30)) {
                 throw new IllegalArgumentException("termLength: expected a power of two in 64 KiB..1 GiB, found " + termLength);

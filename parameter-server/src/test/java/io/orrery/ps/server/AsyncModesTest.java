@@ -1,5 +1,6 @@
 package io.orrery.ps.server;
 
+import io.orrery.ps.TrainingMode;
 import io.orrery.core.optimizers.SGD;
 import io.orrery.ps.client.ParameterServerClient;
 import io.orrery.ps.client.ParameterServerTimeoutException;
@@ -23,7 +24,7 @@ class AsyncModesTest {
     void asyncAppliesEachGradientOnArrivalAndMeasuresStaleness() {
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(2).shards(2)
-                .mode(Mode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build());
+                .mode(TrainingMode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build());
              ParameterServerClient w0 = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server));
              ParameterServerClient w1 = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
             INDArray p0 = Nd4j.zeros(DataType.FLOAT, N);
@@ -49,7 +50,7 @@ class AsyncModesTest {
     void asyncAppliesTheLastGradientOfAWorkerThatLeftRightAfterSendingIt() throws InterruptedException {
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(2).shards(2)
-                .mode(Mode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build())) {
+                .mode(TrainingMode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build())) {
             for (int round = 0; round < 5; round++) {
                 try (ParameterServerClient w = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
                     w.awaitInitialParameters(Nd4j.zeros(DataType.FLOAT, N), IpcRoundTripTest.WAIT);
@@ -70,7 +71,7 @@ class AsyncModesTest {
     void boundedModeHoldsAWorkerThatRunsTooFarAhead() {
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(2).shards(1)
-                .bounded(1).initialParameters(init).optimizer(new SGD(1.0)).build());
+                .mode(TrainingMode.bounded(1)).initialParameters(init).optimizer(new SGD(1.0)).build());
              ParameterServerClient fast = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server));
              ParameterServerClient slow = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
             INDArray pf = Nd4j.zeros(DataType.FLOAT, N);
@@ -95,7 +96,7 @@ class AsyncModesTest {
     void nextParametersLetsAWorkerComputeOnWhileTheServerAppliesAndNeverMixesVersions() {
         INDArray init = Nd4j.zeros(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(1).shards(2)
-                .mode(Mode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build());
+                .mode(TrainingMode.ASYNC).initialParameters(init).optimizer(new SGD(1.0)).build());
              ParameterServerClient worker = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
             INDArray p = Nd4j.zeros(DataType.FLOAT, N);
             worker.awaitInitialParameters(p, IpcRoundTripTest.WAIT);

@@ -4,7 +4,7 @@ import io.orrery.core.models.Sequential;
 import io.orrery.core.optimizers.SGD;
 import io.orrery.ps.client.ClientConfig;
 import io.orrery.ps.client.ParameterServerClient;
-import io.orrery.ps.protocol.sbe.Encoding;
+import io.orrery.ps.GradientEncoding;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +28,7 @@ class CompressionTest {
     record Result(double accuracy, long bytesSent, long serverBytesIn) {
     }
 
-    static Result train(Encoding encoding, INDArray[] train, INDArray[] test) {
+    static Result train(GradientEncoding encoding, INDArray[] train, INDArray[] test) {
         Sequential model = MnistMlp.model(new SGD(0.0));
         ParameterServerConfig config = ParameterServerConfig.builder().workers(1).shards(2).encoding(encoding)
                 .initialParameters(model.parameters()).optimizer(new SGD(0.1)).build();
@@ -53,19 +53,19 @@ class CompressionTest {
     void compressedEncodingsStayWithinHalfAPointOfFloat32AccuracyAndSendFewerBytes() {
         INDArray[] train = MnistMlp.trainSamples(0, STEPS * BATCH);
         INDArray[] test = MnistMlp.testSamples(TEST_SAMPLES);
-        Map<Encoding, Result> results = new EnumMap<>(Encoding.class);
-        for (Encoding e : new Encoding[]{Encoding.FLOAT32, Encoding.FLOAT16, Encoding.BFLOAT16, Encoding.SPARSE}) {
+        Map<GradientEncoding, Result> results = new EnumMap<>(GradientEncoding.class);
+        for (GradientEncoding e : new GradientEncoding[]{GradientEncoding.FLOAT32, GradientEncoding.FLOAT16, GradientEncoding.BFLOAT16, GradientEncoding.SPARSE}) {
             results.put(e, train(e, train, test));
         }
         System.out.println("compression results (accuracy %, bytes sent): " + results);
-        Result dense = results.get(Encoding.FLOAT32);
+        Result dense = results.get(GradientEncoding.FLOAT32);
         assertTrue(dense.accuracy() > 80, "float32 baseline should learn: " + dense);
-        for (Encoding e : new Encoding[]{Encoding.FLOAT16, Encoding.BFLOAT16, Encoding.SPARSE}) {
+        for (GradientEncoding e : new GradientEncoding[]{GradientEncoding.FLOAT16, GradientEncoding.BFLOAT16, GradientEncoding.SPARSE}) {
             Result r = results.get(e);
             assertTrue(r.accuracy() >= dense.accuracy() - 0.5, e + " accuracy " + r.accuracy() + " vs float32 " + dense.accuracy());
             assertTrue(r.bytesSent() == r.serverBytesIn(), "bytes counted on both sides: " + r);
         }
-        assertTrue(results.get(Encoding.FLOAT16).bytesSent() * 2 == dense.bytesSent());
-        assertTrue(results.get(Encoding.SPARSE).bytesSent() < dense.bytesSent() / 8, results.toString());
+        assertTrue(results.get(GradientEncoding.FLOAT16).bytesSent() * 2 == dense.bytesSent());
+        assertTrue(results.get(GradientEncoding.SPARSE).bytesSent() < dense.bytesSent() / 8, results.toString());
     }
 }

@@ -1,14 +1,13 @@
 package io.orrery.spark.exchange;
 
+import io.orrery.ps.TrainingMode;
 import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.protocol.ShardLayout;
-import io.orrery.ps.server.Mode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import io.orrery.ps.server.ParameterServer;
 import io.orrery.ps.server.ParameterServerConfig;
 import io.orrery.spark.ReplicableModel;
-import io.orrery.spark.TrainingMode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,16 +49,9 @@ public final class ParameterServerLink implements AutoCloseable {
         long token = new SecureRandom().nextLong();
         ParameterServerConfig.Builder config = ParameterServerConfig.builder().jobId(jobId).token(token)
                 .workers(workers).initialParameters(model.parameters()).optimizer(model.optimizer())
-                .stepTimeout(stepTimeout).encoding(settings.encoding()).shards(settings.shards());
+                .stepTimeout(stepTimeout).encoding(settings.encoding()).shards(settings.shards()).mode(mode);
         if (settings.checkpointDir() != null) {
             config.checkpoints(settings.checkpointDir(), settings.checkpointEvery());
-        }
-        if (mode.isSync()) {
-            config.mode(Mode.SYNC);
-        } else if (mode.staleness() == Integer.MAX_VALUE) {
-            config.mode(Mode.ASYNC);
-        } else {
-            config.bounded(mode.staleness());
         }
         int port = -1;
         if (ipc) {

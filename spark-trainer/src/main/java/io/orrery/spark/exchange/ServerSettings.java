@@ -1,6 +1,6 @@
 package io.orrery.spark.exchange;
 
-import io.orrery.ps.protocol.sbe.Encoding;
+import io.orrery.ps.GradientEncoding;
 
 import java.nio.file.Path;
 
@@ -14,9 +14,9 @@ import java.nio.file.Path;
  * @param sparseFraction  SPARSE: the fraction of values each chunk sends (top-k)
  * @param sparseThreshold SPARSE: send values of at least this magnitude instead (0: use the fraction)
  */
-public record ServerSettings(Encoding encoding, int shards, Path checkpointDir, int checkpointEvery,
+public record ServerSettings(GradientEncoding encoding, int shards, Path checkpointDir, int checkpointEvery,
                              double sparseFraction, double sparseThreshold) {
 
     /** float32, one shard, no checkpoints, top 1% when sparse. */
-    public static final ServerSettings DEFAULTS = new ServerSettings(Encoding.FLOAT32, 1, null, 0, 0.01, 0);
+    public static final ServerSettings DEFAULTS = new ServerSettings(GradientEncoding.FLOAT32, 1, null, 0, 0.01, 0);
 }

@@ -1,0 +1,40 @@
+package io.orrery.ps.client;
+
+import io.orrery.ps.client.ParameterAssembler.Want;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.time.Duration;
+
+/**
+ * BOUNDED(s): ASYNC, and then the worker waits until the slowest member (as the server reports it with every
+ * parameter chunk) is at most s steps behind it.
+ */
+final class BoundedWait extends AsyncWait {
+
+    private final int bound;
+
+    BoundedWait(BroadcastReceiver receiver, int bound) {
+        super(receiver);
+        this.bound = bound;
+    }
+
+    @Override
+    void holdBack(long step, INDArray flatParamsOut, Duration timeout) {
+        ParameterAssembler assembler = receiver.assembler();
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        while (assembler.minWorkerStep() < step - bound) {
+            if (System.nanoTime() - deadlineNs >= 0) {
+                throw new ParameterServerTimeoutException("bounded staleness wait timed out: workerId="
+                        + receiver.workerId() + " step=" + step + " bound=" + bound + " slowestWorkerStep="
+                        + assembler.minWorkerStep() + " server=" + receiver.serverDescription());
+            }
+            try {
+                receiver.receive(Want.AT_LEAST, assembler.oldestHeld() + 1, flatParamsOut,
+                        Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())));
+            } catch (ParameterServerTimeoutException e) {
+                // loop re-checks the deadline and reports the staleness wait
+            }
+            receiver.checkCancelled(step);
+        }
+    }
+}

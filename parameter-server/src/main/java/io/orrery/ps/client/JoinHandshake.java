@@ -1,0 +1,131 @@
+package io.orrery.ps.client;
+
+import io.orrery.ps.TrainingMode;
+import io.orrery.ps.protocol.DropReason;
+import io.orrery.ps.protocol.ShardLayout;
+import io.orrery.ps.protocol.WireValues;
+import io.orrery.ps.protocol.WorkerProxy;
+import io.orrery.ps.protocol.sbe.Encoding;
+import io.orrery.ps.protocol.sbe.JoinAckDecoder;
+import io.orrery.ps.protocol.sbe.JoinStatus;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * The join: waits until every server process of the job is connected, sends each a Join and reads its JoinAck.
+ * Every server must give this worker the same id (the first one's answer is requested from the rest) and describe
+ * the same job; the answers become the {@link JobTerms}.
+ */
+final class JoinHandshake {
+
+    /**
+     * What the servers told this worker: the shard layout, the mode, the gradient encoding, the job's worker count
+     * and this worker's id.
+     */
+    record JobTerms(ShardLayout layout, TrainingMode mode, Encoding encoding, int workers, int workerId) {
+    }
+
+    private final ClientConfig config;
+    private final String address;
+    private JobTerms terms;
+    private long joinVersion;
+
+    JoinHandshake(ClientConfig config, String address) {
+        this.config = config;
+        this.address = address;
+    }
+
+    /**
+     * Joins every server of {@code connections}; returns the job's terms.
+     *
+     * @throws ParameterServerTimeoutException when a server is not connected or does not answer within the join timeout
+     * @throws IllegalStateException when a server rejects the join (the message carries its reason)
+     */
+    JobTerms join(ServerConnections connections, WorkerProxy proxy, IdleStrategy idle) {
+        long deadlineNs = System.nanoTime() + config.joinTimeout.toNanos();
+        for (ServerConnection c : connections.all()) {
+            while (!c.connected()) {
+                if (System.nanoTime() - deadlineNs >= 0) {
+                    throw new ParameterServerTimeoutException("join timed out: no connection to the parameter server at "
+                            + c.target + " after " + config.joinTimeout.toMillis() + " ms (broadcastConnected="
+                            + c.broadcast.isConnected() + " controlConnected=" + c.control.isConnected() + " worker="
+                            + address + "); is the server running, and are its ports reachable from this host?");
+                }
+                idle.idle();
+            }
+        }
+        idle.reset();
+        for (ServerConnection c : connections.all()) {
+            // Every server process must give this worker the same id: the first one's answer is requested from the rest.
+            proxy.join(c.control, c.correlationId, terms != null ? terms.workerId() : config.requestedWorkerId, address);
+            while (!c.joined && c.rejection == null) {
+                if (c.poll() == 0) {
+                    if (System.nanoTime() - deadlineNs >= 0) {
+                        throw new ParameterServerTimeoutException("join timed out: no answer from the parameter server at "
+                                + c.target + " within " + config.joinTimeout.toMillis() + " ms (worker=" + address
+                                + " jobId=" + config.jobId + ")");
+                    }
+                    idle.idle();
+                }
+            }
+            if (c.rejection != null) {
+                throw new IllegalStateException("join rejected by the parameter server at " + c.target + ": " + c.rejection);
+            }
+        }
+        connections.routeShards(terms.layout());
+        return terms;
+    }
+
+    /** The oldest version the servers offered this worker to start from. */
+    long joinVersion() {
+        return joinVersion;
+    }
+
+    /** Handles a JoinAck read from {@code c}'s broadcast; another worker's answer is ignored. */
+    DropReason onJoinAck(ServerConnection c, JoinAckDecoder ack, String reason) {
+        if (ack.jobId() != config.jobId || ack.correlationId() != c.correlationId) {
+            return null; // another worker's answer on the shared broadcast: not ours, not an error
+        }
+        if (ack.status() != JoinStatus.ACCEPTED) {
+            c.rejection = reason;
+            return null;
+        }
+        if (ack.modelLength() < 1 || ack.shardCount() < 1 || ack.chunkElements() < 1
+                || ack.chunkElements() > (config.mtu * 2) / 4 || ack.firstShard() < 0 || ack.ownedShards() < 1
+                || (long) ack.firstShard() + ack.ownedShards() > ack.shardCount()) {
+            c.rejection = "impossible layout in JoinAck: modelLength=" + ack.modelLength() + " shards="
+                    + ack.shardCount() + " hosted=" + ack.firstShard() + "+" + ack.ownedShards() + " chunkElements="
+                    + ack.chunkElements() + " (is the worker's mtu=" + config.mtu + " the server's?)";
+            return DropReason.BAD_LENGTH;
+        }
+        TrainingMode mode;
+        try {
+            mode = WireValues.mode(ack.mode(), ack.stalenessBound());
+            WireValues.encoding(ack.encoding());
+        } catch (IllegalArgumentException e) {
+            c.rejection = e.getMessage();
+            return DropReason.BAD_ENCODING; // a value this version cannot decode
+        }
+        if (terms == null) {
+            terms = new JobTerms(new ShardLayout(ack.modelLength(), ack.shardCount(), ack.chunkElements()), mode,
+                    ack.encoding(), ack.workerCount(), ack.workerId());
+            joinVersion = ack.currentVersion();
+        } else if (ack.modelLength() != terms.layout().modelLength() || ack.shardCount() != terms.layout().shardCount()
+                || ack.chunkElements() != terms.layout().chunkElements() || !mode.equals(terms.mode())
+                || ack.encoding() != terms.encoding() || ack.workerCount() != terms.workers()
+                || ack.workerId() != terms.workerId()) {
+            c.rejection = "server processes of one job disagree: " + c.target + " answered modelLength="
+                    + ack.modelLength() + " shards=" + ack.shardCount() + " chunkElements=" + ack.chunkElements()
+                    + " mode=" + mode + " encoding=" + ack.encoding() + " workers=" + ack.workerCount()
+                    + " workerId=" + ack.workerId() + ", the first answered " + terms.layout() + " mode=" + terms.mode()
+                    + " encoding=" + terms.encoding() + " workers=" + terms.workers() + " workerId=" + terms.workerId();
+            return null;
+        } else {
+            joinVersion = Math.min(joinVersion, ack.currentVersion());
+        }
+        c.firstShard = ack.firstShard();
+        c.ownedShards = ack.ownedShards();
+        c.joined = true;
+        c.adapter.breakAfterCurrent(); // parameters that follow belong to awaitInitialParameters
+        return null;
+    }
+}

@@ -1,0 +1,57 @@
+package io.orrery.ps.client;
+
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.orrery.ps.protocol.DropCounters;
+import io.orrery.ps.protocol.MessageAdapter;
+import io.orrery.ps.protocol.MessageListener;
+import io.orrery.ps.protocol.ServerProxy;
+import io.orrery.ps.transport.AeronEndpoint;
+import io.orrery.ps.transport.Channels;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * One server process of the job, as a worker sees it: its broadcast subscription, its control publication, the
+ * adapter that decodes its broadcast, and what it answered to this worker's join.
+ */
+final class ServerConnection {
+
+    private static final int FRAGMENT_LIMIT = 64;
+
+    final ClientConfig.Target target;
+    final AeronEndpoint endpoint;
+    final Subscription broadcast;
+    final Publication control;
+    final MessageAdapter adapter;
+    /** Names this worker's Join, so that its answer is told apart from other workers' on the shared broadcast. */
+    final long correlationId = ThreadLocalRandom.current().nextLong();
+    boolean joined;
+    String rejection;
+    int firstShard;
+    int ownedShards;
+
+    /**
+     * @param listeners makes the listener of this connection's broadcast (it is told which connection it serves)
+     */
+    ServerConnection(ClientConfig config, ClientConfig.Target target, AeronEndpoint endpoint, DropCounters drops,
+                     Function<ServerConnection, MessageListener> listeners) {
+        this.target = target;
+        this.endpoint = endpoint;
+        this.broadcast = endpoint.aeron().addSubscription(
+                Channels.workerBroadcast(target.host, target.port, config.localAddress), Channels.BROADCAST_STREAM_ID);
+        this.control = endpoint.aeron().addPublication(
+                Channels.workerEgress(target.host, target.port, config.mtu, config.termLength), Channels.CONTROL_STREAM_ID);
+        this.adapter = new MessageAdapter(listeners.apply(this), drops, ServerProxy.parameterMessageLength(config.mtu * 2));
+    }
+
+    /** Polls this server's broadcast once; the listener may stop the poll early through {@link #adapter}. */
+    int poll() {
+        return broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT);
+    }
+
+    boolean connected() {
+        return broadcast.isConnected() && control.isConnected();
+    }
+}

@@ -1,0 +1,128 @@
+package io.orrery.ps.client;
+
+import io.aeron.Publication;
+import io.orrery.ps.protocol.DropCounters;
+import io.orrery.ps.protocol.MessageListener;
+import io.orrery.ps.protocol.ShardLayout;
+import io.orrery.ps.transport.AeronEndpoint;
+import io.orrery.ps.transport.Channels;
+import io.orrery.ps.transport.SharedDriver;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Connection setup: the worker's Aeron endpoints (one driver for all UDP servers, or each IPC server's own
+ * driver), one {@link ServerConnection} per server process, and, once the join has told who hosts which shard, the
+ * publication of each shard's gradients. {@link #close()} closes the endpoints and releases the shared driver.
+ */
+final class ServerConnections implements AutoCloseable {
+
+    private static final int LOG_BUFFERS = 64;
+
+    private final ClientConfig config;
+    private final List<AeronEndpoint> endpoints = new ArrayList<>();
+    private final SharedDriver.Lease driverLease;
+    private final List<ServerConnection> connections = new ArrayList<>();
+    private Publication[] shardPublications;
+    private ServerConnection[] shardOwners;
+
+    ServerConnections(ClientConfig config, DropCounters drops, Function<ServerConnection, MessageListener> listeners) {
+        this.config = config;
+        boolean udp = config.targets.get(0).host != null;
+        this.driverLease = config.sharedDriver ? SharedDriver.acquire(config.termLength, LOG_BUFFERS) : null;
+        try {
+            if (udp) {
+                // All UDP servers are reached through one driver (embedded, shared or external).
+                AeronEndpoint endpoint = AeronEndpoint.start("worker",
+                        driverLease != null ? driverLease.directory() : config.aeronDirectory, config.termLength,
+                        LOG_BUFFERS);
+                endpoints.add(endpoint);
+                for (ClientConfig.Target target : config.targets) {
+                    connections.add(new ServerConnection(config, target, endpoint, drops, listeners));
+                }
+            } else {
+                // IPC: each server's own driver.
+                for (ClientConfig.Target target : config.targets) {
+                    AeronEndpoint endpoint = AeronEndpoint.start("worker", target.ipcDirectory, config.termLength,
+                            LOG_BUFFERS);
+                    endpoints.add(endpoint);
+                    connections.add(new ServerConnection(config, target, endpoint, drops, listeners));
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    List<ServerConnection> all() {
+        return Collections.unmodifiableList(connections);
+    }
+
+    /**
+     * Opens one gradient publication per shard to the server that hosts it, as the servers answered the join.
+     *
+     * @throws IllegalStateException when two servers host one shard, or none hosts some shard
+     */
+    void routeShards(ShardLayout layout) {
+        shardPublications = new Publication[layout.shardCount()];
+        shardOwners = new ServerConnection[layout.shardCount()];
+        for (ServerConnection c : connections) {
+            for (int s = c.firstShard; s < c.firstShard + c.ownedShards; s++) {
+                if (shardOwners[s] != null) {
+                    throw new IllegalStateException("shard " + s + " is hosted by both " + shardOwners[s].target + " and "
+                            + c.target + "; give each server process its own shardRange");
+                }
+                shardOwners[s] = c;
+                shardPublications[s] = c.endpoint.aeron().addPublication(
+                        Channels.workerEgress(c.target.host, c.target.port, config.mtu, config.termLength),
+                        Channels.SHARD_STREAM_BASE + s);
+            }
+        }
+        for (int s = 0; s < shardOwners.length; s++) {
+            if (shardOwners[s] == null) {
+                throw new IllegalStateException("no server hosts shard " + s + " of " + layout.shardCount() + " (servers: "
+                        + config.serverDescription() + "); list every server process of the job (alsoUdp/alsoIpc)");
+            }
+        }
+    }
+
+    /** The server hosting {@code shard}; null before {@link #routeShards}. */
+    ServerConnection owner(int shard) {
+        return shardOwners == null ? null : shardOwners[shard];
+    }
+
+    /** Where gradients of {@code shard} go. */
+    Publication shardPublication(int shard) {
+        return shardPublications[shard];
+    }
+
+    /** Each shard's server, for messages naming where missing chunks come from; null with one server. */
+    Object[] shardSources() {
+        if (connections.size() == 1) {
+            return null;
+        }
+        Object[] sources = new Object[shardOwners.length];
+        for (int s = 0; s < sources.length; s++) {
+            sources[s] = shardOwners[s].target;
+        }
+        return sources;
+    }
+
+    boolean allBroadcastsConnected() {
+        return connections.stream().allMatch(c -> c.broadcast.isConnected());
+    }
+
+    @Override
+    public void close() {
+        for (AeronEndpoint endpoint : endpoints) {
+            endpoint.close();
+        }
+        if (driverLease != null) {
+            driverLease.close();
+        }
+    }
+}
