@@ -81,7 +81,7 @@ class SequentialTrainingTest {
         Sequential core = mlp(128, 7);
         long started = System.nanoTime();
         // seeded: core's fit shuffles with System.nanoTime() otherwise (measured 0.9435..0.9504 across runs)
-        core.fit(features(train), labels(train), io.orrery.core.models.FitOptions.epochs(2).batchSize(64).seed(1).verbose(0));
+        core.fit(features(train), labels(train), io.orrery.core.models.FitOptions.defaults().epochs(2).batchSize(64).seed(1).verbose(0));
         double coreSeconds = (System.nanoTime() - started) / 1e9;
         double coreAccuracy = core.evaluate(xTest, yTest).get("accuracy");
 
