@@ -32,6 +32,14 @@ public final class TrainingLoop {
 
     /** Runs epochs {@code initialEpoch .. epochs-1} and returns what happened. */
     public History run() {
+        return run(new History());
+    }
+
+    /**
+     * Runs the epochs, recording them into {@code history}, which the runner may also write to (events, run
+     * figures); returns it.
+     */
+    public History run(History history) {
         List<Callback> callbacks = new ArrayList<>();
         if (options.verbose() > 0) {
             callbacks.add(runner.progress(options.verbose()));
@@ -41,7 +49,6 @@ public final class TrainingLoop {
         for (Callback c : callbacks) {
             c.setContext(model, options.epochs(), steps);
         }
-        History history = new History();
         if (model != null) {
             model.setStopTraining(false);
         }

@@ -4,7 +4,7 @@ import io.orrery.core.data.DataDirectory;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
-import io.orrery.spark.FitOptions;
+import io.orrery.core.models.FitOptions;
 import io.orrery.spark.GradientEncoding;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.spark.TrainingMode;
