@@ -50,7 +50,7 @@ final class CustomLayerCommand implements Callable<Integer> {
                 .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n), org.nd4j.linalg.indexing.NDArrayIndex.all());
         INDArray y = data.train().labels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n));
         INDArray tx = data.test().images().reshape(10000, 784).castTo(DataType.FLOAT).divi(255);
-        model.fit(x, y, FitOptions.epochs(epochs).batchSize(128).seed(1));
+        model.fit(x, y, FitOptions.defaults().epochs(epochs).batchSize(128).seed(1));
         double acc = model.evaluate(tx, data.test().labels()).get("accuracy");
         System.out.println(String.format(Locale.ROOT, "test_acc: %.4f", acc));
         return 0;

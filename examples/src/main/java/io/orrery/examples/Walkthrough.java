@@ -45,7 +45,7 @@ final class Walkthrough {
         out.println(shape(trainImages));
         out.println(shape(testImages));
 
-        model.fit(trainImages, trainLabels, FitOptions.epochs(epochs).batchSize(batchSize).seed(seed));
+        model.fit(trainImages, trainLabels, FitOptions.defaults().epochs(epochs).batchSize(batchSize).seed(seed));
 
         INDArray testDigits = testImages.get(NDArrayIndex.interval(0, 10), NDArrayIndex.all());
         INDArray predictions = model.predict(testDigits);

@@ -2,6 +2,7 @@ package io.orrery.spark;
 
 import io.orrery.ps.TrainingMode;
 import io.orrery.core.layers.Dense;
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
@@ -47,7 +48,7 @@ class AsyncTrainingTest {
         SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).mode(mode).build();
         double before = trainer.evaluate(model, sc.parallelize(test, 2)).get("accuracy");
         History history = trainer.fit(model, sc.parallelize(train, 2),
-                FitOptions.defaults().epochs(2).batchSize(64).seed(3).verbose(false));
+                FitOptions.defaults().epochs(2).batchSize(64).seed(3).verbose(0));
         double after = trainer.evaluate(model, sc.parallelize(test, 2)).get("accuracy");
         System.out.printf("%s: test accuracy %.4f -> %.4f; %s%n", mode, before, after, history.events());
 

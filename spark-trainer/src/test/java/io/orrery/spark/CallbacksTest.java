@@ -2,6 +2,7 @@ package io.orrery.spark;
 
 import io.orrery.core.callbacks.Callback;
 import io.orrery.core.layers.Dense;
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
@@ -70,13 +71,13 @@ class CallbacksTest {
         model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
         Recorder recorder = new Recorder(1);
         History history = SparkTrainer.builder(TestSpark.local()).workers(2).build().fit(model,
-                sc.parallelize(data, 2), FitOptions.defaults().epochs(4).batchSize(40).verbose(false)
+                sc.parallelize(data, 2), FitOptions.defaults().epochs(4).batchSize(40).verbose(0)
                         .callbacks(recorder));
 
         assertSame(model, recorder.contextModel());
         assertEquals(List.of("trainBegin epochs=4 steps=10", "epochBegin 0", "epochEnd 0 [loss, accuracy]",
                 "epochBegin 1", "epochEnd 1 [loss, accuracy]", "trainEnd [loss, accuracy]"), recorder.calls);
         assertEquals(2, history.get("loss").size());
-        assertTrue(history.events().contains("epoch=2 training stopped by a callback"), history.events().toString());
+        assertTrue(history.events().contains("stopped early after epoch 2"), history.events().toString());
     }
 }

@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.exchange.HubExchange;
@@ -47,7 +48,7 @@ class ClusterTrainingTest {
         JavaRDD<Sample> test = sc.parallelize(TEST, 2);
         double before = trainer.evaluate(model, test).get("accuracy");
         History history = trainer.fit(model, sc.parallelize(TRAIN, 2),
-                FitOptions.defaults().epochs(2).batchSize(32).verbose(false));
+                FitOptions.defaults().epochs(2).batchSize(32).verbose(0));
         double after = trainer.evaluate(model, test).get("accuracy");
         assertTrue(before < 0.3 && after > 0.8, "accuracy before=" + before + " after=" + after);
         assertTrue(history.events().get(0).matches("parameter server: 127\\.0\\.0\\.1:\\d+ \\(in the driver\\)"),
@@ -60,7 +61,7 @@ class ClusterTrainingTest {
     @Test
     void killedWorkerResumesFromTheServersStepAndMatchesSingleNode() {
         List<Sample> data = TRAIN.subList(0, 800);  // 20 steps per epoch of 40
-        FitOptions options = FitOptions.defaults().epochs(1).batchSize(40).seed(3).verbose(false);
+        FitOptions options = FitOptions.defaults().epochs(1).batchSize(40).seed(3).verbose(0);
         // Worker 1's executor JVM halts at its 12th step.
         DyingWorkerModel dying = new DyingWorkerModel(new SoftmaxRegression(784, 10, 0.5, 4), 1, 12,
                 markers.resolve("died").toString());
@@ -81,7 +82,7 @@ class ClusterTrainingTest {
     @Test
     void killedWorkerWithTheHubExchangeRerunsTheEpochAndMatchesSingleNode() {
         List<Sample> data = TRAIN.subList(0, 800);
-        FitOptions options = FitOptions.defaults().epochs(2).batchSize(40).seed(3).verbose(false);
+        FitOptions options = FitOptions.defaults().epochs(2).batchSize(40).seed(3).verbose(0);
         DyingWorkerModel dying = new DyingWorkerModel(new SoftmaxRegression(784, 10, 0.5, 4), 1, 12,
                 markers.resolve("died").toString());
         History history = SparkTrainer.builder(spark).workers(2).gradientExchange(HubExchange.factory()).build()

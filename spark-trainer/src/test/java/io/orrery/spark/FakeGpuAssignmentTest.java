@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -49,7 +50,7 @@ class FakeGpuAssignmentTest {
         SoftmaxRegression model = new SoftmaxRegression(784, 10, 0.5, 2);
         History history = SparkTrainer.builder(spark).workers(2).build()
                 .fit(model, sc.parallelize(MnistSubset.train(200), 2),
-                        FitOptions.defaults().batchSize(20).verbose(false));
+                        FitOptions.defaults().batchSize(20).verbose(0));
 
         // One event per worker, for example "worker=1 executor=0 gpu=1".
         Map<String, String> gpus = new java.util.TreeMap<>();

@@ -1,6 +1,7 @@
 package io.orrery.spark;
 
 import io.orrery.ps.TrainingMode;
+import io.orrery.core.models.FitOptions;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.exchange.HubExchange;
@@ -25,7 +26,7 @@ class InputValidationTest {
     private final SparkSession spark = TestSpark.local();
     private final SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).build();
     private final SoftmaxRegression model = new SoftmaxRegression(4, 3, 0.1, 1);
-    private final FitOptions options = FitOptions.defaults().batchSize(4).verbose(false);
+    private final FitOptions options = FitOptions.defaults().batchSize(4).verbose(0);
 
     private Dataset<Row> rows(List<Row> data, StructType schema) {
         return spark.createDataFrame(data, schema);

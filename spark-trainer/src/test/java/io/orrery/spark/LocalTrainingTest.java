@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.spark.data.Sample;
 import org.apache.spark.api.java.JavaRDD;
@@ -45,7 +46,7 @@ class LocalTrainingTest {
         SoftmaxRegression single = new SoftmaxRegression(784, 10, 0.5, 3);
         SparkTrainer trainer = SparkTrainer.builder(spark).workers(workers).build();
         History history = trainer.fit(distributed, sc.parallelize(data, 3),
-                FitOptions.defaults().epochs(epochs).batchSize(batch).seed(seed).verbose(false));
+                FitOptions.defaults().epochs(epochs).batchSize(batch).seed(seed).verbose(0));
 
         // The same global batches in one process (worker 0's batch s, then worker 1's, of their shares).
         GlobalBatchReference.train(single, data, workers, batch, epochs, seed);
@@ -66,7 +67,7 @@ class LocalTrainingTest {
         JavaRDD<Sample> test = sc.parallelize(TEST, 2);
         double before = trainer.evaluate(model, test).get("accuracy");
         History history = trainer.fit(model, sc.parallelize(TRAIN, 2),
-                FitOptions.defaults().epochs(2).batchSize(32).validationData(test));
+                FitOptions.defaults().epochs(2).batchSize(32).validation(() -> trainer.evaluate(model, test)));
         double after = trainer.evaluate(model, test).get("accuracy");
         assertTrue(before < 0.3 && after > 0.8, "accuracy before=" + before + " after=" + after);
         assertEquals(List.of("loss", "val_loss", "val_accuracy"), new ArrayList<>(history.history().keySet()));

@@ -1,6 +1,7 @@
 package io.orrery.spark;
 
 import io.orrery.core.layers.Dense;
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
@@ -74,7 +75,7 @@ class ParameterServerTrainingTest {
         SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).parameterServer("127.0.0.1", port, 1, 42)
                 .parameterServerTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)).build();
         ExchangeException e = assertThrows(ExchangeException.class, () -> trainer.fit(mlp(2),
-                sc.parallelize(MnistSubset.train(100), 2), FitOptions.defaults().batchSize(10).verbose(false)));
+                sc.parallelize(MnistSubset.train(100), 2), FitOptions.defaults().batchSize(10).verbose(0)));
         assertTrue(e.getMessage().contains("Cannot reach the parameter server at 127.0.0.1:" + port), e.getMessage());
     }
 }

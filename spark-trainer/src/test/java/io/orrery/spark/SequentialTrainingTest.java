@@ -1,6 +1,7 @@
 package io.orrery.spark;
 
 import io.orrery.core.layers.Dense;
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
@@ -61,7 +62,7 @@ class SequentialTrainingTest {
         assertEquals(0.0, single.parameters().sub(distributed.parameters()).norm1Number().doubleValue());
 
         SparkTrainer.builder(spark).workers(workers).build().fit(distributed, sc.parallelize(data, 2),
-                FitOptions.defaults().epochs(1).batchSize(batch).seed(seed).verbose(false));
+                FitOptions.defaults().epochs(1).batchSize(batch).seed(seed).verbose(0));
 
         GlobalBatchReference.train(new SequentialModel(single), data, workers, batch, 1, seed);
         assertEquals(20, single.optimizerState().iterations());
@@ -81,7 +82,7 @@ class SequentialTrainingTest {
         Sequential core = mlp(128, 7);
         long started = System.nanoTime();
         // seeded: core's fit shuffles with System.nanoTime() otherwise (measured 0.9435..0.9504 across runs)
-        core.fit(features(train), labels(train), io.orrery.core.models.FitOptions.epochs(2).batchSize(64).seed(1).verbose(0));
+        core.fit(features(train), labels(train), FitOptions.defaults().epochs(2).batchSize(64).seed(1).verbose(0));
         double coreSeconds = (System.nanoTime() - started) / 1e9;
         double coreAccuracy = core.evaluate(xTest, yTest).get("accuracy");
 

@@ -1,6 +1,7 @@
 package io.orrery.spark;
 
 import io.orrery.ps.GradientEncoding;
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
@@ -70,7 +71,7 @@ class ServerSettingsTrainingTest {
         SparkTrainer trainer = builder.build();
         double before = trainer.evaluate(model, sc.parallelize(test, 2)).get("accuracy");
         History history = trainer.fit(model, sc.parallelize(train, 2),
-                FitOptions.defaults().epochs(1).batchSize(64).seed(4).verbose(false));
+                FitOptions.defaults().epochs(1).batchSize(64).seed(4).verbose(0));
         double after = trainer.evaluate(model, sc.parallelize(test, 2)).get("accuracy");
         assertTrue(history.events().stream().noneMatch(e -> e.contains("retried")), history.events().toString());
         assertTrue(after > 0.8 && after > before + 0.5, "accuracy before " + before + ", after " + after);

@@ -1,6 +1,7 @@
 package io.orrery.spark;
 
 import io.orrery.core.layers.Dense;
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
 import org.apache.spark.SparkConf;
@@ -63,7 +64,7 @@ class TrainerThroughputBenchmark {
                     builder.parameterServer();
                 }
                 long s0 = System.nanoTime();
-                builder.build().fit(mlp(), data, FitOptions.defaults().epochs(1).batchSize(128).verbose(false));
+                builder.build().fit(mlp(), data, FitOptions.defaults().epochs(1).batchSize(128).verbose(0));
                 double rate = n / ((System.nanoTime() - s0) / 1e9);
                 report.append(String.format("%s %s: %.0f samples/s (%.0f%% of core fit, fit call incl. data split)%n",
                         master, server ? "server" : "hub", rate, 100 * rate / core));

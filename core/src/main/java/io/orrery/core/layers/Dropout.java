@@ -11,29 +11,40 @@ import java.util.Random;
 
 /**
  * Sets a fraction {@code rate} of inputs to zero during training and scales the rest by {@code 1/(1-rate)}, as
- * {@code keras.layers.Dropout}; does nothing at inference.
+ * {@code keras.layers.Dropout}; does nothing at inference. A seed, when given, is part of the configuration (as in
+ * Keras), so a layer rebuilt from {@link #getConfig()} (a model file, a Spark task's replica) draws the same masks.
  */
 public final class Dropout extends Layer implements FusedLayer {
 
     private final double rate;
+    private final Long seed;
     private final Random random;
     private INDArray lastMask;
 
+    /** A dropout layer with unseeded masks (Keras's {@code seed=None}). */
     public Dropout(double rate) {
-        this(rate, new Random().nextLong());
+        this(rate, null);
     }
 
     /** A dropout layer whose masks follow the given seed. */
     public Dropout(double rate, long seed) {
+        this(rate, Long.valueOf(seed));
+    }
+
+    private Dropout(double rate, Long seed) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Dropout rate must be in [0, 1), received " + rate);
         }
         this.rate = rate;
-        this.random = new Random(seed);
+        this.seed = seed;
+        this.random = seed == null ? new Random() : new Random(seed);
     }
 
+    /** Rebuilds the layer from {@link #getConfig()}: rate, name and seed ({@code null} or absent: unseeded). */
     public static Dropout fromConfig(Map<String, Object> config) {
-        Dropout d = new Dropout(((Number) config.get("rate")).doubleValue());
+        Object seed = config.get("seed");
+        Dropout d = new Dropout(((Number) config.get("rate")).doubleValue(),
+                seed instanceof Number n ? Long.valueOf(n.longValue()) : null);
         d.setName((String) config.get("name"));
         return d;
     }
@@ -86,6 +97,7 @@ public final class Dropout extends Layer implements FusedLayer {
     public Map<String, Object> getConfig() {
         Map<String, Object> config = super.getConfig();
         config.put("rate", rate);
+        config.put("seed", seed);
         return config;
     }
 }

@@ -31,7 +31,7 @@ import java.util.Random;
  * <pre>{@code
  * Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax")));
  * model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
- * model.fit(trainImages, trainLabels, FitOptions.epochs(5).batchSize(128));
+ * model.fit(trainImages, trainLabels, FitOptions.defaults().epochs(5).batchSize(128));
  * }</pre>
  *
  * Once built, all weights live in one flat parameter buffer ({@link #parameters()}), gradients in another of the same
@@ -333,14 +333,14 @@ public class Sequential {
 
     /** Trains for {@code epochs} in batches of {@code batchSize}, as {@code model.fit(x, y, epochs=5, batch_size=128)}. */
     public History fit(INDArray x, INDArray y, int epochs, int batchSize) {
-        return fit(x, y, FitOptions.epochs(epochs).batchSize(batchSize));
+        return fit(x, y, FitOptions.defaults().epochs(epochs).batchSize(batchSize));
     }
 
     public History fit(INDArray x, INDArray y, FitOptions options) {
         requireCompiled("fit");
         checkInputs(x, "fit");
         checkTargets(x, y);
-        return new TrainingLoop(this, options).run(x, y);
+        return new TrainingLoop(this, options, new LocalEpochRunner(this, x, y, options)).run();
     }
 
     /** Loss and metrics over the data, in batches of 32: {"loss": ..., "accuracy": ...}. */

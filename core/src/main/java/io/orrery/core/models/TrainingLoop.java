@@ -1,93 +1,76 @@
 package io.orrery.core.models;
 
 import io.orrery.core.callbacks.Callback;
-import io.orrery.core.callbacks.ProgressLogger;
-import io.orrery.core.metrics.Metric;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** The epoch and batch loop behind {@link Sequential#fit}: shuffling, validation, callbacks, history. */
-final class TrainingLoop {
+/**
+ * The one epoch loop of every {@code fit}: callbacks at Keras's hooks, validation after each epoch with the
+ * {@code val_} prefix, the {@link History}, stopping when a callback asks ({@link Sequential#setStopTraining}) and
+ * when the loss stops being finite. How an epoch trains is an {@link EpochRunner}'s job: {@link Sequential#fit} runs
+ * batches in this JVM, a distributed trainer plugs in its own runner.
+ */
+public final class TrainingLoop {
 
     private final Sequential model;
     private final FitOptions options;
+    private final EpochRunner runner;
 
-    TrainingLoop(Sequential model, FitOptions options) {
+    /**
+     * @param model the model callbacks see and may stop through {@link Sequential#setStopTraining}; null when the
+     *              trained model is not a {@link Sequential} (callbacks then cannot stop the fit)
+     */
+    public TrainingLoop(Sequential model, FitOptions options, EpochRunner runner) {
         this.model = model;
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
+        this.runner = Objects.requireNonNull(runner, "runner");
     }
 
-    History run(INDArray x, INDArray y) {
-        INDArray trainX = x;
-        INDArray trainY = y;
-        INDArray valX = options.validationX;
-        INDArray valY = options.validationY;
-        if (valX == null && options.validationSplit > 0) {
-            long n = x.size(0);
-            long split = n - (long) Math.floor(n * options.validationSplit);
-            if (split <= 0 || split >= n) {
-                throw new IllegalArgumentException("validation_split " + options.validationSplit + " leaves no training or no validation samples out of " + n);
-            }
-            trainX = rows(x, 0, split);
-            trainY = rows(y, 0, split);
-            valX = rows(x, split, n);
-            valY = rows(y, split, n);
-        }
+    /** Runs epochs {@code initialEpoch .. epochs-1} and returns what happened. */
+    public History run() {
+        return run(new History());
+    }
+
+    /**
+     * Runs the epochs, recording them into {@code history}, which the runner may also write to (events, run
+     * figures); returns it.
+     */
+    public History run(History history) {
         List<Callback> callbacks = new ArrayList<>();
-        if (options.verbose > 0) {
-            callbacks.add(new ProgressLogger(options.verbose));
+        if (options.verbose() > 0) {
+            callbacks.add(runner.progress(options.verbose()));
         }
-        callbacks.addAll(options.callbacks);
-        int steps = (int) ((trainX.size(0) + options.batchSize - 1) / options.batchSize);
+        callbacks.addAll(options.callbacks());
+        int steps = runner.stepsPerEpoch();
         for (Callback c : callbacks) {
-            c.setContext(model, options.epochs, steps);
+            c.setContext(model, options.epochs(), steps);
         }
-        History history = new History();
-        model.setStopTraining(false);
+        if (model != null) {
+            model.setStopTraining(false);
+        }
         callbacks.forEach(Callback::onTrainBegin);
         Map<String, Double> logs = new LinkedHashMap<>();
-        java.util.Random shuffleSeeds = new java.util.Random(options.seed);
-        for (int epoch = options.initialEpoch; epoch < options.epochs && !model.stopTraining(); epoch++) {
+        Batches batches = new Batches(callbacks);
+        for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
             for (Callback c : callbacks) {
                 c.onEpochBegin(epoch);
             }
-            for (Metric m : model.metrics()) {
-                m.resetState();
+            batches.failedBatch = -1;
+            logs = new LinkedHashMap<>(runner.runEpoch(epoch, batches));
+            double loss = logs.getOrDefault("loss", Double.NaN);
+            boolean diverged = !Double.isFinite(loss);
+            if (diverged) {
+                history.addEvent("stopped: loss became " + loss + " at epoch " + (epoch + 1)
+                        + (batches.failedBatch < 0 ? "" : " batch " + (batches.failedBatch + 1))
+                        + "; lower the learning rate or check the inputs for NaN/Inf");
             }
-            long epochSeed = shuffleSeeds.nextLong();
-            BatchIterator batches = new BatchIterator(trainX, trainY, options.batchSize, options.shuffle, epochSeed);
-            double lossSum = 0;
-            long seen = 0;
-            int batch = 0;
-            while (batches.next()) {
-                for (Callback c : callbacks) {
-                    c.onTrainBatchBegin(batch);
-                }
-                double loss = model.trainOnBatch(batches.x(), batches.y());
-                if (!Double.isFinite(loss)) {
-                    history.addEvent("stopped: loss became " + loss + " at epoch " + (epoch + 1) + " batch " + (batch + 1)
-                            + "; lower the learning rate or check the inputs for NaN/Inf");
-                    model.setStopTraining(true);
-                    break;
-                }
-                lossSum += loss * batches.size();
-                seen += batches.size();
-                logs = epochLogs(lossSum / seen);
-                for (Callback c : callbacks) {
-                    c.onTrainBatchEnd(batch, logs);
-                }
-                batch++;
-            }
-            if (seen == 0) {
-                break;
-            }
-            if (valX != null) {
-                Map<String, Double> val = model.evaluate(valX, valY, Math.max(options.batchSize, 32));
+            // Also after a divergence, as Keras does: callbacks monitoring val_ values find them in the logs.
+            Map<String, Double> val = validate();
+            if (val != null) {
                 for (Map.Entry<String, Double> e : val.entrySet()) {
                     logs.put("val_" + e.getKey(), e.getValue());
                 }
@@ -96,9 +79,13 @@ final class TrainingLoop {
             for (Callback c : callbacks) {
                 c.onEpochEnd(epoch, logs);
             }
-        }
-        if (model.stopTraining() && history.epochs().size() < options.epochs - options.initialEpoch) {
-            history.addEvent("stopped early after epoch " + history.epochs().size());
+            boolean stop = diverged || (model != null && model.stopTraining());
+            if (stop && epoch + 1 < options.epochs()) {
+                if (!diverged) {
+                    history.addEvent("stopped early after epoch " + (epoch + 1));
+                }
+                break;
+            }
         }
         for (Callback c : callbacks) {
             c.onTrainEnd(logs);
@@ -106,20 +93,37 @@ final class TrainingLoop {
         return history;
     }
 
-    private Map<String, Double> epochLogs(double meanLoss) {
-        Map<String, Double> logs = new LinkedHashMap<>();
-        logs.put("loss", meanLoss);
-        for (Metric m : model.metrics()) {
-            logs.put(m.name(), m.result());
-        }
-        return logs;
+    private Map<String, Double> validate() {
+        return options.validation() != null ? options.validation().evaluate() : runner.validate();
     }
 
-    /** Rows [from, to) along the first axis, all of every other axis (a view). */
-    private static INDArray rows(INDArray a, long from, long to) {
-        org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
-        java.util.Arrays.fill(idx, NDArrayIndex.all());
-        idx[0] = NDArrayIndex.interval(from, to);
-        return a.get(idx);
+    /** Passes batch hooks to the callbacks and stops the epoch at the first non-finite loss. */
+    private static final class Batches implements EpochRunner.BatchListener {
+
+        private final List<Callback> callbacks;
+        private int failedBatch = -1;
+
+        Batches(List<Callback> callbacks) {
+            this.callbacks = callbacks;
+        }
+
+        @Override
+        public void batchBegin(int batch) {
+            for (Callback c : callbacks) {
+                c.onTrainBatchBegin(batch);
+            }
+        }
+
+        @Override
+        public boolean batchEnd(int batch, Map<String, Double> logs) {
+            if (!Double.isFinite(logs.getOrDefault("loss", 0.0))) {
+                failedBatch = batch;
+                return false;
+            }
+            for (Callback c : callbacks) {
+                c.onTrainBatchEnd(batch, logs);
+            }
+            return true;
+        }
     }
 }

@@ -58,16 +58,7 @@ public final class Adadelta extends Optimizer {
     }
 
     @Override
-    protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch, double lr, long localStep) {
-        if (HostBuffers.usable(params, grads) && HostBuffers.usable(slots)) {
-            hostStep(params, grads, slots, (float) lr);
-        } else {
-            ndStep(params, grads, slots, scratch, lr);
-        }
-    }
-
-    /** The formula as ND4J ops: any backend, any floating type. */
-    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch, double lr) {
+    protected void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch, double lr) {
         INDArray accGrad = slots[0];
         INDArray accDelta = slots[1];
         INDArray delta = scratch[0];
@@ -85,13 +76,14 @@ public final class Adadelta extends Optimizer {
         VectorOps.axpy(-lr, delta, params);
     }
 
-    /** The formula as one fused float32 loop over host memory (see {@link HostBuffers}), in Keras's operation order. */
-    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float lr) {
+    /** The same formula as one fused float32 loop, in Keras's operation order. */
+    @Override
+    HostBuffers.BlockBody hostKernel(float lr) {
         float rhoF = (float) rho;
         float oneMinusRho = (float) (1 - rho);
         float eps = (float) epsilon;
-        HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0], slots[1]}, 0b1101, (b, len) -> {
-            float[] w = b[0], g = b[1], accGrad = b[2], accDelta = b[3];
+        return (b, len) -> {
+            float[] w = b[PARAMS], g = b[GRADS], accGrad = b[FIRST_SLOT], accDelta = b[FIRST_SLOT + 1];
             for (int i = 0; i < len; i++) {
                 float gi = g[i];
                 float ag = rhoF * accGrad[i] + oneMinusRho * (gi * gi);
@@ -100,7 +92,7 @@ public final class Adadelta extends Optimizer {
                 accDelta[i] = rhoF * accDelta[i] + oneMinusRho * (delta * delta);
                 w[i] += lr * delta;
             }
-        });
+        };
     }
 
     @Override

@@ -56,16 +56,8 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
-        if (HostBuffers.usable(params, grads, slots[0])) {
-            hostStep(params, grads, slots, (float) lr);
-        } else {
-            ndStep(params, grads, slots, scratchVectors[0], lr);
-        }
-    }
-
-    /** The formula as ND4J ops: any backend, any floating type. */
-    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch, double lr) {
+    protected void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr) {
+        INDArray scratch = scratchVectors[0];
         INDArray accumulator = slots[0];
         VectorOps.square(grads, scratch);
         accumulator.addi(scratch);
@@ -75,18 +67,19 @@ public final class Adagrad extends Optimizer {
         VectorOps.axpy(-lr, scratch, params);
     }
 
-    /** The formula as one fused float32 loop over host memory (see {@link HostBuffers}), in Keras's operation order. */
-    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float lr) {
+    /** The same formula as one fused float32 loop, in Keras's operation order. */
+    @Override
+    HostBuffers.BlockBody hostKernel(float lr) {
         float eps = (float) epsilon;
-        HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0]}, 0b101, (b, len) -> {
-            float[] w = b[0], g = b[1], acc = b[2];
+        return (b, len) -> {
+            float[] w = b[PARAMS], g = b[GRADS], acc = b[FIRST_SLOT];
             for (int i = 0; i < len; i++) {
                 float gi = g[i];
                 float ai = acc[i] + gi * gi;
                 acc[i] = ai;
                 w[i] -= (lr * gi) / (float) Math.sqrt(ai + eps);
             }
-        });
+        };
     }
 
     @Override

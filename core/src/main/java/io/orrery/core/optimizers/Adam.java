@@ -65,18 +65,15 @@ public final class Adam extends Optimizer {
         return amsgrad ? 3 : 2;
     }
 
+    /** Keras's bias correction, folded into the step size: {@code alpha}. */
     @Override
-    protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
-        double alpha = lr * Math.sqrt(1 - Math.pow(beta2, localStep)) / (1 - Math.pow(beta1, localStep));
-        if (HostBuffers.usable(params, grads) && HostBuffers.usable(slots)) {
-            hostStep(params, grads, slots, (float) alpha);
-        } else {
-            ndStep(params, grads, slots, scratchVectors[0], alpha);
-        }
+    protected double stepSize(double lr, long localStep) {
+        return lr * Math.sqrt(1 - Math.pow(beta2, localStep)) / (1 - Math.pow(beta1, localStep));
     }
 
-    /** The formula as ND4J ops: any backend, any floating type. */
-    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch, double alpha) {
+    @Override
+    protected void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double alpha) {
+        INDArray scratch = scratchVectors[0];
         INDArray m = slots[0];
         INDArray v = slots[1];
         grads.subi(m, scratch);
@@ -96,17 +93,19 @@ public final class Adam extends Optimizer {
     }
 
     /**
-     * The formula as one fused float32 loop over host memory (see {@link HostBuffers}), in Keras's operation order.
+     * The same formula as one fused float32 loop, in Keras's operation order; amsgrad has its own loop so that the
+     * default one stays free of branches, which C2 vectorises.
      *
      * @param alpha the bias-corrected step size of this step
      */
-    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float alpha) {
+    @Override
+    HostBuffers.BlockBody hostKernel(float alpha) {
         float oneMinusBeta1 = (float) (1 - beta1);
         float oneMinusBeta2 = (float) (1 - beta2);
         float eps = (float) epsilon;
         if (!amsgrad) {
-            HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0], slots[1]}, 0b1101, (b, len) -> {
-                float[] w = b[0], g = b[1], m = b[2], v = b[3];
+            return (b, len) -> {
+                float[] w = b[PARAMS], g = b[GRADS], m = b[FIRST_SLOT], v = b[FIRST_SLOT + 1];
                 for (int i = 0; i < len; i++) {
                     float gi = g[i];
                     float mi = m[i] + (gi - m[i]) * oneMinusBeta1;
@@ -115,11 +114,10 @@ public final class Adam extends Optimizer {
                     v[i] = vi;
                     w[i] -= (alpha * mi) / ((float) Math.sqrt(vi) + eps);
                 }
-            });
-            return;
+            };
         }
-        HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0], slots[1], slots[2]}, 0b11101, (b, len) -> {
-            float[] w = b[0], g = b[1], m = b[2], v = b[3], vHat = b[4];
+        return (b, len) -> {
+            float[] w = b[PARAMS], g = b[GRADS], m = b[FIRST_SLOT], v = b[FIRST_SLOT + 1], vHat = b[FIRST_SLOT + 2];
             for (int i = 0; i < len; i++) {
                 float gi = g[i];
                 float mi = m[i] + (gi - m[i]) * oneMinusBeta1;
@@ -130,7 +128,7 @@ public final class Adam extends Optimizer {
                 vHat[i] = hi;
                 w[i] -= (alpha * mi) / ((float) Math.sqrt(hi) + eps);
             }
-        });
+        };
     }
 
     @Override

@@ -11,10 +11,23 @@ import java.util.Map;
  *
  * <p>Works on any contiguous slice of a model's flat buffers, which is how the parameter server applies the model's
  * optimizer to one shard: every shard owns an {@link OptimizerState} sized to its slice. A subclass writes only
- * its formula in {@link #updateStep}; the base class keeps the step counter and evaluates the learning-rate schedule,
- * as Keras's {@code BaseOptimizer} does.
+ * its formula, as ND4J ops in {@link #ndStep} and, where a fused loop is much faster on the CPU backend, as a host
+ * kernel; the base class chooses between them, keeps the step counter and evaluates the learning-rate schedule, as
+ * Keras's {@code BaseOptimizer} does.
  */
 public abstract class Optimizer {
+
+    /** Block index of the parameters in a {@link #hostKernel}. */
+    static final int PARAMS = 0;
+
+    /** Block index of the gradients in a {@link #hostKernel}; never written back. */
+    static final int GRADS = 1;
+
+    /** Block index of the first slot in a {@link #hostKernel}; slot k is at {@code FIRST_SLOT + k}. */
+    static final int FIRST_SLOT = 2;
+
+    /** Write mask of a host step: every block but the gradients goes back to its array. */
+    private static final int ALL_BUT_GRADS = ~(1 << GRADS);
 
     private volatile LearningRateSchedule learningRate;
 
@@ -42,7 +55,9 @@ public abstract class Optimizer {
     }
 
     /**
-     * Applies one update to {@code params} (in place).
+     * Applies one update to {@code params} (in place): the one place that chooses between the fused host loop
+     * ({@link #hostKernel}, float32 contiguous vectors on the CPU backend) and the ND4J ops ({@link #ndStep}, any
+     * backend, type or view). {@link RangedStep} calls it per range.
      *
      * @param params     flat parameter vector (length n), updated in place
      * @param grads      flat gradient vector (length n), read only
@@ -52,10 +67,57 @@ public abstract class Optimizer {
      * @param lr         learning rate for this step
      * @param localStep  1-based number of this step (Keras's {@code iterations + 1})
      */
-    protected abstract void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch,
-                                       double lr, long localStep);
+    final void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch, double lr,
+                          long localStep) {
+        double rate = stepSize(lr, localStep);
+        if (!hostStep(params, grads, slots, (float) rate)) {
+            ndStep(params, grads, slots, scratch, rate);
+        }
+    }
 
-    /** How many scratch vectors {@link #updateStep} needs; one unless a formula needs two temporaries at once. */
+    /**
+     * Runs the {@link #hostKernel} over float32 host vectors, blocks laid out as {@link #PARAMS}, {@link #GRADS},
+     * then the slots from {@link #FIRST_SLOT}; every array but the gradients is written back.
+     *
+     * @return false, having done nothing, when the optimizer has no host loop or the arrays are not host float32
+     */
+    final boolean hostStep(INDArray params, INDArray grads, INDArray[] slots, float rate) {
+        HostBuffers.BlockBody kernel = hostKernel(rate);
+        if (kernel == null || !HostBuffers.usable(params, grads) || !HostBuffers.usable(slots)) {
+            return false;
+        }
+        INDArray[] arrays = new INDArray[FIRST_SLOT + slots.length];
+        arrays[PARAMS] = params;
+        arrays[GRADS] = grads;
+        System.arraycopy(slots, 0, arrays, FIRST_SLOT, slots.length);
+        HostBuffers.forEachBlock(arrays, ALL_BUT_GRADS, kernel);
+        return true;
+    }
+
+    /**
+     * The step size the formulas receive as {@code rate}: the learning rate, unless the optimizer folds more into it
+     * (Adam's bias correction).
+     */
+    protected double stepSize(double lr, long localStep) {
+        return lr;
+    }
+
+    /**
+     * The formula as ND4J ops: any backend, any floating type, any view. Slot and scratch vectors as in
+     * {@link #updateStep}.
+     */
+    protected abstract void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratch, double rate);
+
+    /**
+     * The formula as one fused float32 loop over heap blocks (see {@link HostBuffers}), or null when the ND4J ops are
+     * as fast (SGD has no square root). Block {@code b[PARAMS]} holds the parameters, {@code b[GRADS]} the gradients
+     * (read only), {@code b[FIRST_SLOT + k]} slot k.
+     */
+    HostBuffers.BlockBody hostKernel(float rate) {
+        return null;
+    }
+
+    /** How many scratch vectors {@link #ndStep} needs; one unless a formula needs two temporaries at once. */
     protected int scratchCount() {
         return 1;
     }

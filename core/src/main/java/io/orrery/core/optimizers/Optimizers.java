@@ -1,13 +1,37 @@
 package io.orrery.core.optimizers;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
-/** Looks optimizers up by Keras's string names and rebuilds them from {@link Optimizer#getConfig()} maps. */
+/**
+ * Looks optimizers up by Keras's string names and rebuilds them from {@link Optimizer#getConfig()} maps. Every
+ * optimizer is registered once, in {@link #REGISTRY}: a new one is one line there.
+ */
 public final class Optimizers {
 
+    /** How to make one optimizer: with Keras's defaults, and from a configuration. */
+    private record Entry(Supplier<Optimizer> defaults, BiFunction<ConfigReader, LearningRateSchedule, Optimizer> fromConfig) {
+    }
+
+    /** Keras's default learning rate of the adaptive optimizers (SGD's is 0.01). */
+    private static final double ADAPTIVE_DEFAULT_LR = 0.001;
+
+    /** Keras's string names to their optimizers, in the order error messages list them. */
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put("sgd", new Entry(SGD::new, (r, lr) -> SGD.fromConfig(r, lr != null ? lr : new ConstantLearningRate(0.01))));
+        REGISTRY.put("rmsprop", new Entry(RMSprop::new, (r, lr) -> RMSprop.fromConfig(r, orDefault(lr))));
+        REGISTRY.put("adam", new Entry(Adam::new, (r, lr) -> Adam.fromConfig(r, orDefault(lr))));
+        REGISTRY.put("adagrad", new Entry(Adagrad::new, (r, lr) -> Adagrad.fromConfig(r, orDefault(lr))));
+        REGISTRY.put("adadelta", new Entry(Adadelta::new, (r, lr) -> Adadelta.fromConfig(r, orDefault(lr))));
+    }
+
     /** Keras's string identifiers, in the order error messages list them. */
-    public static final String VALID_NAMES = "[sgd, rmsprop, adam, adagrad, adadelta]";
+    public static final String VALID_NAMES = REGISTRY.keySet().toString();
 
     private Optimizers() {
     }
@@ -22,15 +46,12 @@ public final class Optimizers {
         if (name == null) {
             throw new IllegalArgumentException("optimizer: expected one of " + VALID_NAMES + ", found null");
         }
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "sgd" -> new SGD();
-            case "rmsprop" -> new RMSprop();
-            case "adam" -> new Adam();
-            case "adagrad" -> new Adagrad();
-            case "adadelta" -> new Adadelta();
-            default -> throw new IllegalArgumentException("optimizer: expected one of " + VALID_NAMES + ", found \"" + name
+        Entry entry = REGISTRY.get(name.toLowerCase(Locale.ROOT));
+        if (entry == null) {
+            throw new IllegalArgumentException("optimizer: expected one of " + VALID_NAMES + ", found \"" + name
                     + "\"; pass an Optimizer object for anything else");
-        };
+        }
+        return entry.defaults().get();
     }
 
     /**
@@ -60,6 +81,10 @@ public final class Optimizers {
                     + " (or Keras's {\"class_name\", \"config\"} form), found " + config.keySet());
         }
         String key = name.toLowerCase(Locale.ROOT);
+        Entry entry = REGISTRY.get(key);
+        if (entry == null) {
+            throw new IllegalArgumentException("optimizer: expected one of " + VALID_NAMES + ", found \"" + name + "\"");
+        }
         ConfigReader reader = new ConfigReader("optimizer " + key, settings);
         reader.raw("name");
         LearningRateSchedule lr = reader.has("learning_rate")
@@ -70,19 +95,12 @@ public final class Optimizers {
         }
         reader.allowIfOff("use_ema", Boolean.FALSE);
         reader.raw("ema_momentum");
-        Optimizer optimizer = switch (key) {
-            case "sgd" -> SGD.fromConfig(reader, lr != null ? lr : new ConstantLearningRate(0.01));
-            case "rmsprop" -> RMSprop.fromConfig(reader, orDefault(lr));
-            case "adam" -> Adam.fromConfig(reader, orDefault(lr));
-            case "adagrad" -> Adagrad.fromConfig(reader, orDefault(lr));
-            case "adadelta" -> Adadelta.fromConfig(reader, orDefault(lr));
-            default -> throw new IllegalArgumentException("optimizer: expected one of " + VALID_NAMES + ", found \"" + name + "\"");
-        };
+        Optimizer optimizer = entry.fromConfig().apply(reader, lr);
         reader.rejectUnknown();
         return optimizer;
     }
 
     private static LearningRateSchedule orDefault(LearningRateSchedule lr) {
-        return lr != null ? lr : new ConstantLearningRate(0.001);
+        return lr != null ? lr : new ConstantLearningRate(ADAPTIVE_DEFAULT_LR);
     }
 }

@@ -66,16 +66,8 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
-    protected void updateStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr, long localStep) {
-        if (HostBuffers.usable(params, grads) && HostBuffers.usable(slots)) {
-            hostStep(params, grads, slots, (float) lr);
-            return;
-        }
-        ndStep(params, grads, slots, scratchVectors[0], lr);
-    }
-
-    /** The formula as ND4J ops: any backend, any floating type. */
-    void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch, double lr) {
+    protected void ndStep(INDArray params, INDArray grads, INDArray[] slots, INDArray[] scratchVectors, double lr) {
+        INDArray scratch = scratchVectors[0];
         INDArray velocity = slots[0];
         VectorOps.square(grads, scratch);
         VectorOps.movingAverage(velocity, rho, scratch);
@@ -101,38 +93,35 @@ public final class RMSprop extends Optimizer {
     }
 
     /**
-     * The formula as one fused float32 loop over host memory, in Keras's operation order:
-     * {@code v = rho*v + (1-rho)*g*g; w -= (lr*g) / sqrt(v + eps)}.
+     * The same formula as one fused float32 loop, in Keras's operation order:
+     * {@code v = rho*v + (1-rho)*g*g; w -= (lr*g) / sqrt(v + eps)}. Keras's default (no momentum, not centered)
+     * has its own loop, free of branches so that C2 vectorises it.
      */
-    void hostStep(INDArray params, INDArray grads, INDArray[] slots, float lr) {
+    @Override
+    HostBuffers.BlockBody hostKernel(float lr) {
         float rhoF = (float) rho;
         float oneMinusRho = (float) (1 - rho);
         float eps = (float) epsilon;
         float momentumF = (float) momentum;
         if (momentum == 0 && !centered) {
             // the hot case (Keras's default), kept free of branches so that C2 vectorises it
-            HostBuffers.forEachBlock(new INDArray[]{params, grads, slots[0]}, 0b101, (b, len) -> {
-                float[] w = b[0], g = b[1], v = b[2];
+            return (b, len) -> {
+                float[] w = b[PARAMS], g = b[GRADS], v = b[FIRST_SLOT];
                 for (int i = 0; i < len; i++) {
                     float gi = g[i];
                     float vi = rhoF * v[i] + oneMinusRho * (gi * gi);
                     v[i] = vi;
                     w[i] -= (lr * gi) / (float) Math.sqrt(vi + eps);
                 }
-            });
-            return;
+            };
         }
-        // params, grads, velocity, then momentum and/or average gradient: all but grads are written back
-        INDArray[] arrays = new INDArray[2 + slots.length];
-        arrays[0] = params;
-        arrays[1] = grads;
-        System.arraycopy(slots, 0, arrays, 2, slots.length);
-        int momentumBlock = momentum > 0 ? 3 : -1;
-        int averageBlock = centered ? arrays.length - 1 : -1;
-        HostBuffers.forEachBlock(arrays, ~0b10, (b, len) -> {
-            float[] w = b[0], g = b[1], v = b[2];
-            float[] mom = momentumBlock > 0 ? b[momentumBlock] : null;
-            float[] avg = averageBlock > 0 ? b[averageBlock] : null;
+        // slots in Keras's order: velocity, then momentum and/or average gradient
+        int momentumBlock = momentum > 0 ? FIRST_SLOT + 1 : -1;
+        int averageBlock = centered ? FIRST_SLOT + slotCount() - 1 : -1;
+        return (b, len) -> {
+            float[] w = b[PARAMS], g = b[GRADS], v = b[FIRST_SLOT];
+            float[] mom = momentumBlock >= 0 ? b[momentumBlock] : null;
+            float[] avg = averageBlock >= 0 ? b[averageBlock] : null;
             for (int i = 0; i < len; i++) {
                 float gi = g[i];
                 float vi = rhoF * v[i] + oneMinusRho * (gi * gi);
@@ -154,7 +143,7 @@ public final class RMSprop extends Optimizer {
                     w[i] -= increment;
                 }
             }
-        });
+        };
     }
 
     @Override

@@ -33,7 +33,7 @@ final class CallbackTestData {
     }
 
     static FitOptions quiet(int epochs) {
-        return FitOptions.epochs(epochs).batchSize(32).seed(2).verbose(0);
+        return FitOptions.defaults().epochs(epochs).batchSize(32).seed(2).verbose(0);
     }
 
     static Map<String, Double> logs(String key, double value) {

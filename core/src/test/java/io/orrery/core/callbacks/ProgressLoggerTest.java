@@ -129,7 +129,7 @@ class ProgressLoggerTest {
         model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ProgressLogger logger = new ProgressLogger(1, new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
-        History h = model.fit(x, y, FitOptions.epochs(2).batchSize(32).seed(2).verbose(0).callbacks(logger));
+        History h = model.fit(x, y, FitOptions.defaults().epochs(2).batchSize(32).seed(2).verbose(0).callbacks(logger));
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals(4, lines.length, String.join("\n", lines));
         assertEquals("Epoch 1/2", lines[0]);

@@ -95,7 +95,7 @@ class UserLayerTest {
         Sequential model = new Sequential(List.of(new SimpleDense(64, "relu"), new SimpleDense(10, "softmax"))).setSeed(1);
         // a larger step than Keras's default 0.001 keeps the tape path's step count (and this test) small
         model.compile(new io.orrery.core.optimizers.RMSprop(0.003), io.orrery.core.losses.Losses.get("sparse_categorical_crossentropy"), "accuracy");
-        var history = model.fit(x, y, FitOptions.epochs(3).batchSize(50).seed(2).verbose(0));
+        var history = model.fit(x, y, FitOptions.defaults().epochs(3).batchSize(50).seed(2).verbose(0));
         long fitMs = (System.nanoTime() - start) / 1_000_000;
         List<Double> losses = history.get("loss");
         assertTrue(losses.get(2) < losses.get(0), "loss falls: " + losses);

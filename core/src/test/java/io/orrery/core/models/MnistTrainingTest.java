@@ -30,7 +30,7 @@ class MnistTrainingTest {
         Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax"))).setSeed(42);
         model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
         long start = System.nanoTime();
-        History history = model.fit(x, y, FitOptions.epochs(3).batchSize(64).validationData(xTest, yTest).seed(7).verbose(0));
+        History history = model.fit(x, y, FitOptions.defaults().epochs(3).batchSize(64).validationData(xTest, yTest).seed(7).verbose(0));
         long fitMs = (System.nanoTime() - start) / 1_000_000;
 
         assertEquals(Set.of("loss", "accuracy", "val_loss", "val_accuracy"), history.history().keySet());

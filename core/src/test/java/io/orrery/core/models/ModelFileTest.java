@@ -64,7 +64,7 @@ class ModelFileTest {
     }
 
     private static FitOptions epochs(int n, boolean shuffle) {
-        return FitOptions.epochs(n).batchSize(64).shuffle(shuffle).seed(11).verbose(0);
+        return FitOptions.defaults().epochs(n).batchSize(64).shuffle(shuffle).seed(11).verbose(0);
     }
 
     @Test

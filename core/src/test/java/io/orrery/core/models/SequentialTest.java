@@ -40,7 +40,7 @@ class SequentialTest {
     }
 
     private static FitOptions quiet(int epochs) {
-        return FitOptions.epochs(epochs).batchSize(32).seed(3).verbose(0);
+        return FitOptions.defaults().epochs(epochs).batchSize(32).seed(3).verbose(0);
     }
 
     private static INDArray rows(INDArray a, long from, long to) {

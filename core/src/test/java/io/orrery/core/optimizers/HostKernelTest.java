@@ -44,7 +44,7 @@ class HostKernelTest {
                 }
 
                 public void nd4j(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch) {
-                    optimizer.ndStep(params, grads, slots, scratch, 0.01f);
+                    optimizer.ndStep(params, grads, slots, new INDArray[]{scratch}, 0.01f);
                 }
             });
         }
@@ -59,7 +59,7 @@ class HostKernelTest {
                 }
 
                 public void nd4j(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch) {
-                    optimizer.ndStep(params, grads, slots, scratch, 0.003f);
+                    optimizer.ndStep(params, grads, slots, new INDArray[]{scratch}, 0.003f);
                 }
             });
         }
@@ -74,7 +74,7 @@ class HostKernelTest {
             }
 
             public void nd4j(INDArray params, INDArray grads, INDArray[] slots, INDArray scratch) {
-                adagrad.ndStep(params, grads, slots, scratch, 0.01f);
+                adagrad.ndStep(params, grads, slots, new INDArray[]{scratch}, 0.01f);
             }
         });
         Adadelta adadelta = new Adadelta(new ConstantLearningRate(1.0), 0.9, 1e-6);

@@ -43,7 +43,7 @@ public final class CoreFitRunner implements BenchRunner {
         TestAccuracyEachEpoch accuracy = new TestAccuracyEachEpoch(MnistSamples.features(mnist.test()),
                 mnist.test().labels());
         long t0 = System.nanoTime();
-        model.fit(x, y, FitOptions.epochs(config.epochs()).batchSize(config.batchPerWorker()).seed(7).verbose(0)
+        model.fit(x, y, FitOptions.defaults().epochs(config.epochs()).batchSize(config.batchPerWorker()).seed(7).verbose(0)
                 .callbacks(accuracy));
         double seconds = (System.nanoTime() - t0) / 1e9 - accuracy.evaluationSeconds();
         long steps = (x.size(0) + config.batchPerWorker() - 1) / config.batchPerWorker() * config.epochs();

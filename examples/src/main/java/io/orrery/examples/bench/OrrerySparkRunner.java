@@ -7,8 +7,8 @@ import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.examples.spark.IdxOverSpark;
 import io.orrery.examples.spark.MnistSamples;
-import io.orrery.spark.FitOptions;
 import io.orrery.ps.GradientEncoding;
+import io.orrery.core.models.FitOptions;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.data.Sample;
@@ -82,7 +82,7 @@ public final class OrrerySparkRunner implements BenchRunner {
             // One fit for all epochs, as a user runs it (the data split is part of the time); the test evaluation
             // after each epoch runs in a callback and its time is taken out.
             History h = trainer.fit(model, rdd, FitOptions.defaults().epochs(config.epochs())
-                    .batchSize(globalBatch).seed(7).verbose(false).callbacks(accuracy));
+                    .batchSize(globalBatch).seed(7).verbose(0).callbacks(accuracy));
             double seconds = (System.nanoTime() - t0) / 1e9 - accuracy.evaluationSeconds();
             Map<String, Double> st = h.stats();
             double workerSteps = st.getOrDefault("steps_per_worker", 0.0);

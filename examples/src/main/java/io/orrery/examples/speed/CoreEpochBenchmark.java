@@ -53,12 +53,12 @@ public final class CoreEpochBenchmark implements Callable<Integer> {
         model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
         System.out.printf(Locale.ROOT, "threads: omp=%d blas=%d cores=%d%n", Nd4j.getEnvironment().maxMasterThreads(),
                 Nd4j.factory().blas().getMaxThreads(), Runtime.getRuntime().availableProcessors());
-        model.fit(x, y, FitOptions.epochs(1).batchSize(batchSize).verbose(0).seed(7)); // warm-up
+        model.fit(x, y, FitOptions.defaults().epochs(1).batchSize(batchSize).verbose(0).seed(7)); // warm-up
         int steps = (60000 + batchSize - 1) / batchSize;
         double best = Double.MAX_VALUE;
         for (int e = 0; e < epochs; e++) {
             long t0 = System.nanoTime();
-            model.fit(x, y, FitOptions.epochs(1).batchSize(batchSize).verbose(0).seed(100 + e));
+            model.fit(x, y, FitOptions.defaults().epochs(1).batchSize(batchSize).verbose(0).seed(100 + e));
             double s = (System.nanoTime() - t0) / 1e9;
             best = Math.min(best, s);
             System.out.printf(Locale.ROOT, "epoch %d: %.3f s, %.0f samples/s, %.2f ms/step%n", e + 1, s, 60000 / s, s * 1000 / steps);
