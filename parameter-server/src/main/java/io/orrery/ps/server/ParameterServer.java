@@ -62,45 +62,29 @@ public final class ParameterServer implements AutoCloseable {
         int first = config.firstShard();
         int owned = config.ownedShards();
         CheckpointStore store = null;
-        long resumeVersion = -1;
+        CheckpointFile.ShardState[] resumed = null;
         try {
             if (config.checkpointDirectory() != null) {
                 store = new CheckpointStore(config.checkpointDirectory());
             }
             if (config.resume()) {
-                resumeVersion = store.latestCompleteVersion(config.shards(), first, owned);
-                if (resumeVersion < 0 && config.initialParameters() == null) {
+                resumed = store.loadLatest(new CheckpointFile.Expected(config.jobId(), config.shards(),
+                        config.modelLength(), config.chunkElements(), config.optimizer().name(),
+                        config.optimizer().slotCount()), first, owned);
+                if (resumed == null && config.initialParameters() == null) {
                     throw new IllegalStateException("resume: no complete checkpoint of shards " + first + ".."
                             + (first + owned - 1) + " of " + config.shards() + " in " + config.checkpointDirectory()
                             + " and no initial parameters; check the directory and the shard count");
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint directory " + config.checkpointDirectory(), e);
+            throw new UncheckedIOException("cannot resume from checkpoint directory " + config.checkpointDirectory()
+                    + ": " + e.getMessage(), e);
         }
-        CheckpointStore.ShardState[] resumed = new CheckpointStore.ShardState[owned];
-        long modelLength = config.modelLength();
-        if (resumeVersion >= 0) {
-            for (int i = 0; i < owned; i++) {
-                try {
-                    resumed[i] = store.read(config.jobId(), first + i, config.shards(), resumeVersion, config.optimizer().name());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot resume from checkpoint version " + resumeVersion, e);
-                }
-            }
-            modelLength = resumed[0].modelLength;
-        }
+        long resumeVersion = resumed == null ? -1 : resumed[0].version;
+        long modelLength = resumed == null ? config.modelLength() : resumed[0].modelLength;
+        // CheckpointFile has checked every resumed shard's offset and length against this layout.
         ShardLayout layout = new ShardLayout(modelLength, config.shards(), config.chunkElements());
-        for (int i = 0; i < owned && resumeVersion >= 0; i++) {
-            int s = first + i;
-            if (resumed[i].modelLength != modelLength || resumed[i].params.length() != layout.shardLength(s)
-                    || resumed[i].shardOffset != layout.shardOffset(s)) {
-                throw new IllegalStateException("checkpoint shard " + s + " covers offset=" + resumed[i].shardOffset
-                        + " length=" + resumed[i].params.length() + " of modelLength=" + resumed[i].modelLength
-                        + " but the layout expects offset=" + layout.shardOffset(s) + " length=" + layout.shardLength(s)
-                        + " of modelLength=" + modelLength);
-            }
-        }
 
         int logBuffers = 1 + config.workers() * (owned + 1);
         AeronEndpoint endpoint = AeronEndpoint.start("server", config.aeronDirectory(), config.termLength(), logBuffers);
@@ -112,6 +96,7 @@ public final class ParameterServer implements AutoCloseable {
             Subscription controlSubscription = endpoint.aeron().addSubscription(ingress, Channels.CONTROL_STREAM_ID);
             DropCounters drops = new DropCounters(LoggerFactory.getLogger("io.orrery.ps.server.Drops"), "server");
             ServerStats stats = new ServerStats(drops);
+            stats.carry(store);
             WorkerRegistry registry = new WorkerRegistry(config.workers());
             ShardAgent[] shards = new ShardAgent[owned];
             for (int i = 0; i < owned; i++) {
@@ -120,7 +105,7 @@ public final class ParameterServer implements AutoCloseable {
                 INDArray params;
                 OptimizerState state = null;
                 long version = 0;
-                if (resumeVersion >= 0) {
+                if (resumed != null) {
                     params = resumed[i].params;
                     state = resumed[i].state;
                     version = resumed[i].version;
