@@ -7,6 +7,7 @@ import io.orrery.ps.protocol.DropCounters;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
+import io.orrery.ps.transport.ThrottledErrorLog;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -139,9 +140,7 @@ public final class ParameterServer implements AutoCloseable {
     }
 
     private void launch(Agent agent, IdleStrategy idle) {
-        AgentRunner runner = new AgentRunner(idle,
-                t -> LOG.error("agent error: agent={} error={}", agent.roleName(), t.toString(), t),
-                null, agent);
+        AgentRunner runner = new AgentRunner(idle, new ThrottledErrorLog(LOG, agent.roleName()), null, agent);
         runners.add(runner);
         AgentRunner.startOnThread(runner);
     }
