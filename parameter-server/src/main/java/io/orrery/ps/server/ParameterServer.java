@@ -46,6 +46,7 @@ public final class ParameterServer implements AutoCloseable {
     private final ControlAgent control;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final ServerStats stats;
+    private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private boolean closed;
 
     private ParameterServer(ParameterServerConfig config, ShardLayout layout, AeronEndpoint endpoint,
@@ -118,6 +119,7 @@ public final class ParameterServer implements AutoCloseable {
             }
             ControlAgent control = new ControlAgent(config, layout, controlSubscription, broadcast, registry, stats, shards);
             ParameterServer server = new ParameterServer(config, layout, endpoint, shards, control, stats);
+            endpoint.onFatalError(server::fail);
             // The control agent shares the first shard's thread (a server hosts at least one shard): one polling
             // thread fewer to wake while the workers compute (each wake-up takes CPU from their BLAS threads).
             for (int i = 0; i < shards.length; i++) {
@@ -210,8 +212,32 @@ public final class ParameterServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Completes, with the cause, when the server stopped by itself because its transport failed for good (its media
+     * driver died or stopped answering): the agents are stopped and the server closed, and the owner should report
+     * the failure (the standalone server exits non-zero). Never completes while the server runs or after a normal
+     * {@link #close()}.
+     */
+    public CompletableFuture<Throwable> failure() {
+        return failure;
+    }
+
+    /** The transport is gone: stop the agents (they would spin on dead publications for ever), close, tell the owner. */
+    private void fail(Throwable cause) {
+        LOG.error("parameter server failed: jobId={} aeronDir={} embeddedDriver={} error={}; its media driver is gone,"
+                        + " so nothing can reach it or leave it: stopping (restart it with resume to continue from"
+                        + " the last checkpoint)", config.jobId(), endpoint.directory(), endpoint.embedded(),
+                cause.toString());
+        try {
+            close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        failure.complete(cause);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
