@@ -15,6 +15,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
@@ -43,6 +44,8 @@ final class CheckpointFile {
     /** Bytes up to and including the optimizer name's length prefix, the least a file of any format holds. */
     private static final int FIXED_HEADER_BYTES = 4 + 4 + 8 + 4 + 4 + 8 + 8 + 8 + 2;
     private static final int MAX_SLOTS = 16;
+    /** Floats are converted to and from bytes this many at a time (ByteBuffer views, not one call per value). */
+    private static final int BULK_BYTES = 1 << 16;
 
     private CheckpointFile() {
     }
@@ -94,9 +97,14 @@ final class CheckpointFile {
         data.flush();
     }
 
+    /** Big-endian float32 bits, the bytes {@code writeInt(floatToRawIntBits(v))} gives, converted in bulk. */
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
-        for (float v : values) {
-            out.writeInt(Float.floatToRawIntBits(v));
+        ByteBuffer bytes = ByteBuffer.allocate(BULK_BYTES);
+        for (int from = 0; from < values.length; from += BULK_BYTES / 4) {
+            int n = Math.min(BULK_BYTES / 4, values.length - from);
+            bytes.clear();
+            bytes.asFloatBuffer().put(values, from, n);
+            out.write(bytes.array(), 0, n * 4);
         }
     }
 
@@ -252,10 +260,14 @@ final class CheckpointFile {
         return new OptimizerState(iterations, slots);
     }
 
+    /** {@code length} big-endian float32 values; the caller has checked that the file holds them. */
     private static float[] readFloats(DataInputStream in, int length) throws IOException {
         float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = Float.intBitsToFloat(in.readInt());
+        byte[] bytes = new byte[BULK_BYTES];
+        for (int from = 0; from < length; from += BULK_BYTES / 4) {
+            int n = Math.min(BULK_BYTES / 4, length - from);
+            in.readFully(bytes, 0, n * 4);
+            ByteBuffer.wrap(bytes, 0, n * 4).asFloatBuffer().get(values, from, n);
         }
         return values;
     }
