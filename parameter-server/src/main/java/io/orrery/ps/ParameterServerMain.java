@@ -20,12 +20,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The parameter server as its own process:
- * {@code java <orrery.jvm.opens flags> -cp <classpath> io.orrery.ps.ParameterServerMain --workers 4 --udp 0.0.0.0 --port 40123 --model model.json}.
+ * {@code java <orrery.jvm.opens flags> -cp <classpath> io.orrery.ps.ParameterServerMain --workers 4 --udp 0.0.0.0 --port 40123 --model model.json --token-file job.token}.
+ * The job token comes from a file or the environment ({@link JobToken}), not the command line.
  * Runs until interrupted (Ctrl-C / SIGTERM), then closes cleanly (driver directory removed).
  */
 @Command(name = "parameter-server", mixinStandardHelpOptions = true, version = "Orrery parameter server 0.1.0",
@@ -69,7 +71,13 @@ public final class ParameterServerMain implements Callable<Integer> {
     @Option(names = "--job-id", defaultValue = "1", description = "Job id. Default: ${DEFAULT-VALUE}.")
     long jobId;
 
-    @Option(names = "--token", description = "Job token workers must present (default: random, printed at startup).")
+    @Option(names = "--token-file", description = "File holding the job token workers must present (one decimal"
+            + " 64-bit integer); if missing, a random token is written to it, readable by its owner only."
+            + " Alternative: the environment variable " + JobToken.ENVIRONMENT_VARIABLE + ".")
+    Path tokenFile;
+
+    @Option(names = "--token", description = "Job token on the command line: visible to every user of this host"
+            + " (ps, /proc); prefer --token-file or " + JobToken.ENVIRONMENT_VARIABLE + ". Warns when used.")
     Long token;
 
     @Option(names = "--aeron-dir", description = "Use a running media driver in this directory instead of an embedded one.")
@@ -93,7 +101,20 @@ public final class ParameterServerMain implements Callable<Integer> {
     @Option(names = "--stats-interval", defaultValue = "PT30S", description = "Interval of the stats log line. Default: ${DEFAULT-VALUE}.")
     Duration statsInterval;
 
+    /** Exit code when the server stopped because its media driver died (picocli uses 1 and 2 for errors and usage). */
+    public static final int EXIT_TRANSPORT_FAILED = 3;
+
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final Map<String, String> environment;
+
+    public ParameterServerMain() {
+        this(System.getenv());
+    }
+
+    /** With the environment given (tests); the token may come from {@link JobToken#ENVIRONMENT_VARIABLE} in it. */
+    ParameterServerMain(Map<String, String> environment) {
+        this.environment = environment;
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ParameterServerMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
@@ -102,16 +123,22 @@ public final class ParameterServerMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ParameterServer server = start();
-        if (token == null) {
-            System.out.println("token=" + server.token() + " (give it to the workers)");
-        }
         // The hook itself closes the server: the JVM waits for hooks, not for the main thread, so this is what
         // guarantees the driver directory is removed on Ctrl-C / SIGTERM.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stop.countDown();
         }, "orrery-ps-shutdown"));
+        server.failure().thenRun(stop::countDown);
         stop.await();
+        Throwable failure = server.failure().getNow(null);
+        if (failure != null) {
+            System.err.println("parameter server stopped: its media driver (aeronDir=" + server.aeronDirectory()
+                    + ") is gone: " + failure + "; nothing could reach the server any more. Restart the driver (or"
+                    + " run without --aeron-dir for an embedded one) and start again with --resume to continue from"
+                    + " the last checkpoint");
+            return EXIT_TRANSPORT_FAILED;
+        }
         return 0;
     }
 
@@ -126,9 +153,7 @@ public final class ParameterServerMain implements Callable<Integer> {
         ParameterServerConfig.Builder builder = ParameterServerConfig.builder().jobId(jobId).workers(workers).shards(shards)
                 .mode(trainingMode()).encoding(encoding).stepTimeout(stepTimeout).timeoutPolicy(timeoutPolicy)
                 .statsInterval(statsInterval).aeronDirectory(aeronDir);
-        if (token != null) {
-            builder.token(token);
-        }
+        builder.token(resolveToken());
         if (bindHost != null) {
             builder.udp(bindHost, port);
         }
@@ -161,6 +186,39 @@ public final class ParameterServerMain implements Callable<Integer> {
                     "optimizer: the model file has none; give --optimizer (and --learning-rate)");
         }
         return ParameterServer.start(builder.optimizer(chosen).build());
+    }
+
+    /**
+     * The job token from exactly one of --token-file, {@link JobToken#ENVIRONMENT_VARIABLE} or --token. Prints where
+     * it came from, never its value.
+     */
+    long resolveToken() throws IOException {
+        OptionalLong fromEnvironment = JobToken.fromEnvironment(environment);
+        int sources = (tokenFile != null ? 1 : 0) + (fromEnvironment.isPresent() ? 1 : 0) + (token != null ? 1 : 0);
+        if (sources != 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "token: expected exactly one of --token-file"
+                    + " <file>, the environment variable " + JobToken.ENVIRONMENT_VARIABLE + " or --token, found "
+                    + sources + "; --token-file creates the file with a random token when it is missing");
+        }
+        if (token != null) {
+            System.err.println("WARNING: --token puts the job's secret on the command line, where every user of this"
+                    + " host can read it (ps, /proc/<pid>/cmdline); use --token-file <file> or "
+                    + JobToken.ENVIRONMENT_VARIABLE + " instead");
+            return token;
+        }
+        if (fromEnvironment.isPresent()) {
+            System.out.println("token: from the environment variable " + JobToken.ENVIRONMENT_VARIABLE);
+            return fromEnvironment.getAsLong();
+        }
+        JobToken.Loaded loaded = JobToken.readOrCreate(tokenFile);
+        String warning = JobToken.permissionWarning(tokenFile);
+        if (warning != null) {
+            System.err.println("WARNING: " + warning);
+        }
+        System.out.println(loaded.created()
+                ? "token: a random token was written to " + tokenFile + " (owner-only); give that file to the workers"
+                : "token: read from " + tokenFile);
+        return loaded.token();
     }
 
     static INDArray readFloats(Path file) throws IOException {

@@ -26,8 +26,10 @@ public enum DropReason {
     BAD_CHUNK,
     /** Element offset, element count or payload length not matching the chunk. */
     BAD_LENGTH,
-    /** Encoding other than the job's. */
+    /** Encoding other than the job's, or a value that names no encoding this build knows. */
     BAD_ENCODING,
+    /** An enum field (join status, training mode) holding a value this build does not know. */
+    UNKNOWN_ENUM_VALUE,
     /** Same worker, step, shard and chunk seen already. */
     DUPLICATE,
     /** Step already applied. */

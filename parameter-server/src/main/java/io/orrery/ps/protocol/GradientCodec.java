@@ -5,6 +5,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Encodes a chunk of float32 gradient values into a payload and, on the server, checks a payload and adds it
@@ -16,8 +17,24 @@ public final class GradientCodec {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** The wire is little endian; on little-endian hosts (x86, ARM) float32 payloads are read without swapping. */
     private static final boolean NATIVE_LE = ByteOrder.nativeOrder() == LE;
+    /** The real encodings, without SBE's NULL_VAL (a copy: {@code values()} allocates on every call). */
+    private static final Encoding[] ENCODINGS = Arrays.stream(Encoding.values())
+            .filter(e -> e != Encoding.NULL_VAL).toArray(Encoding[]::new);
 
     private GradientCodec() {
+    }
+
+    /**
+     * The encoding a raw wire value names, or null when it names none this build knows (including SBE's null value).
+     * Decoders call this before the generated {@code encoding()} accessor, which throws on an unknown value.
+     */
+    public static Encoding encodingOf(short raw) {
+        for (Encoding e : ENCODINGS) {
+            if (e.value() == raw) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** Bytes per element of a dense encoding, or per (index, value) pair for SPARSE. */
@@ -40,6 +57,7 @@ public final class GradientCodec {
      * encodings the element count must equal the chunk's length, for sparse at most that), every sparse index must
      * lie in the chunk and every value must be finite.
      *
+     * @param encoding as returned by {@link #encodingOf}: null or NULL_VAL (never a real encoding) is BAD_ENCODING
      * @return null when acceptable, else the reason to drop it
      */
     public static DropReason check(Encoding encoding, DirectBuffer payload, int elementCount, int chunkLength) {

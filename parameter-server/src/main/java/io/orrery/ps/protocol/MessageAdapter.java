@@ -7,22 +7,28 @@ import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
 import io.orrery.ps.protocol.sbe.HeartbeatDecoder;
 import io.orrery.ps.protocol.sbe.JoinAckDecoder;
 import io.orrery.ps.protocol.sbe.JoinDecoder;
+import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.MessageHeaderDecoder;
 import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
 import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
 import io.orrery.ps.protocol.sbe.StepFailedDecoder;
+import io.orrery.ps.protocol.sbe.TrainingMode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 
 /**
  * Decodes received fragments and hands them to a {@link MessageListener}, trusting nothing: the header's schema id,
  * version and template id, the root block length and every variable-length field's bounds are checked against the
  * fragment's length before any field is read. A message that fails a check is dropped and counted in
- * {@link DropCounters} with a log line; decoding never throws on bad bytes.
+ * {@link DropCounters} with a log line; decoding never throws on bad bytes. Enum fields are checked here too, raw,
+ * because the generated accessors throw on a value the schema does not list (a newer or hostile sender): a listener
+ * only ever sees values it can read.
  *
  * <p>Reuses its decoders and payload view, so it allocates nothing for gradient and parameter chunks. Not thread
  * safe: one adapter per polling thread.
@@ -32,6 +38,10 @@ public final class MessageAdapter implements FragmentHandler {
     /** Longest text field (worker address, reasons) accepted. */
     public static final int MAX_TEXT_BYTES = 4096;
     private static final int VAR_LENGTH_BYTES = 4;
+    private static final boolean[] JOIN_STATUSES = known(Arrays.stream(JoinStatus.values())
+            .filter(v -> v != JoinStatus.NULL_VAL).mapToInt(JoinStatus::value));
+    private static final boolean[] TRAINING_MODES = known(Arrays.stream(TrainingMode.values())
+            .filter(v -> v != TrainingMode.NULL_VAL).mapToInt(TrainingMode::value));
 
     private final MessageListener listener;
     private final DropCounters drops;
@@ -124,6 +134,9 @@ public final class MessageAdapter implements FragmentHandler {
                     return false;
                 }
                 gradient.wrapPayload(payload);
+                if (GradientCodec.encodingOf(gradient.encodingRaw()) == null) {
+                    return drop(DropReason.BAD_ENCODING, "templateId=" + templateId + " " + describe(templateId));
+                }
                 result = listener.onGradientChunk(gradient, payload);
                 break;
             }
@@ -157,6 +170,12 @@ public final class MessageAdapter implements FragmentHandler {
                 joinAck.wrap(buffer, blockOffset, blockLength, version);
                 if (!checkVarData(buffer, joinAck.limit(), end, templateId, MAX_TEXT_BYTES)) {
                     return false;
+                }
+                if (GradientCodec.encodingOf(joinAck.encodingRaw()) == null) {
+                    return drop(DropReason.BAD_ENCODING, "templateId=" + templateId + " " + describe(templateId));
+                }
+                if (!isKnown(JOIN_STATUSES, joinAck.statusRaw()) || !isKnown(TRAINING_MODES, joinAck.modeRaw())) {
+                    return drop(DropReason.UNKNOWN_ENUM_VALUE, "templateId=" + templateId + " " + describe(templateId));
                 }
                 result = listener.onJoinAck(joinAck, joinAck.reason());
                 break;
@@ -246,6 +265,9 @@ public final class MessageAdapter implements FragmentHandler {
                         + " chunk=" + parameter.chunkIndex() + "/" + parameter.chunkCount();
             case JoinDecoder.TEMPLATE_ID:
                 return "jobId=" + join.jobId() + " requestedWorkerId=" + join.requestedWorkerId();
+            case JoinAckDecoder.TEMPLATE_ID:
+                return "jobId=" + joinAck.jobId() + " correlationId=" + joinAck.correlationId() + " status="
+                        + joinAck.statusRaw() + " mode=" + joinAck.modeRaw() + " encoding=" + joinAck.encodingRaw();
             case HeartbeatDecoder.TEMPLATE_ID:
                 return "jobId=" + heartbeat.jobId() + " workerId=" + heartbeat.workerId() + " step=" + heartbeat.step();
             case LeaveDecoder.TEMPLATE_ID:
@@ -253,6 +275,17 @@ public final class MessageAdapter implements FragmentHandler {
             default:
                 return "";
         }
+    }
+
+    /** A table of the uint8 values an enum lists. */
+    private static boolean[] known(IntStream values) {
+        boolean[] table = new boolean[256];
+        values.forEach(v -> table[v & 0xff] = true);
+        return table;
+    }
+
+    private static boolean isKnown(boolean[] table, short raw) {
+        return raw >= 0 && raw < table.length && table[raw];
     }
 
     private boolean drop(DropReason reason, String detail) {

@@ -7,6 +7,7 @@ import io.orrery.ps.protocol.DropCounters;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
+import io.orrery.ps.transport.ThrottledErrorLog;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -45,6 +46,7 @@ public final class ParameterServer implements AutoCloseable {
     private final ControlAgent control;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final ServerStats stats;
+    private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private boolean closed;
 
     private ParameterServer(ParameterServerConfig config, ShardLayout layout, AeronEndpoint endpoint,
@@ -62,45 +64,29 @@ public final class ParameterServer implements AutoCloseable {
         int first = config.firstShard();
         int owned = config.ownedShards();
         CheckpointStore store = null;
-        long resumeVersion = -1;
+        CheckpointFile.ShardState[] resumed = null;
         try {
             if (config.checkpointDirectory() != null) {
                 store = new CheckpointStore(config.checkpointDirectory());
             }
             if (config.resume()) {
-                resumeVersion = store.latestCompleteVersion(config.shards(), first, owned);
-                if (resumeVersion < 0 && config.initialParameters() == null) {
+                resumed = store.loadLatest(new CheckpointFile.Expected(config.jobId(), config.shards(),
+                        config.modelLength(), config.chunkElements(), config.optimizer().name(),
+                        config.optimizer().slotCount()), first, owned);
+                if (resumed == null && config.initialParameters() == null) {
                     throw new IllegalStateException("resume: no complete checkpoint of shards " + first + ".."
                             + (first + owned - 1) + " of " + config.shards() + " in " + config.checkpointDirectory()
                             + " and no initial parameters; check the directory and the shard count");
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint directory " + config.checkpointDirectory(), e);
+            throw new UncheckedIOException("cannot resume from checkpoint directory " + config.checkpointDirectory()
+                    + ": " + e.getMessage(), e);
         }
-        CheckpointStore.ShardState[] resumed = new CheckpointStore.ShardState[owned];
-        long modelLength = config.modelLength();
-        if (resumeVersion >= 0) {
-            for (int i = 0; i < owned; i++) {
-                try {
-                    resumed[i] = store.read(config.jobId(), first + i, config.shards(), resumeVersion, config.optimizer().name());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot resume from checkpoint version " + resumeVersion, e);
-                }
-            }
-            modelLength = resumed[0].modelLength;
-        }
+        long resumeVersion = resumed == null ? -1 : resumed[0].version;
+        long modelLength = resumed == null ? config.modelLength() : resumed[0].modelLength;
+        // CheckpointFile has checked every resumed shard's offset and length against this layout.
         ShardLayout layout = new ShardLayout(modelLength, config.shards(), config.chunkElements());
-        for (int i = 0; i < owned && resumeVersion >= 0; i++) {
-            int s = first + i;
-            if (resumed[i].modelLength != modelLength || resumed[i].params.length() != layout.shardLength(s)
-                    || resumed[i].shardOffset != layout.shardOffset(s)) {
-                throw new IllegalStateException("checkpoint shard " + s + " covers offset=" + resumed[i].shardOffset
-                        + " length=" + resumed[i].params.length() + " of modelLength=" + resumed[i].modelLength
-                        + " but the layout expects offset=" + layout.shardOffset(s) + " length=" + layout.shardLength(s)
-                        + " of modelLength=" + modelLength);
-            }
-        }
 
         int logBuffers = 1 + config.workers() * (owned + 1);
         AeronEndpoint endpoint = AeronEndpoint.start("server", config.aeronDirectory(), config.termLength(), logBuffers);
@@ -112,6 +98,7 @@ public final class ParameterServer implements AutoCloseable {
             Subscription controlSubscription = endpoint.aeron().addSubscription(ingress, Channels.CONTROL_STREAM_ID);
             DropCounters drops = new DropCounters(LoggerFactory.getLogger("io.orrery.ps.server.Drops"), "server");
             ServerStats stats = new ServerStats(drops);
+            stats.carry(store);
             WorkerRegistry registry = new WorkerRegistry(config.workers());
             ShardAgent[] shards = new ShardAgent[owned];
             for (int i = 0; i < owned; i++) {
@@ -120,7 +107,7 @@ public final class ParameterServer implements AutoCloseable {
                 INDArray params;
                 OptimizerState state = null;
                 long version = 0;
-                if (resumeVersion >= 0) {
+                if (resumed != null) {
                     params = resumed[i].params;
                     state = resumed[i].state;
                     version = resumed[i].version;
@@ -132,6 +119,7 @@ public final class ParameterServer implements AutoCloseable {
             }
             ControlAgent control = new ControlAgent(config, layout, controlSubscription, broadcast, registry, stats, shards);
             ParameterServer server = new ParameterServer(config, layout, endpoint, shards, control, stats);
+            endpoint.onFatalError(server::fail);
             // The control agent shares the first shard's thread (a server hosts at least one shard): one polling
             // thread fewer to wake while the workers compute (each wake-up takes CPU from their BLAS threads).
             for (int i = 0; i < shards.length; i++) {
@@ -154,9 +142,7 @@ public final class ParameterServer implements AutoCloseable {
     }
 
     private void launch(Agent agent, IdleStrategy idle) {
-        AgentRunner runner = new AgentRunner(idle,
-                t -> LOG.error("agent error: agent={} error={}", agent.roleName(), t.toString(), t),
-                null, agent);
+        AgentRunner runner = new AgentRunner(idle, new ThrottledErrorLog(LOG, agent.roleName()), null, agent);
         runners.add(runner);
         AgentRunner.startOnThread(runner);
     }
@@ -226,8 +212,32 @@ public final class ParameterServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Completes, with the cause, when the server stopped by itself because its transport failed for good (its media
+     * driver died or stopped answering): the agents are stopped and the server closed, and the owner should report
+     * the failure (the standalone server exits non-zero). Never completes while the server runs or after a normal
+     * {@link #close()}.
+     */
+    public CompletableFuture<Throwable> failure() {
+        return failure;
+    }
+
+    /** The transport is gone: stop the agents (they would spin on dead publications for ever), close, tell the owner. */
+    private void fail(Throwable cause) {
+        LOG.error("parameter server failed: jobId={} aeronDir={} embeddedDriver={} error={}; its media driver is gone,"
+                        + " so nothing can reach it or leave it: stopping (restart it with resume to continue from"
+                        + " the last checkpoint)", config.jobId(), endpoint.directory(), endpoint.embedded(),
+                cause.toString());
+        try {
+            close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        failure.complete(cause);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

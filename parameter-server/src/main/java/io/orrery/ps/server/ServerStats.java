@@ -22,9 +22,15 @@ public final class ServerStats {
     final AtomicLong stalenessCount = new AtomicLong();
     final LongAccumulator stalenessMax = new LongAccumulator(Math::max, 0);
     final DropCounters drops;
+    /** The server's checkpoint store, whose write counters these stats carry; null without checkpoints. */
+    private volatile CheckpointStore checkpoints;
 
     ServerStats(DropCounters drops) {
         this.drops = drops;
+    }
+
+    void carry(CheckpointStore store) {
+        this.checkpoints = store;
     }
 
     /** Gradient payload bytes received and accepted. */
@@ -47,6 +53,16 @@ public final class ServerStats {
     /** Time spent averaging and applying the optimizer, summed over shards. */
     public long aggregationNs() { return aggregationNs.get(); }
     public DropCounters drops() { return drops; }
+    /** Checkpoint writes that failed with an I/O error (the previous checkpoints stay). */
+    public long checkpointWriteFailures() {
+        CheckpointStore store = checkpoints;
+        return store == null ? 0 : store.failedWrites();
+    }
+    /** Checkpoints refused because the parameters or optimizer state held NaN or infinity. */
+    public long checkpointsRefusedNonFinite() {
+        CheckpointStore store = checkpoints;
+        return store == null ? 0 : store.refusedNonFinite();
+    }
     /** Mean staleness (versions between the one a gradient was computed on and the one it was applied to). */
     public double meanStaleness() {
         long n = stalenessCount.get();
@@ -67,6 +83,8 @@ public final class ServerStats {
                 + " stepsApplied=" + applied + " partialSteps=" + partialSteps.get() + " failedSteps=" + failedSteps.get()
                 + " publishFailures=" + publishFailures.get() + " coalescedVersions=" + coalescedVersions.get()
                 + " silentWorkerReports=" + silentWorkerReports.get()
+                + " checkpointWriteFailures=" + checkpointWriteFailures()
+                + " checkpointsRefusedNonFinite=" + checkpointsRefusedNonFinite()
                 + " meanAggregationMs=" + String.format("%.3f", applied == 0 ? 0.0 : aggregationNs.get() / 1e6 / applied)
                 + " meanStaleness=" + String.format("%.2f", meanStaleness()) + " maxStaleness=" + maxStaleness()
                 + " drops=[" + drops.summary() + "]";

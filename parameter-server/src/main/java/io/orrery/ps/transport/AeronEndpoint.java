@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.AeronException;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,13 +56,15 @@ public final class AeronEndpoint implements AutoCloseable {
     private final MediaDriver driver;
     private final Aeron aeron;
     private final String directory;
+    private final FatalErrorRelay fatalErrors;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private AeronEndpoint(MediaDriver driver, Aeron aeron, String directory) {
+    private AeronEndpoint(MediaDriver driver, Aeron aeron, String directory, FatalErrorRelay fatalErrors) {
         this.driver = driver;
         this.aeron = aeron;
         this.directory = directory;
+        this.fatalErrors = fatalErrors;
         if (driver != null) {
             // A JVM that exits without close() (System.exit in an executor, SIGTERM) still removes its directory.
             this.shutdownHook = new Thread(this::close, "orrery-ps-driver-cleanup");
@@ -137,9 +141,10 @@ public final class AeronEndpoint implements AutoCloseable {
      * @param logBuffers        how many publication logs and images this endpoint will map, for the space check
      */
     public static AeronEndpoint start(String role, String externalDirectory, int termLength, int logBuffers) {
+        FatalErrorRelay fatalErrors = new FatalErrorRelay();
         if (externalDirectory != null) {
-            Aeron aeron = Aeron.connect(clientContext(externalDirectory));
-            return new AeronEndpoint(null, aeron, externalDirectory);
+            Aeron aeron = Aeron.connect(clientContext(externalDirectory, fatalErrors));
+            return new AeronEndpoint(null, aeron, externalDirectory, fatalErrors);
         }
         Path base = defaultBaseDirectory();
         String dir = newDirectory(base, role);
@@ -147,9 +152,9 @@ public final class AeronEndpoint implements AutoCloseable {
         checkFreeSpace(base, termLength, logBuffers);
         MediaDriver driver = MediaDriver.launchEmbedded(driverContext(dir, termLength));
         try {
-            Aeron aeron = Aeron.connect(clientContext(driver.aeronDirectoryName()));
+            Aeron aeron = Aeron.connect(clientContext(driver.aeronDirectoryName(), fatalErrors));
             LOG.debug("embedded media driver started: dir={} termLength={}", dir, termLength);
-            return new AeronEndpoint(driver, aeron, driver.aeronDirectoryName());
+            return new AeronEndpoint(driver, aeron, driver.aeronDirectoryName(), fatalErrors);
         } catch (RuntimeException e) {
             driver.close();
             IoUtil.delete(new File(dir), true);
@@ -157,11 +162,59 @@ public final class AeronEndpoint implements AutoCloseable {
         }
     }
 
-    private static Aeron.Context clientContext(String directory) {
+    private static Aeron.Context clientContext(String directory, FatalErrorRelay fatalErrors) {
         return new Aeron.Context()
                 .aeronDirectoryName(directory)
                 .driverTimeoutMs(DRIVER_TIMEOUT_MS)
-                .errorHandler(t -> LOG.warn("aeron client error: dir={} error={}", directory, t.toString()));
+                .errorHandler(t -> {
+                    LOG.warn("aeron client error: dir={} error={}", directory, t.toString());
+                    fatalErrors.onError(t);
+                });
+    }
+
+    /**
+     * Calls {@code handler} once, on a thread of its own, when this endpoint's Aeron client fails for good: the
+     * media driver stopped answering (dead, killed, or its directory removed: Aeron's {@code DriverTimeoutException}),
+     * or the driver timed this client out. After that nothing the endpoint sends or receives will arrive; the owner
+     * should stop. A failure before the handler is set is delivered when it is set.
+     */
+    public void onFatalError(Consumer<Throwable> handler) {
+        fatalErrors.setHandler(handler);
+    }
+
+    /** Passes the first fatal Aeron client error to a handler, off the client conductor's thread. */
+    static final class FatalErrorRelay {
+        private Consumer<Throwable> handler;
+        private Throwable failure;
+        private boolean delivered;
+
+        static boolean isFatal(Throwable t) {
+            return t instanceof AeronException && ((AeronException) t).category() == AeronException.Category.FATAL;
+        }
+
+        synchronized void onError(Throwable t) {
+            if (failure == null && isFatal(t)) {
+                failure = t;
+                deliver();
+            }
+        }
+
+        synchronized void setHandler(Consumer<Throwable> handler) {
+            this.handler = handler;
+            deliver();
+        }
+
+        private void deliver() {
+            if (handler != null && failure != null && !delivered) {
+                delivered = true;
+                Consumer<Throwable> target = handler;
+                Throwable cause = failure;
+                // The conductor thread reports the error; closing the client from that thread would wait on itself.
+                Thread thread = new Thread(() -> target.accept(cause), "orrery-ps-fatal-error");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
     }
 
     /** /dev/shm when present (memory-backed, the fast path), else the JVM's temporary directory. */

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -160,6 +161,22 @@ class BadInputTest {
         assertEquals(0, server.version());
         assertArrayEquals(init.toFloatVector(), server.parameters().toFloatVector());
         realStep(0, 0.5f);
+        assertEquals(1, server.version());
+    }
+
+    @Test
+    void unknownEnumValuesWithAValidHeaderAndTokenAreCountedDropsNotAgentErrors() {
+        int offset = MessageHeaderEncoder.ENCODED_LENGTH + GradientChunkEncoder.encodingEncodingOffset();
+        try (CapturedStderr err = new CapturedStderr()) {
+            for (int raw : new int[]{4, 7, 128, Encoding.NULL_VAL.value()}) {
+                int length = chunk(0, 0, 1f, e -> { });
+                buffer.putByte(offset, (byte) raw);
+                send(length);
+            }
+            expectDrop(DropReason.BAD_ENCODING, 4);
+            realStep(0, 0.5f);
+            assertFalse(err.text().contains("agent error"), err.text());
+        }
         assertEquals(1, server.version());
     }
 

@@ -54,6 +54,17 @@ public final class ParameterServerExchange implements GradientExchange {
         public String describe() {
             return ipcDirectory != null ? "aeron:ipc dir=" + ipcDirectory : host + ":" + port;
         }
+
+        /**
+         * Every field but the token, which is a secret: this record travels in task closures, and Spark prints
+         * closures and their fields in errors and the UI.
+         */
+        @Override
+        public String toString() {
+            return "Endpoint[" + describe() + " jobId=" + jobId + " token=<hidden> joinTimeout=" + joinTimeout
+                    + " stepTimeout=" + stepTimeout + " sparseFraction=" + sparseFraction
+                    + " sparseThreshold=" + sparseThreshold + "]";
+        }
     }
 
     /** The factory to pass to the trainer. */
