@@ -27,19 +27,33 @@ resolve_spark_home() {
       || die "SPARK_HOME=$SPARK_HOME/jars has no spark-core_2.12 jar; Orrery needs a Scala 2.12 build of Spark 3.5.x."
     echo "$SPARK_HOME"; return
   fi
-  local version home
+  local version home stamp
   version="$(pom_property spark.version)"
   home="${ORRERY_SPARK_HOME:-$HOME/.orrery/spark-$version}"
-  if ! ls "$home"/jars/spark-core_2.12-"$version".jar > /dev/null 2>&1; then
+  # The stamp records which pom assembled jars/: a folder made by an older pom is brought up to date rather than
+  # trusted. The one known stale jar is removed first: an SLF4J 1.x API (let in by an older pom) that made every
+  # process of the cluster drop its log lines. Nothing else is deleted, in case the folder is a user's own.
+  stamp="$(cksum < "$REPO_DIR/deploy/spark-home/pom.xml" | cut -d' ' -f1)-$version"
+  if ! ls "$home"/jars/spark-core_2.12-"$version".jar > /dev/null 2>&1 \
+      || [[ "$(cat "$home/.assembled-by" 2>/dev/null)" != "$stamp" ]]; then
     command -v mvn > /dev/null || die "SPARK_HOME is not set and mvn is not on PATH to assemble Spark $version; install Maven 3.8+ or set SPARK_HOME."
     echo "assembling Spark $version jars into $home/jars with Maven (once)..." >&2
     mkdir -p "$home/jars"
-    # -o first: on a machine that built Orrery, every Spark jar is already in ~/.m2.
-    mvn -q -B -o -f "$REPO_DIR/deploy/spark-home/pom.xml" -Dspark.version="$version" \
+    rm -f "$home"/jars/slf4j-api-1.*.jar
+    # Offline first and silently: on a machine that built Orrery every Spark jar is usually in ~/.m2 already.
+    # When one is missing, Maven's offline error is expected, not a failure, so it is kept out of sight and the
+    # jars are fetched from Maven Central; only a failure of that second attempt is shown.
+    if ! mvn -q -B -o -f "$REPO_DIR/deploy/spark-home/pom.xml" -Dspark.version="$version" \
+        dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$home/jars" > /dev/null 2>&1; then
+      echo "some Spark jars are not in the local Maven repository yet; downloading them from Maven Central..." >&2
+      mvn -q -B -f "$REPO_DIR/deploy/spark-home/pom.xml" -Dspark.version="$version" \
         dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$home/jars" >&2 \
-      || mvn -q -B -f "$REPO_DIR/deploy/spark-home/pom.xml" -Dspark.version="$version" \
-        dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$home/jars" >&2 \
-      || die "Maven could not assemble Spark $version into $home/jars (see the output above)."
+        || die "Maven could not assemble Spark $version into $home/jars (see the output above; check the network or the proxy settings in ~/.m2/settings.xml)."
+    fi
+    if ls "$home"/jars/slf4j-api-1.*.jar > /dev/null 2>&1; then
+      die "$home/jars holds an SLF4J 1.x API ($(cd "$home/jars" && ls slf4j-api-1.*.jar)); Spark 3.5 logs through SLF4J 2, so no log line would be written. deploy/spark-home/pom.xml should pin slf4j-api 2.x."
+    fi
+    echo "$stamp" > "$home/.assembled-by"
   fi
   echo "$home"
 }

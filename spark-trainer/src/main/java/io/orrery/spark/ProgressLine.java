@@ -1,5 +1,7 @@
 package io.orrery.spark;
 
+import io.orrery.core.callbacks.Terminal;
+
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -10,10 +12,14 @@ final class ProgressLine {
     private final PrintStream out;
     private final boolean live;
 
-    /** @param live whether {@code out} is a terminal: only then is the line redrawn with {@code \r} as steps pass */
+    /**
+     * @param live whether {@code out} is a terminal: only then is the line redrawn with {@code \r} as steps pass.
+     *             {@code orrery.progress=lines} ({@link Terminal}) turns redrawing off whatever this says, so that a
+     *             log never holds carriage returns.
+     */
     ProgressLine(PrintStream out, boolean live) {
         this.out = out;
-        this.live = live;
+        this.live = live && Terminal.redrawAllowed();
     }
 
     boolean live() {

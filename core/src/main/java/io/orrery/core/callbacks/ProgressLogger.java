@@ -24,10 +24,16 @@ public final class ProgressLogger extends Callback {
     private long epochStartNs;
     private long lastDrawNs;
 
+    /** Progress on standard output, redrawn in place only if that is a terminal ({@link Terminal#redraws}). */
     public ProgressLogger(int verbose) {
-        this(verbose, System.out, System.console() != null);
+        this(verbose, System.out, Terminal.redraws(System.out));
     }
 
+    /**
+     * @param verbose     0 silent, 1 progress bar, 2 one line per epoch
+     * @param out         where the lines go
+     * @param interactive whether {@code out} shows a line redrawn with {@code \r} as one line (a terminal)
+     */
     public ProgressLogger(int verbose, PrintStream out, boolean interactive) {
         this.verbose = verbose;
         this.out = out;

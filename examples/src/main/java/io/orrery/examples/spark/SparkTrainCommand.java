@@ -6,6 +6,7 @@ import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
+import io.orrery.examples.ConsoleLogging;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.data.Sample;
@@ -13,6 +14,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +37,8 @@ import java.util.concurrent.Callable;
 @Command(name = "spark-train", mixinStandardHelpOptions = true,
         description = "Train the reference MNIST model on Spark through the Aeron parameter server and print test_acc.")
 public final class SparkTrainCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SparkTrainCommand.class);
 
     @Option(names = "--master", description = "Spark master, e.g. local[2] or spark://127.0.0.1:7077 "
             + "(default: spark-submit's, else local[<workers>]).")
@@ -76,6 +81,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
             description = "With --checkpoint-dir: steps between checkpoints, >= 1 (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
+    @Option(names = {"-v", "--verbose"}, description = "Also show on the console what goes to the log file: Orrery's "
+            + "INFO lines (joins, per-epoch step split, server counters) and Spark's warnings.")
+    boolean verbose;
+
     @Spec
     CommandSpec spec;
 
@@ -106,6 +115,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--checkpoint-every': expected "
                     + "at least 1 step, found " + checkpointEvery);
         }
+        boolean localSpark = master != null ? master.startsWith("local") : System.getProperty("spark.master") == null;
+        ConsoleLogging.setUp("spark-train", ConsoleLogging.Console.of(verbose, localSpark))
+                .ifPresent(file -> System.out.println("logs: " + file));
         SparkSession.Builder builder = SparkSession.builder().appName("orrery-spark-train");
         if (master != null) {
             builder.master(master);
@@ -139,7 +151,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             }
             SparkTrainer trainer = config.build();
             History history = trainer.fit(model, train, FitOptions.defaults().epochs(epochs).batchSize(batchSize).seed(seed));
-            history.events().forEach(e -> System.out.println("note: " + e));
+            history.events().forEach(e -> LOG.info("note: {}", e));
             Map<String, Double> result = trainer.evaluate(model, test);
             System.out.printf(Locale.ROOT, "test_loss: %.4f%n", result.get("loss"));
             System.out.printf(Locale.ROOT, "test_acc: %.4f%n", result.get("accuracy"));
