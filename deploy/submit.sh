@@ -80,6 +80,11 @@ APP_ARGS=("$@")
 if [[ -z "$EXECUTOR_CORES" ]]; then
   if [[ "$GPUS" -gt 0 ]]; then EXECUTOR_CORES="$GPUS"; else EXECUTOR_CORES=1; fi
 fi
+# Cores per task: spark.task.cpus when given with --conf, else Spark's default of 1.
+TASK_CPUS=1
+for c in "${EXTRA_CONF[@]+"${EXTRA_CONF[@]}"}"; do
+  if [[ "$c" == spark.task.cpus=* ]]; then TASK_CPUS="${c#spark.task.cpus=}"; need_int spark.task.cpus "$TASK_CPUS"; fi
+done
 # Tasks per executor: one per GPU when GPUs are scheduled (spark.task.resource.gpu.amount=1), else one per core.
 TASKS="$EXECUTOR_CORES"
 if [[ "$GPUS" -gt 0 ]]; then TASKS="$GPUS"; fi
@@ -128,9 +133,11 @@ CONF=(
   --conf "spark.executor.memoryOverhead=${OVERHEAD_MB}m"
   --conf "spark.executor.extraJavaOptions=$EXECUTOR_OPTS"
   --conf "spark.driver.extraJavaOptions=$JAVA_MODULE_FLAGS -Dio.netty.tryReflectionSetAccessible=true"
-  # OpenMP and OpenBLAS spin-wait by default and fight each other on shared cores (FIELD-NOTES.md).
+  # OpenMP and OpenBLAS spin-wait by default and fight each other on shared cores (FIELD-NOTES.md); their pools
+  # are sized to the task's cores (spark.task.cpus), not the host's, which other executors share.
   --conf "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE"
-  --conf "spark.executorEnv.OMP_NUM_THREADS=1"
+  --conf "spark.executorEnv.OMP_NUM_THREADS=$TASK_CPUS"
+  --conf "spark.executorEnv.OPENBLAS_NUM_THREADS=$TASK_CPUS"
   # Barrier stages need every task slot at once; do not let Spark's locality wait delay the launch.
   --conf "spark.locality.wait=0s"
 )

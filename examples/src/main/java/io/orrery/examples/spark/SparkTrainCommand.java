@@ -191,7 +191,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 builder.config("spark.executor.extraJavaOptions", opens);
             }
         }
-        builder.config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        io.orrery.spark.ExecutorEnvironment.forTaskCpus(Integer.parseInt(System.getProperty("spark.task.cpus", "1")))
+                .forEach((name, value) -> builder.config("spark.executorEnv." + name, value));
     }
 
     /** The jar manifest's {@code Add-Opens} packages as {@code --add-opens=module/package=ALL-UNNAMED} flags. */

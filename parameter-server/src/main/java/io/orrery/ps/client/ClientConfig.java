@@ -159,7 +159,7 @@ public final class ClientConfig {
                 throw new IllegalArgumentException("ipc: needs the server's Aeron directory (server.aeronDirectory())");
             }
             if (mtu == 0) {
-                mtu = serverHost == null ? Channels.DEFAULT_IPC_MTU : Channels.DEFAULT_UDP_MTU;
+                mtu = serverHost == null ? Channels.DEFAULT_IPC_MTU : Channels.udpMtu(serverHost, termLength);
             }
             if (sparseFraction <= 0 || sparseFraction > 0.5) {
                 throw new IllegalArgumentException("sparseFraction: expected in (0, 0.5], found " + sparseFraction);

@@ -226,7 +226,7 @@ public final class ParameterServerConfig {
                 throw new IllegalArgumentException("termLength: expected a power of two in 64 KiB..1 GiB, found " + termLength);
             }
             if (mtu == 0) {
-                mtu = bindHost == null ? Channels.DEFAULT_IPC_MTU : Channels.DEFAULT_UDP_MTU;
+                mtu = bindHost == null ? Channels.DEFAULT_IPC_MTU : Channels.udpMtu(bindHost, termLength);
             }
             if (mtu < 256 || mtu > 65504 || mtu % 32 != 0) {
                 throw new IllegalArgumentException("mtu: expected a multiple of 32 in 256..65504, found " + mtu);

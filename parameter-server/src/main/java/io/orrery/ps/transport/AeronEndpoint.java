@@ -127,8 +127,9 @@ public final class AeronEndpoint implements AutoCloseable {
                 .publicationUnblockTimeoutNs(PUBLICATION_UNBLOCK_TIMEOUT_NS)
                 .ipcTermBufferLength(termLength)
                 .publicationTermBufferLength(termLength)
-                .socketRcvbufLength(SOCKET_BUFFER_LENGTH)
-                .socketSndbufLength(SOCKET_BUFFER_LENGTH)
+                // Within the kernel's caps, so that Aeron does not warn on its own: UdpSettings warns once, by name.
+                .socketRcvbufLength(UdpSettings.cappedReceiveBuffer(SOCKET_BUFFER_LENGTH))
+                .socketSndbufLength(UdpSettings.cappedSendBuffer(SOCKET_BUFFER_LENGTH))
                 .warnIfDirectoryExists(false);
     }
 

@@ -30,7 +30,10 @@ public final class Channels {
 
     /** Default MTU on IPC: large frames so that one chunk is one frame (no reassembly copy). */
     public static final int DEFAULT_IPC_MTU = 8192;
-    /** Default MTU on UDP: Aeron's default, safe on any Ethernet network without IP fragmentation. */
+    /**
+     * Aeron's default MTU, safe on an Ethernet network of MTU 1500. The default UDP MTU is now chosen from the
+     * interface ({@link #udpMtu}); this stays as a name for the Ethernet figure.
+     */
     public static final int DEFAULT_UDP_MTU = 1408;
 
     private Channels() {
@@ -41,7 +44,8 @@ public final class Channels {
         if (bindHost == null) {
             return "aeron:ipc?mtu=" + mtu;
         }
-        return "aeron:udp?endpoint=" + bindHost + ":" + port + "|mtu=" + mtu;
+        return "aeron:udp?endpoint=" + bindHost + ":" + port + "|mtu=" + mtu
+                + UdpSettings.forHost(bindHost).receiverParams();
     }
 
     /** Server-side broadcast publication channel; the control port is {@code port + 1}. */
@@ -50,7 +54,7 @@ public final class Channels {
             return "aeron:ipc?mtu=" + mtu + "|term-length=" + termLength;
         }
         return "aeron:udp?control=" + bindHost + ":" + (port + 1) + "|control-mode=dynamic|fc=min|mtu=" + mtu
-                + "|term-length=" + termLength;
+                + "|term-length=" + termLength + UdpSettings.forHost(bindHost).senderParams();
     }
 
     /** Worker-side publication channel to the server's ingress. */
@@ -58,7 +62,8 @@ public final class Channels {
         if (serverHost == null) {
             return "aeron:ipc?mtu=" + mtu + "|term-length=" + termLength;
         }
-        return "aeron:udp?endpoint=" + serverHost + ":" + port + "|mtu=" + mtu + "|term-length=" + termLength;
+        return "aeron:udp?endpoint=" + serverHost + ":" + port + "|mtu=" + mtu + "|term-length=" + termLength
+                + UdpSettings.forHost(serverHost).senderParams();
     }
 
     /** Worker-side subscription to the broadcast: an ephemeral local port registered at the control port. */
@@ -67,7 +72,16 @@ public final class Channels {
             return "aeron:ipc";
         }
         return "aeron:udp?endpoint=" + localHost + ":0|control=" + serverHost + ":" + (port + 1)
-                + "|control-mode=dynamic";
+                + "|control-mode=dynamic" + UdpSettings.forHost(serverHost).receiverParams();
+    }
+
+    /**
+     * The default UDP frame length between this host and {@code host} (a server's bind address, or the server a
+     * worker sends to): chosen from the MTU of the interface that carries the traffic ({@link UdpSettings}), within
+     * what a term of {@code termLength} allows.
+     */
+    public static int udpMtu(String host, int termLength) {
+        return UdpSettings.forHost(host).mtuFor(termLength);
     }
 
     /** True for an {@code aeron:ipc} channel. */
