@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.models.Sequential;
 import org.apache.spark.SparkConf;

@@ -1,5 +1,6 @@
 package io.orrery.spark;
 
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.spark.data.Sample;
 import org.apache.spark.SparkConf;

@@ -68,7 +68,7 @@ class TerminalTest {
         model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ProgressLogger logger = new ProgressLogger(1, new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
-        model.fit(x, y, FitOptions.epochs(3).batchSize(8).seed(2).verbose(0).callbacks(logger));
+        model.fit(x, y, FitOptions.defaults().epochs(3).batchSize(8).seed(2).verbose(0).callbacks(logger));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(-1, out.indexOf('\r'), out);
         String[] lines = out.split("\n");
