@@ -50,7 +50,7 @@ class ExecutorLogTest {
         model.build(784);
         model.compile("sgd", "sparse_categorical_crossentropy", "accuracy");
         SparkTrainer.builder(spark).workers(2).parameterServer().build().fit(new SequentialModel(model),
-                sc.parallelize(MnistSubset.train(400), 2), FitOptions.defaults().epochs(1).batchSize(40).verbose(false));
+                sc.parallelize(MnistSubset.train(400), 2), FitOptions.defaults().epochs(1).batchSize(40).verbose(0));
 
         // local-cluster's workers use SPARK_HOME/work as their work dir, as standalone workers do by default
         Path appDir = sparkHome.resolve("work").resolve(sc.sc().applicationId());

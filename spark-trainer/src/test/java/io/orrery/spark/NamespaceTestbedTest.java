@@ -96,7 +96,7 @@ class NamespaceTestbedTest {
             SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).parameterServer().build();
             double before = trainer.evaluate(model, test).get("accuracy");
             History history = trainer.fit(model, sc.parallelize(train, 2),
-                    FitOptions.defaults().epochs(2).batchSize(32).verbose(false));
+                    FitOptions.defaults().epochs(2).batchSize(32).verbose(0));
             double after = trainer.evaluate(model, test).get("accuracy");
             assertTrue(before < 0.3 && after > 0.8, "accuracy before=" + before + " after=" + after);
             // The server listens on the bridge's address, which the workers reach only through their own eth0.
