@@ -1,11 +1,11 @@
 package io.orrery.spark;
 
-import io.orrery.ps.TrainingMode;
-import io.orrery.ps.GradientEncoding;
 import io.orrery.core.callbacks.Callback;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
-import io.orrery.ps.server.ServerStats;
+import io.orrery.ps.GradientEncoding;
+import io.orrery.ps.StatsSnapshot;
+import io.orrery.ps.TrainingMode;
 import io.orrery.spark.data.InputColumns;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
@@ -260,7 +260,7 @@ public final class SparkTrainer {
                     }
                 }
                 if (serverInDriver) {
-                    ServerStats stats = link.server().stats();
+                    StatsSnapshot stats = link.server().stats();
                     LOG.info("epoch={} parameter server: {}", epoch + 1, stats.line());
                     if (!mode.isSync()) {
                         // Cumulative over the fit: how stale the applied gradients were (versions behind).
