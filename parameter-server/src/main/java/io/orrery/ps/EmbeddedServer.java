@@ -6,6 +6,10 @@ import io.orrery.ps.server.ParameterServer;
 import io.orrery.ps.server.ParameterServerConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -155,6 +159,42 @@ public final class EmbeddedServer implements AutoCloseable {
             this.host = host;
             this.port = port;
             return this;
+        }
+
+        /**
+         * Workers elsewhere, over UDP to {@code host} on a pair of ports free now ({@code port} for gradients,
+         * {@code port + 1} for the broadcast's control), read back with {@link EmbeddedServer#port()}.
+         *
+         * @throws IllegalStateException when no free pair is found in 50 attempts
+         */
+        public Builder udpOnFreePorts(String host) {
+            return udp(host, freeUdpPortPair(host));
+        }
+
+        /** Two consecutive UDP ports free on {@code host}: ingress and the broadcast's control. */
+        private static int freeUdpPortPair(String host) {
+            try {
+                InetAddress address = InetAddress.getByName(host);
+                for (int attempt = 0; attempt < 50; attempt++) {
+                    int port;
+                    try (DatagramSocket probe = new DatagramSocket(0, address)) {
+                        port = probe.getLocalPort();
+                    }
+                    if (port < 65535) {
+                        try (DatagramSocket a = new DatagramSocket(port, address);
+                             DatagramSocket b = new DatagramSocket(port + 1, address)) {
+                            return port;
+                        } catch (IOException taken) {
+                            // try another pair
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot bind UDP on " + host + ": " + e.getMessage()
+                        + "; is it an address of this host?", e);
+            }
+            throw new IllegalStateException("no free pair of UDP ports on " + host + " after 50 attempts;"
+                    + " give a port with udp(host, port)");
         }
 
         /**

@@ -65,6 +65,22 @@ class EmbeddedServerTest {
     }
 
     @Test
+    void overUdpItPicksFreePortsAndServesAWorkerThere() {
+        INDArray init = Nd4j.rand(DataType.FLOAT, 100);
+        try (EmbeddedServer server = EmbeddedServer.builder(init, new Adam(), 1).mode(TrainingMode.ASYNC)
+                .udpOnFreePorts("127.0.0.1").start();
+             ParameterServerClient worker = ParameterServerClient.connect(ClientConfig.builder()
+                     .jobId(server.jobId()).token(server.token()).udp(server.host(), server.port()).build())) {
+            assertEquals("127.0.0.1", server.host());
+            assertTrue(server.port() > 0 && server.port() < 65535, "port=" + server.port());
+            assertEquals(TrainingMode.ASYNC, worker.mode());
+            INDArray params = Nd4j.zeros(DataType.FLOAT, 100);
+            worker.awaitInitialParameters(params, WAIT);
+            assertArrayEquals(init.toFloatVector(), params.toFloatVector());
+        }
+    }
+
+    @Test
     void aMissingSettingIsNamedAtStart() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EmbeddedServer.builder(Nd4j.zeros(DataType.FLOAT, 4), new Adam(), 0).start());

@@ -5,10 +5,6 @@ import io.orrery.ps.EmbeddedServer;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.ReplicableModel;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.time.Duration;
 
 /**
@@ -48,7 +44,7 @@ public final class ParameterServerLink implements AutoCloseable {
         if (ipc) {
             config.ipc();
         } else {
-            config.udp(host, freeUdpPortPair(host));
+            config.udpOnFreePorts(host);
         }
         EmbeddedServer server = config.start();
         return new ParameterServerLink(server, new ParameterServerExchange.Endpoint(ipc ? server.aeronDirectory() : null,
@@ -82,30 +78,6 @@ public final class ParameterServerLink implements AutoCloseable {
      */
     public OptimizerState optimizerState() {
         return server == null ? null : server.optimizerState();
-    }
-
-    /** The server uses {@code port} for ingress and {@code port + 1} for its broadcast control. */
-    private static int freeUdpPortPair(String host) {
-        try {
-            InetAddress address = InetAddress.getByName(host);
-            for (int attempt = 0; attempt < 50; attempt++) {
-                int port;
-                try (DatagramSocket probe = new DatagramSocket(0, address)) {
-                    port = probe.getLocalPort();
-                }
-                if (port < 65535) {
-                    try (DatagramSocket a = new DatagramSocket(port, address);
-                         DatagramSocket b = new DatagramSocket(port + 1, address)) {
-                        return port;
-                    } catch (IOException taken) {
-                        // try another pair
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind UDP on " + host + ": " + e.getMessage(), e);
-        }
-        throw new IllegalStateException("no free pair of UDP ports on " + host + " after 50 attempts");
     }
 
     @Override
