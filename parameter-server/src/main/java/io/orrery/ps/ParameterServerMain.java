@@ -145,7 +145,12 @@ public final class ParameterServerMain implements Callable<Integer> {
     /** {@code --mode} with {@code --staleness} for BOUNDED; the message names the accepted values. */
     private TrainingMode trainingMode() {
         String name = mode.trim();
-        return TrainingMode.parse(name.equalsIgnoreCase("bounded") ? "bounded:" + staleness : name);
+        try {
+            return TrainingMode.parse(name.equalsIgnoreCase("bounded") ? "bounded:" + staleness : name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--mode: expected SYNC, ASYNC or BOUNDED (with --staleness >= 1), found \""
+                    + mode + "\" with --staleness " + staleness + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Builds the configuration from the options and starts the server (for tests and embedding). */

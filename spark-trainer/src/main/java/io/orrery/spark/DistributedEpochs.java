@@ -4,7 +4,7 @@ import io.orrery.core.callbacks.Callback;
 import io.orrery.core.models.EpochRunner;
 import io.orrery.ps.TrainingMode;
 import io.orrery.core.models.History;
-import io.orrery.ps.server.ServerStats;
+import io.orrery.ps.StatsSnapshot;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.data.SampleChecker;
@@ -209,7 +209,7 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         }
         if (serverInDriver()) {
             TrainingMode mode = settings.mode();
-            ServerStats stats = link.server().stats();
+            StatsSnapshot stats = link.server().stats();
             LOG.info("epoch={} parameter server: {}", epoch + 1, stats.line());
             if (!mode.isSync()) {
                 // Cumulative over the fit: how stale the applied gradients were (versions behind).

@@ -1,10 +1,10 @@
 package io.orrery.spark;
 
-import io.orrery.ps.TrainingMode;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
+import io.orrery.ps.TrainingMode;
 import io.orrery.spark.data.Sample;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;

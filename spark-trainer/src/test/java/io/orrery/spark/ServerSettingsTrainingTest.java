@@ -4,6 +4,7 @@ import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
+import io.orrery.ps.GradientEncoding;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.exchange.HubExchange;
 import org.apache.spark.api.java.JavaSparkContext;

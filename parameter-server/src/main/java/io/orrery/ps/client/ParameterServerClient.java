@@ -44,9 +44,9 @@ import java.util.function.BooleanSupplier;
  * the shards and chunks still missing, the server address and this worker. Not thread safe, except that a daemon
  * thread sends heartbeats. {@link #close()} says goodbye to the server and is idempotent.
  *
- * <p>The parts: {@link ServerConnections} (setup), {@link JoinHandshake}, {@link Heartbeats},
- * {@link GradientEncoder}, {@link ParameterAssembler} (chunks into versions) polled by {@link BroadcastReceiver},
- * and the mode's {@link WaitPolicy}.
+ * <p>The parts: {@code ServerConnections} (setup), {@code JoinHandshake}, {@code Heartbeats},
+ * {@code GradientEncoder}, {@code ParameterAssembler} (chunks into versions) polled by {@code BroadcastReceiver},
+ * and the mode's {@code WaitPolicy}.
  */
 public final class ParameterServerClient implements AutoCloseable {
 

@@ -197,6 +197,32 @@ public final class ParameterServer implements AutoCloseable {
         return shards[local].optimizerState();
     }
 
+    /**
+     * The optimizer state of the whole flat buffer, joined from the shards (this process must host every shard of
+     * the job); read it only when no step is in progress. With one shard it is that shard's state itself.
+     */
+    public OptimizerState optimizerState() {
+        if (shards.length != layout.shardCount()) {
+            throw new IllegalStateException("whole-model optimizer state: this server hosts shards "
+                    + config.firstShard() + ".." + (config.firstShard() + shards.length - 1) + " of "
+                    + layout.shardCount() + "; read each hosted shard with optimizerState(shard)");
+        }
+        OptimizerState first = shards[0].optimizerState();
+        if (shards.length == 1) {
+            return first;
+        }
+        INDArray[] slots = new INDArray[first.slots().length];
+        for (int k = 0; k < slots.length; k++) {
+            INDArray[] parts = new INDArray[shards.length];
+            for (int s = 0; s < parts.length; s++) {
+                parts[s] = shards[s].optimizerState().slots()[k].reshape(-1);
+            }
+            slots[k] = Nd4j.concat(0, parts);
+        }
+        // Every shard applies every step, so their iteration counts agree.
+        return new OptimizerState(first.iterations(), slots);
+    }
+
     /** Asks every shard to checkpoint its current version; completes when all files are written. */
     public CompletableFuture<List<Path>> checkpoint() {
         List<CompletableFuture<Path>> parts = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.orrery.ps.server;
 
+import io.orrery.ps.StatsSnapshot;
 import io.orrery.ps.protocol.DropCounters;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,17 +77,16 @@ public final class ServerStats {
         stalenessMax.accumulate(versions);
     }
 
+    /** The counters now, as one immutable record. */
+    public StatsSnapshot snapshot() {
+        return new StatsSnapshot(bytesIn.get(), bytesOut.get(), chunksIn.get(), stepsApplied.get(), partialSteps.get(),
+                failedSteps.get(), publishFailures.get(), coalescedVersions.get(), silentWorkerReports.get(),
+                aggregationNs.get(), meanStaleness(), maxStaleness(), drops.summary(), checkpointWriteFailures(),
+                checkpointsRefusedNonFinite());
+    }
+
     /** One {@code key=value} line with every counter. */
     public String line() {
-        long applied = stepsApplied.get();
-        return "bytesIn=" + bytesIn.get() + " bytesOut=" + bytesOut.get() + " chunksIn=" + chunksIn.get()
-                + " stepsApplied=" + applied + " partialSteps=" + partialSteps.get() + " failedSteps=" + failedSteps.get()
-                + " publishFailures=" + publishFailures.get() + " coalescedVersions=" + coalescedVersions.get()
-                + " silentWorkerReports=" + silentWorkerReports.get()
-                + " checkpointWriteFailures=" + checkpointWriteFailures()
-                + " checkpointsRefusedNonFinite=" + checkpointsRefusedNonFinite()
-                + " meanAggregationMs=" + String.format("%.3f", applied == 0 ? 0.0 : aggregationNs.get() / 1e6 / applied)
-                + " meanStaleness=" + String.format("%.2f", meanStaleness()) + " maxStaleness=" + maxStaleness()
-                + " drops=[" + drops.summary() + "]";
+        return snapshot().line();
     }
 }

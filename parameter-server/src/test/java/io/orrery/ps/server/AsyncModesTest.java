@@ -1,7 +1,7 @@
 package io.orrery.ps.server;
 
-import io.orrery.ps.TrainingMode;
 import io.orrery.core.optimizers.SGD;
+import io.orrery.ps.TrainingMode;
 import io.orrery.ps.client.ParameterServerClient;
 import io.orrery.ps.client.ParameterServerTimeoutException;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,47 @@
+package io.orrery.ps;
+
+import io.orrery.ps.server.ParameterServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code --mode} and {@code --staleness} become the one {@link TrainingMode}. */
+class ParameterServerMainModeTest {
+
+    private static ParameterServerMain parse(Path params, String... modeArgs) {
+        ParameterServerMain main = new ParameterServerMain();
+        String[] args = new String[6 + modeArgs.length];
+        System.arraycopy(new String[]{"--workers", "2", "--params", params.toString(), "--optimizer", "sgd"}, 0, args, 0, 6);
+        System.arraycopy(modeArgs, 0, args, 6, modeArgs.length);
+        new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+        return main;
+    }
+
+    @Test
+    void boundedWithItsStalenessStartsABoundedServer(@TempDir Path dir) throws Exception {
+        Path params = Files.write(dir.resolve("params.f32"), new byte[16]);
+        try (ParameterServer server = parse(params, "--mode", "BOUNDED", "--staleness", "3").start()) {
+            assertEquals(TrainingMode.bounded(3), server.config().mode());
+        }
+        try (ParameterServer server = parse(params, "--mode", "async").start()) {
+            assertEquals(TrainingMode.ASYNC, server.config().mode());
+        }
+    }
+
+    @Test
+    void aModeThatIsNoneOfThemIsNamedWithTheAcceptedValues(@TempDir Path dir) throws Exception {
+        Path params = Files.write(dir.resolve("params.f32"), new byte[16]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse(params, "--mode", "BOUNDED", "--staleness", "0").start());
+        assertTrue(e.getMessage().contains("--mode: expected SYNC, ASYNC or BOUNDED"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse(params, "--mode", "downpour").start());
+        assertTrue(e.getMessage().contains("\"downpour\""), e.getMessage());
+    }
+}
