@@ -36,6 +36,9 @@ public final class GradientTape implements AutoCloseable {
 
     private final List<Entry> entries = new ArrayList<>();
     private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Variables watched or read while recording, in first-seen order, for {@link #watchedVariables()}. */
+    private final Set<Variable> watchedVariables = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<Variable> watchedOrder = new ArrayList<>();
     private final boolean watchAccessedVariables;
     private boolean recording = true;
     private boolean open = true;
@@ -65,32 +68,88 @@ public final class GradientTape implements AutoCloseable {
     public void watch(Tensor... tensors) {
         for (Tensor t : tensors) {
             tracked.add(t);
+            if (t instanceof Variable v) {
+                noteVariable(v);
+            }
         }
     }
 
     /**
-     * Called by every differentiable operation: records it on each open tape that tracks one of its inputs.
+     * The variables this tape watches: those passed to {@link #watch} and the trainable ones read while it recorded,
+     * in the order first seen, as {@code tape.watched_variables()}.
      */
-    public static void record(Tensor output, Tensor[] inputs, Backward backward) {
+    public List<Variable> watchedVariables() {
+        return List.copyOf(watchedOrder);
+    }
+
+    /**
+     * Pauses recording on this tape until the returned handle is closed, as {@code with tape.stop_recording():}.
+     * Operations run meanwhile are not differentiated by this tape (outer tapes still record them).
+     *
+     * <pre>{@code
+     * try (var paused = tape.stopRecording()) {
+     *     Tensor logged = Ops.mean(loss);   // not on this tape
+     * }
+     * }</pre>
+     */
+    public Paused stopRecording() {
+        if (!open) {
+            throw new IllegalStateException("stopRecording on a closed tape: expected an open tape (inside its try block); "
+                    + "a closed tape records nothing already");
+        }
+        boolean was = recording;
+        recording = false;
+        return () -> recording = was && open;
+    }
+
+    /** Resumes recording when closed; see {@link #stopRecording()}. */
+    @FunctionalInterface
+    public interface Paused extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Called by every differentiable operation: records it on each open tape that tracks one of its inputs.
+     *
+     * @return whether any tape recorded it
+     */
+    public static boolean record(Tensor output, Tensor[] inputs, Backward backward) {
         Deque<GradientTape> tapes = ACTIVE.get();
         if (tapes.isEmpty()) {
-            return;
+            return false;
         }
+        boolean any = false;
         for (GradientTape tape : tapes) {
             if (tape.recording && tape.tracksAny(inputs)) {
                 tape.entries.add(new Entry(output, inputs, backward));
                 tape.tracked.add(output);
+                any = true;
             }
         }
+        return any;
     }
 
     private boolean tracksAny(Tensor[] inputs) {
+        boolean any = false;
         for (Tensor t : inputs) {
-            if (t != null && (tracked.contains(t) || (watchAccessedVariables && t instanceof Variable && ((Variable) t).trainable()))) {
-                return true;
+            if (t == null) {
+                continue;
+            }
+            if (tracked.contains(t)) {
+                any = true;
+            } else if (watchAccessedVariables && t instanceof Variable v && v.trainable()) {
+                noteVariable(v);
+                any = true;
             }
         }
-        return false;
+        return any;
+    }
+
+    private void noteVariable(Variable v) {
+        if (watchedVariables.add(v)) {
+            watchedOrder.add(v);
+        }
     }
 
     /** Gradient of {@code target} with respect to one source; null if the target does not depend on it. */
@@ -105,8 +164,20 @@ public final class GradientTape implements AutoCloseable {
 
     /** Gradients of {@code target} with respect to each source, in order (null where unconnected). */
     public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources) {
+        return gradient(target, sources, null);
+    }
+
+    /**
+     * Gradients of {@code target} weighted by {@code outputGradient} (of the target's shape), as
+     * {@code tape.gradient(target, sources, output_gradients)}: a vector-Jacobian product. Null means ones.
+     */
+    public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources, Tensor outputGradient) {
+        if (outputGradient != null && !Arrays.equals(outputGradient.shape(), target.shape())) {
+            throw new IllegalArgumentException("gradient: outputGradient has shape " + Arrays.toString(outputGradient.shape())
+                    + ", expected the target's shape " + Arrays.toString(target.shape()));
+        }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(target, Ops.onesLike(target));
+        grads.put(target, outputGradient == null ? Ops.onesLike(target) : outputGradient);
         boolean wasRecording = recording;
         recording = false; // the gradient computation is recorded by outer tapes only
         try {
@@ -135,6 +206,28 @@ public final class GradientTape implements AutoCloseable {
             result.add(grads.get(s));
         }
         return result;
+    }
+
+    /**
+     * The Jacobian of {@code target} with respect to {@code source}, shape {@code target.shape + source.shape}, as
+     * {@code tape.jacobian}: one gradient per element of the target (the rows are stacked with differentiable
+     * operations, so an outer tape can differentiate the Jacobian). Zeros where the target does not depend on the
+     * source.
+     */
+    public Tensor jacobian(Tensor target, Tensor source) {
+        long n = target.array().length();
+        long[] ts = target.shape();
+        long[] ss = source.shape();
+        Tensor[] rows = new Tensor[(int) n];
+        for (int i = 0; i < n; i++) {
+            org.nd4j.linalg.api.ndarray.INDArray seed = org.nd4j.linalg.factory.Nd4j.zeros(target.dataType(), ts);
+            seed.putScalar((long) i, 1.0);
+            Tensor g = gradient(target, List.of(source), new Tensor(seed)).get(0);
+            rows[i] = g == null ? Ops.zerosLike(source) : g;
+        }
+        long[] shape = Arrays.copyOf(ts, ts.length + ss.length);
+        System.arraycopy(ss, 0, shape, ts.length, ss.length);
+        return Ops.reshape(n == 1 ? rows[0] : Ops.stack(0, rows), shape);
     }
 
     /** Stops recording; gradients of what was recorded can still be asked for. Idempotent. */
