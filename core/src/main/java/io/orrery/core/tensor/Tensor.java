@@ -70,8 +70,9 @@ public class Tensor {
         return value;
     }
 
+    /** The shape, a fresh copy (ND4J hands out its own cached array, which a caller must not change). */
     public long[] shape() {
-        return value.shape();
+        return value.shape().clone();
     }
 
     public int rank() {
