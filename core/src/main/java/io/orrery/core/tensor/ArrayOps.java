@@ -205,6 +205,11 @@ final class ArrayOps {
         long[] strides = Shapes.ones(shape.length);
         for (int d = 0; d < shape.length; d++) {
             end[d] = size[d] == -1 ? shape[d] : begin[d] + size[d];
+            if (begin[d] < 0 || size[d] < -1 || end[d] > shape[d]) {
+                throw new IllegalArgumentException("slice: axis " + d + " of shape " + Arrays.toString(shape) + " has size " + shape[d]
+                        + ", which cannot give " + size[d] + " elements from " + begin[d]
+                        + "; expected 0 <= begin and begin + size <= size of the axis (size -1: to the end)");
+            }
         }
         return stridedSlice(a, begin, end, strides);
     }

@@ -235,7 +235,7 @@ class RandomExpressionGradientTest {
             });
             case 2 -> wrap2("stack.sum", a, b, (x, y) -> Ops.sum(Ops.cos(Ops.stack(axis, x, y)), false, axis));
             case 3 -> wrap("tile.stridedSlice", a, t -> {
-                Tensor tiled = Ops.mul(Ops.tile(t, 2, 2), Tensor.of(Nd4j.linspace(DataType.DOUBLE, 1, 24, 24).reshape(4, 6).divi(10)));
+                Tensor tiled = Ops.mul(Ops.tile(t, 2, 2), Tensor.of(Nd4j.arange(1, 25).castTo(DataType.DOUBLE).reshape(4, 6).divi(10)));
                 return Ops.stridedSlice(tiled, new long[]{1, 0}, new long[]{4, 6}, new long[]{2, 2 + 0 * axis});
             });
             case 4 -> wrap("pad.slice", a, t -> {
