@@ -307,6 +307,11 @@ public final class Ops {
         return ArrayOps.gather(in(params), indices, axis);
     }
 
+    /** {@link #gather(Tensor, INDArray, int)} with the indices given as a tensor (they get no gradient). */
+    public static Tensor gather(Tensor params, Tensor indices, int axis) {
+        return ArrayOps.gather(in(params), indices.array(), axis);
+    }
+
     /** {@link #gather} along axis 0, as an embedding lookup. */
     public static Tensor gather(Tensor params, INDArray indices) {
         return ArrayOps.gather(in(params), indices, 0);
