@@ -9,7 +9,7 @@ import static io.orrery.core.tensor.Recording.in;
 /**
  * The differentiable operations, under TensorFlow's names: the one class a user calls, as {@code tf.*}. Each
  * method hands its tensors to the file that implements it ({@link MathOps}, {@link Activations}, {@link ArrayOps},
- * {@link Reductions}, {@link LinearAlgebra}); on the way in, a {@link Variable} read under a tape becomes a read
+ * {@link Gathering}, {@link Reductions}, {@link LinearAlgebra}); on the way in, a {@link Variable} read under a tape becomes a read
  * that keeps the forward pass's value (see {@link Recording}). Every operation records itself on the open
  * {@link io.orrery.core.autodiff.GradientTape}s with a gradient rule written in these same operations, so gradients
  * are differentiable again. Shapes follow NumPy: binary operations broadcast, negative axes count from the end,
@@ -304,22 +304,22 @@ public final class Ops {
 
     /** Slices along {@code axis} picked by integer indices of any shape, as {@code tf.gather(params, indices, axis)}. */
     public static Tensor gather(Tensor params, INDArray indices, int axis) {
-        return ArrayOps.gather(in(params), indices, axis);
+        return Gathering.gather(in(params), indices, axis);
     }
 
     /** {@link #gather(Tensor, INDArray, int)} with the indices given as a tensor (they get no gradient). */
     public static Tensor gather(Tensor params, Tensor indices, int axis) {
-        return ArrayOps.gather(in(params), indices.array(), axis);
+        return Gathering.gather(in(params), indices.array(), axis);
     }
 
     /** {@link #gather} along axis 0, as an embedding lookup. */
     public static Tensor gather(Tensor params, INDArray indices) {
-        return ArrayOps.gather(in(params), indices, 0);
+        return Gathering.gather(in(params), indices, 0);
     }
 
     /** Repeats the whole tensor {@code multiples[d]} times along each axis, as {@code tf.tile}. */
     public static Tensor tile(Tensor a, long... multiples) {
-        return ArrayOps.tile(in(a), multiples);
+        return Gathering.tile(in(a), multiples);
     }
 
     /** Pads with zeros, {@code paddings[d] = {before, after}}, as {@code tf.pad(a, paddings)}. */

@@ -9,8 +9,9 @@
  *   <li>{@code MathOps}: elementwise arithmetic, broadcasting binary operations, {@code where}, {@code cast},
  *       {@code stopGradient};</li>
  *   <li>{@code Activations}: relu, sigmoid, tanh, softmax over an axis, softplus, elu, selu, gelu, swish, leaky relu;</li>
- *   <li>{@code ArrayOps}: reshapes, transposes, broadcasting, concat/stack/split, slices, gather, tile, pad (linear
- *       operations, whose gradients are each other: slice and pad, gather and scatter);</li>
+ *   <li>{@code ArrayOps}: reshapes, transposes, broadcasting, concat/stack/split, slices, pad (linear operations,
+ *       whose gradients are each other: slice and pad);</li>
+ *   <li>{@code Gathering}: gather by index and tile (adjoints: scatter-add and a reshaped sum);</li>
  *   <li>{@code Reductions}: sum, mean, max, min, prod, logsumexp, variance, norms, cumsum;</li>
  *   <li>{@code LinearAlgebra}: matmul, plain and batched;</li>
  *   <li>{@code Shapes} and {@code Recording}: shape arithmetic, and how results and variables meet the tape.</li>
