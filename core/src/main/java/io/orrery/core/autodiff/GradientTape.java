@@ -164,20 +164,21 @@ public final class GradientTape implements AutoCloseable {
 
     /** Gradients of {@code target} with respect to each source, in order (null where unconnected). */
     public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources) {
-        return gradient(target, sources, null);
+        return gradient(target, sources, Ops.onesLike(target));
     }
 
     /**
-     * Gradients of {@code target} weighted by {@code outputGradient} (of the target's shape), as
-     * {@code tape.gradient(target, sources, output_gradients)}: a vector-Jacobian product. Null means ones.
+     * Gradients of {@code sum(target * outputGradients)} with respect to each source, as TensorFlow's
+     * {@code gradient(target, sources, output_gradients)}: back-propagates a given upstream gradient (the shape of
+     * {@code target}) through what was recorded.
      */
-    public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources, Tensor outputGradient) {
-        if (outputGradient != null && !Arrays.equals(outputGradient.shape(), target.shape())) {
-            throw new IllegalArgumentException("gradient: outputGradient has shape " + Arrays.toString(outputGradient.shape())
-                    + ", expected the target's shape " + Arrays.toString(target.shape()));
+    public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources, Tensor outputGradients) {
+        if (!java.util.Arrays.equals(target.shape(), outputGradients.shape())) {
+            throw new IllegalArgumentException("output gradients must have the target's shape " + Arrays.toString(target.shape())
+                    + ", found " + Arrays.toString(outputGradients.shape()));
         }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(target, outputGradient == null ? Ops.onesLike(target) : outputGradient);
+        grads.put(target, outputGradients);
         boolean wasRecording = recording;
         recording = false; // the gradient computation is recorded by outer tapes only
         try {
