@@ -67,6 +67,14 @@ class ArrayOpsTest {
         Tensor cols = Ops.gather(X, Nd4j.createFromArray(new int[][]{{2, 0}}), 1);
         assertArrayEquals(new long[]{2, 1, 2}, cols.shape());
         assertArrayEquals(new double[]{3, 1, 6, 4}, flat(cols), 0);
+        Tensor row = Ops.gather(X, Nd4j.scalar(1L));
+        assertArrayEquals(new long[]{3}, row.shape());
+        assertArrayEquals(new double[]{4, 5, 6}, flat(row), 0);
+        // an embedding lookup: [batch, steps] indices into a [vocabulary, dim] table
+        Tensor table = Tensor.of(Nd4j.arange(10).castTo(DataType.DOUBLE).reshape(5, 2));
+        Tensor looked = Ops.gather(table, Tensor.of(Nd4j.createFromArray(new int[][]{{4, 0, 1}, {2, 2, 3}})), 0);
+        assertArrayEquals(new long[]{2, 3, 2}, looked.shape());
+        assertArrayEquals(new double[]{8, 9, 0, 1, 2, 3, 4, 5, 4, 5, 6, 7}, flat(looked), 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ops.gather(X, Nd4j.createFromArray(2)));
         assertTrue(e.getMessage().contains("[0, 2)"), e.getMessage());
     }

@@ -32,6 +32,21 @@ class ReductionsTest {
     }
 
     @Test
+    void rankOneAndRankThreeReductionsKeepTensorFlowShapes() {
+        Tensor v = Tensor.of(Nd4j.createFromArray(1.0, 2.0, 3.0));
+        assertArrayEquals(new long[0], Ops.sum(v, false, 0).shape());
+        assertArrayEquals(new long[]{1}, Ops.sum(v, true, 0).shape());
+        assertArrayEquals(new long[]{1}, Ops.reduceMax(v, true).shape());
+        assertArrayEquals(new long[0], Ops.reduceLogSumExp(v, false, -1).shape());
+        Tensor t = Tensor.of(Nd4j.ones(DataType.DOUBLE, 2, 3, 4));
+        assertArrayEquals(new long[]{3}, Ops.mean(t, false, 0, 2).shape());
+        assertArrayEquals(new long[]{1, 3, 1}, Ops.mean(t, true, 0, 2).shape());
+        assertArrayEquals(new long[]{2, 4}, Ops.reduceVariance(t, false, 1).shape());
+        assertArrayEquals(new long[]{2, 1, 4}, Ops.reduceProd(t, true, 1).shape());
+        assertEquals(24.0, Ops.sum(t).item(), 0);
+    }
+
+    @Test
     void meanWithNoAxesIsTheMean() {
         Tensor m = Ops.mean(X, true);
         assertArrayEquals(new long[]{1, 1}, m.shape());
