@@ -3,6 +3,8 @@ package io.orrery.core.autodiff;
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +31,9 @@ import java.util.Set;
  * Trainable variables are watched automatically; other tensors only after {@link #watch}. Tapes nest: gradient
  * computations run while an outer tape is open are recorded by it, which gives second-order gradients.
  * A tape is per thread. {@code gradient} may be called more than once and after {@link #close()}.
+ *
+ * <p>Gradients are taken at the values of the forward pass, as in TensorFlow: a variable assigned between the
+ * forward pass and {@code gradient} does not change the result (see {@link Variable#read()}).
  */
 public final class GradientTape implements AutoCloseable {
 
@@ -221,7 +226,7 @@ public final class GradientTape implements AutoCloseable {
         long[] ss = source.shape();
         Tensor[] rows = new Tensor[(int) n];
         for (int i = 0; i < n; i++) {
-            org.nd4j.linalg.api.ndarray.INDArray seed = org.nd4j.linalg.factory.Nd4j.zeros(target.dataType(), ts);
+            INDArray seed = Nd4j.zeros(target.dataType(), ts);
             seed.putScalar((long) i, 1.0);
             Tensor g = gradient(target, List.of(source), new Tensor(seed)).get(0);
             rows[i] = g == null ? Ops.zerosLike(source) : g;
