@@ -3,6 +3,8 @@ package io.orrery.core.autodiff;
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +31,9 @@ import java.util.Set;
  * Trainable variables are watched automatically; other tensors only after {@link #watch}. Tapes nest: gradient
  * computations run while an outer tape is open are recorded by it, which gives second-order gradients.
  * A tape is per thread. {@code gradient} may be called more than once and after {@link #close()}.
+ *
+ * <p>Gradients are taken at the values of the forward pass, as in TensorFlow: a variable assigned between the
+ * forward pass and {@code gradient} does not change the result (see {@link Variable#read()}).
  */
 public final class GradientTape implements AutoCloseable {
 
@@ -36,6 +41,9 @@ public final class GradientTape implements AutoCloseable {
 
     private final List<Entry> entries = new ArrayList<>();
     private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Variables watched or read while recording, in first-seen order, for {@link #watchedVariables()}. */
+    private final Set<Variable> watchedVariables = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<Variable> watchedOrder = new ArrayList<>();
     private final boolean watchAccessedVariables;
     private boolean recording = true;
     private boolean open = true;
@@ -65,32 +73,88 @@ public final class GradientTape implements AutoCloseable {
     public void watch(Tensor... tensors) {
         for (Tensor t : tensors) {
             tracked.add(t);
+            if (t instanceof Variable v) {
+                noteVariable(v);
+            }
         }
     }
 
     /**
-     * Called by every differentiable operation: records it on each open tape that tracks one of its inputs.
+     * The variables this tape watches: those passed to {@link #watch} and the trainable ones read while it recorded,
+     * in the order first seen, as {@code tape.watched_variables()}.
      */
-    public static void record(Tensor output, Tensor[] inputs, Backward backward) {
+    public List<Variable> watchedVariables() {
+        return List.copyOf(watchedOrder);
+    }
+
+    /**
+     * Pauses recording on this tape until the returned handle is closed, as {@code with tape.stop_recording():}.
+     * Operations run meanwhile are not differentiated by this tape (outer tapes still record them).
+     *
+     * <pre>{@code
+     * try (var paused = tape.stopRecording()) {
+     *     Tensor logged = Ops.mean(loss);   // not on this tape
+     * }
+     * }</pre>
+     */
+    public Paused stopRecording() {
+        if (!open) {
+            throw new IllegalStateException("stopRecording on a closed tape: expected an open tape (inside its try block); "
+                    + "a closed tape records nothing already");
+        }
+        boolean was = recording;
+        recording = false;
+        return () -> recording = was && open;
+    }
+
+    /** Resumes recording when closed; see {@link #stopRecording()}. */
+    @FunctionalInterface
+    public interface Paused extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Called by every differentiable operation: records it on each open tape that tracks one of its inputs.
+     *
+     * @return whether any tape recorded it
+     */
+    public static boolean record(Tensor output, Tensor[] inputs, Backward backward) {
         Deque<GradientTape> tapes = ACTIVE.get();
         if (tapes.isEmpty()) {
-            return;
+            return false;
         }
+        boolean any = false;
         for (GradientTape tape : tapes) {
             if (tape.recording && tape.tracksAny(inputs)) {
                 tape.entries.add(new Entry(output, inputs, backward));
                 tape.tracked.add(output);
+                any = true;
             }
         }
+        return any;
     }
 
     private boolean tracksAny(Tensor[] inputs) {
+        boolean any = false;
         for (Tensor t : inputs) {
-            if (t != null && (tracked.contains(t) || (watchAccessedVariables && t instanceof Variable && ((Variable) t).trainable()))) {
-                return true;
+            if (t == null) {
+                continue;
+            }
+            if (tracked.contains(t)) {
+                any = true;
+            } else if (watchAccessedVariables && t instanceof Variable v && v.trainable()) {
+                noteVariable(v);
+                any = true;
             }
         }
-        return false;
+        return any;
+    }
+
+    private void noteVariable(Variable v) {
+        if (watchedVariables.add(v)) {
+            watchedOrder.add(v);
+        }
     }
 
     /** Gradient of {@code target} with respect to one source; null if the target does not depend on it. */
@@ -105,8 +169,21 @@ public final class GradientTape implements AutoCloseable {
 
     /** Gradients of {@code target} with respect to each source, in order (null where unconnected). */
     public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources) {
+        return gradient(target, sources, Ops.onesLike(target));
+    }
+
+    /**
+     * Gradients of {@code sum(target * outputGradients)} with respect to each source, as TensorFlow's
+     * {@code gradient(target, sources, output_gradients)}: back-propagates a given upstream gradient (the shape of
+     * {@code target}) through what was recorded.
+     */
+    public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources, Tensor outputGradients) {
+        if (!java.util.Arrays.equals(target.shape(), outputGradients.shape())) {
+            throw new IllegalArgumentException("output gradients must have the target's shape " + Arrays.toString(target.shape())
+                    + ", found " + Arrays.toString(outputGradients.shape()));
+        }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(target, Ops.onesLike(target));
+        grads.put(target, outputGradients);
         boolean wasRecording = recording;
         recording = false; // the gradient computation is recorded by outer tapes only
         try {
@@ -135,6 +212,28 @@ public final class GradientTape implements AutoCloseable {
             result.add(grads.get(s));
         }
         return result;
+    }
+
+    /**
+     * The Jacobian of {@code target} with respect to {@code source}, shape {@code target.shape + source.shape}, as
+     * {@code tape.jacobian}: one gradient per element of the target (the rows are stacked with differentiable
+     * operations, so an outer tape can differentiate the Jacobian). Zeros where the target does not depend on the
+     * source.
+     */
+    public Tensor jacobian(Tensor target, Tensor source) {
+        long n = target.array().length();
+        long[] ts = target.shape();
+        long[] ss = source.shape();
+        Tensor[] rows = new Tensor[(int) n];
+        for (int i = 0; i < n; i++) {
+            INDArray seed = Nd4j.zeros(target.dataType(), ts);
+            seed.putScalar((long) i, 1.0);
+            Tensor g = gradient(target, List.of(source), new Tensor(seed)).get(0);
+            rows[i] = g == null ? Ops.zerosLike(source) : g;
+        }
+        long[] shape = Arrays.copyOf(ts, ts.length + ss.length);
+        System.arraycopy(ss, 0, shape, ts.length, ss.length);
+        return Ops.reshape(n == 1 ? rows[0] : Ops.stack(0, rows), shape);
     }
 
     /** Stops recording; gradients of what was recorded can still be asked for. Idempotent. */

@@ -44,7 +44,7 @@ public final class Activation extends Layer implements FusedLayer {
 
     @Override
     public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
-        function.backwardInPlace(output, gradOutput);
+        function.backwardInPlace(input, output, gradOutput);
         return gradOutput;
     }
 

@@ -26,6 +26,8 @@ public final class Dense extends Layer implements FusedLayer {
     private Variable bias;
     private INDArray kernelGrad;
     private INDArray biasGrad;
+    /** The activation's input from the last forward, kept only for activations whose derivative needs it. */
+    private INDArray preActivation;
     private final BatchBuffers buffers = new BatchBuffers();
 
     public Dense(int units) {
@@ -126,6 +128,7 @@ public final class Dense extends Layer implements FusedLayer {
         if (hostBias) {
             HostLoops.addBiasColumnMajor(z, bias.array(), activation == ActivationFunction.RELU);
             if (activation != ActivationFunction.RELU) {
+                keepPreActivation(z);
                 activation.applyInPlace(z);
             }
             return z;
@@ -133,13 +136,22 @@ public final class Dense extends Layer implements FusedLayer {
         if (useBias) {
             z.addiRowVector(bias.array());
         }
+        keepPreActivation(z);
         activation.applyInPlace(z);
         return z;
     }
 
+    /** GELU's and swish's derivatives need the activation's input, so it is kept for backward. */
+    private void keepPreActivation(INDArray z) {
+        if (activation.needsPreActivation()) {
+            preActivation = buffers.get("preActivation", (int) z.size(0), units, z.dataType());
+            preActivation.assign(z);
+        }
+    }
+
     @Override
     public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
-        activation.backwardInPlace(output, gradOutput);
+        activation.backwardInPlace(preActivation, output, gradOutput);
         return backwardFromPreActivation(input, gradOutput, needInputGradient);
     }
 

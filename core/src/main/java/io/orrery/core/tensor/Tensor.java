@@ -17,11 +17,24 @@ public class Tensor {
 
     protected INDArray value;
 
+    /** Whether {@link #value} is a variable's memory, which an assign can change (see {@link Variable#read}). */
+    private final boolean borrowed;
+
     public Tensor(INDArray value) {
+        this(value, false);
+    }
+
+    Tensor(INDArray value, boolean borrowed) {
         if (value == null) {
             throw new IllegalArgumentException("a tensor needs a value, found null");
         }
         this.value = value;
+        this.borrowed = borrowed;
+    }
+
+    /** True when this tensor's array may change later (a variable, or a read of one not yet copied). */
+    boolean borrowed() {
+        return borrowed;
     }
 
     /** Wraps an array (no copy). */
@@ -57,8 +70,9 @@ public class Tensor {
         return value;
     }
 
+    /** The shape, a fresh copy (ND4J hands out its own cached array, which a caller must not change). */
     public long[] shape() {
-        return value.shape();
+        return value.shape().clone();
     }
 
     public int rank() {
@@ -93,6 +107,10 @@ public class Tensor {
     public Tensor mean() { return Ops.mean(this); }
     public Tensor reshape(long... shape) { return Ops.reshape(this, shape); }
     public Tensor transpose() { return Ops.transpose(this); }
+    public Tensor transpose(int... perm) { return Ops.transpose(this, perm); }
+    public Tensor sum(boolean keepDims, int... axes) { return Ops.sum(this, keepDims, axes); }
+    public Tensor mean(boolean keepDims, int... axes) { return Ops.mean(this, keepDims, axes); }
+    public Tensor cast(DataType type) { return Ops.cast(this, type); }
 
     /** A rank-0 constant of this tensor's data type. */
     public Tensor scalarLike(double v) {
