@@ -5,7 +5,8 @@
 // Inputs and weights come from a fixed linear congruential sequence, so the fixture is the same on every run.
 // Each case holds the layer config, the input, the weights in Keras's order (row-major, with shapes), the output,
 // and the gradients of sum(output * r) with respect to the input and each trainable weight.
-// TensorFlow.js's GRU has only reset_after=false, so the reset_after=true GRU (Keras 2's default) is not here.
+// TensorFlow.js's GRU has only reset_after=false; the reset_after=true GRU (Keras 2's default) is checked against
+// PyTorch instead (make-gru-reset-after-fixture.py).
 const tf = require('@tensorflow/tfjs');
 
 let seed = 12345;

@@ -31,11 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * TensorFlow.js runs them: the same weights and inputs give the same outputs and the same gradients of
  * {@code sum(output * r)} with respect to the input and every trainable weight. The fixture
  * ({@code keras-reference/recurrent.json}) comes from {@code keras-reference/make-recurrent-fixture.cjs}; TensorFlow.js
- * computes in float32, hence the tolerance.
+ * computes in float32, hence its tolerance. GRU with reset_after=true (Keras 2's default), which TensorFlow.js lacks,
+ * is checked against PyTorch's {@code nn.GRU} (the same equations) in float64 ({@code gru-reset-after.json}, from
+ * {@code make-gru-reset-after-fixture.py}).
  */
 class RecurrentKerasReferenceTest {
 
-    private static final double TOLERANCE = 2e-5;
+    /** Fixture file and the tolerance its generator's precision allows. */
+    private static final java.util.Map<String, Double> FIXTURES = java.util.Map.of("recurrent.json", 2e-5, "gru-reset-after.json", 1e-10);
 
     @BeforeEach
     void float64() {
@@ -48,11 +51,15 @@ class RecurrentKerasReferenceTest {
     }
 
     static List<String> cases() throws IOException {
-        return StreamSupport.stream(fixture().get("cases").spliterator(), false).map(c -> c.get("name").asText()).toList();
+        List<String> names = new ArrayList<>();
+        for (String file : new java.util.TreeSet<>(FIXTURES.keySet())) {
+            fixture(file).get("cases").forEach(c -> names.add(file + ":" + c.get("name").asText()));
+        }
+        return names;
     }
 
-    private static JsonNode fixture() throws IOException {
-        try (InputStream in = RecurrentKerasReferenceTest.class.getResourceAsStream("/keras-reference/recurrent.json")) {
+    private static JsonNode fixture(String file) throws IOException {
+        try (InputStream in = RecurrentKerasReferenceTest.class.getResourceAsStream("/keras-reference/" + file)) {
             return new ObjectMapper().readTree(in);
         }
     }
@@ -71,13 +78,19 @@ class RecurrentKerasReferenceTest {
         if (name.startsWith("gru_reset_before")) {
             return new GRU(4, "tanh", "sigmoid", true, "glorot_uniform", "orthogonal", "zeros", returnSequences, false);
         }
+        if (name.startsWith("gru_reset_after")) {
+            return new GRU(4, returnSequences);
+        }
         return new BatchNormalization();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void outputsAndGradientsEqualKeras(String name) throws IOException {
-        JsonNode c = StreamSupport.stream(fixture().get("cases").spliterator(), false)
+    void outputsAndGradientsEqualKeras(String fileAndName) throws IOException {
+        String file = fileAndName.substring(0, fileAndName.indexOf(':'));
+        String name = fileAndName.substring(file.length() + 1);
+        double tolerance = FIXTURES.get(file);
+        JsonNode c = StreamSupport.stream(fixture(file).get("cases").spliterator(), false)
                 .filter(n -> n.get("name").asText().equals(name)).findFirst().orElseThrow();
         boolean training = c.get("training").asBoolean();
         INDArray x = array(c.get("input"));
@@ -101,12 +114,12 @@ class RecurrentKerasReferenceTest {
             out = layer.apply(in, training);
             grads = tape.gradient(Ops.sum(Ops.mul(out, new Tensor(array(c.get("r"))))), sources);
         }
-        assertClose(array(c.get("output")), out.array(), TOLERANCE, name + " output");
-        assertClose(array(c.get("input_gradient")), grads.get(sources.size() - 1).array(), TOLERANCE, name + " d/d input");
+        assertClose(array(c.get("output")), out.array(), tolerance, name + " output");
+        assertClose(array(c.get("input_gradient")), grads.get(sources.size() - 1).array(), tolerance, name + " d/d input");
         JsonNode weightGrads = c.get("weight_gradients");
         assertEquals(weightGrads.size(), layer.trainableWeights().size(), "trainable weight count");
         for (int i = 0; i < weightGrads.size(); i++) {
-            assertClose(array(weightGrads.get(i)), grads.get(i).array(), TOLERANCE, name + " d/d " + layer.trainableWeights().get(i).name());
+            assertClose(array(weightGrads.get(i)), grads.get(i).array(), tolerance, name + " d/d " + layer.trainableWeights().get(i).name());
         }
     }
 }
