@@ -5,7 +5,6 @@ import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.layers.LSTM;
 import io.orrery.core.losses.Losses;
-import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.optimizers.Adam;
 import io.orrery.core.tensor.Backend;
@@ -44,7 +43,7 @@ final class MnistLstmCommand implements Callable<Integer> {
             description = "Train on the first N training images (default: all ${DEFAULT-VALUE}).")
     int trainSamples;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and shuffling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the initial weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--data", description = "Folder holding the four IDX files (default: the dataset cache, see docs/datasets.md).")
@@ -72,7 +71,7 @@ final class MnistLstmCommand implements Callable<Integer> {
         model.compile(new Adam(learningRate), Losses.get("sparse_categorical_crossentropy"), "accuracy");
         model.build(28, 28);
         model.summary(); // prints itself
-        model.fit(x, y, FitOptions.epochs(epochs).batchSize(batchSize).seed(seed));
+        model.fit(x, y, epochs, batchSize);
         double testAcc = model.evaluate(xTest, yTest).get("accuracy");
         out.println(String.format(Locale.ROOT, "test_acc: %.4f", testAcc));
         return testAcc;

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A model with BatchNormalization trains with fit (on the tape path, since the layer is not fused) and then predicts
  * in inference mode from the moving statistics it gathered: Flatten -> Dense(64) -> BatchNormalization(momentum 0.9)
  * -> relu -> Dense(10, softmax) on the first 3,000 real MNIST training images, 2 epochs of Adam, reaches at least
- * 0.8 on the first 1,000 test images (0.866 measured). Put back to their initial 0 and 1, the moving statistics no
- * longer normalize the layer's pre-activations and the accuracy drops (to 0.749 measured).
+ * 0.8 on the first 1,000 test images (0.854-0.866 measured). Put back to their initial 0 and 1, the moving statistics no
+ * longer normalize the layer's pre-activations and the accuracy drops (to 0.749-0.759 measured).
  */
 class BatchNormalizationTrainingTest {
 
@@ -34,7 +34,7 @@ class BatchNormalizationTrainingTest {
         Sequential model = new Sequential(List.of(new Flatten(), new Dense(64), bn, new Activation("relu"),
                 new Dense(10, "softmax"))).setSeed(3);
         model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
-        model.fit(x, y, FitOptions.epochs(2).batchSize(64).seed(4).verbose(0));
+        model.fit(x, y, 2, 64);
         double accuracy = model.evaluate(xTest, yTest).get("accuracy");
         assertTrue(accuracy >= 0.8, "test accuracy " + accuracy);
         assertTrue(bn.movingVariance().array().neq(1).any(), "the moving variance moved");

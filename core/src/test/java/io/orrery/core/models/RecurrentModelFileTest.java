@@ -53,7 +53,7 @@ class RecurrentModelFileTest {
     }
 
     private Sequential roundTrip(Sequential model, INDArray x, INDArray y) throws IOException {
-        model.fit(x, y, FitOptions.epochs(1).batchSize(4).verbose(0).seed(1));
+        model.fit(x, y, 1, 4);
         Path file = dir.resolve(model.name() + ".orrery");
         model.save(file);
         Sequential loaded = Sequential.load(file);
