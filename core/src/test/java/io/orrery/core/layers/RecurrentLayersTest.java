@@ -38,6 +38,22 @@ class RecurrentLayersTest {
     }
 
     @Test
+    void summaryOfTheMnistLstmModelHasKerasCounts() {
+        Sequential model = new Sequential(List.of(new LSTM(128).setName("lstm"), new Dense(10, "softmax").setName("dense")));
+        model.build(28, 28);
+        String s = model.summary();
+        // Keras: 4 * 128 * (28 + 128 + 1) = 80,384 for the LSTM, 1,290 for the Dense layer
+        assertTrue(s.contains(" lstm (LSTM)                 (None, 128)               80384\n"), s);
+        assertTrue(s.contains("Total params: 81,674\nTrainable params: 81,674\nNon-trainable params: 0\n"), s);
+        Sequential sequences = new Sequential(List.of(new Embedding(1000, 16).setName("embedding"), new GRU(8, true).setName("gru")));
+        sequences.build(20);
+        s = sequences.summary();
+        assertTrue(s.contains(" embedding (Embedding)       (None, 20, 16)            16000\n"), s);
+        // Keras: 3 * 8 * (16 + 8 + 2) = 624 with reset_after
+        assertTrue(s.contains(" gru (GRU)                   (None, 20, 8)             624\n"), s);
+    }
+
+    @Test
     void gruWeightsHaveKerasShapes() {
         GRU gru = new GRU(4, true);
         new Sequential(List.of(gru)).setSeed(2).build(6, 3);
