@@ -148,7 +148,7 @@ public abstract class RecurrentLayer extends Layer {
         return LayerOps.slice(z, 1, (long) gate * units, (long) (gate + 1) * units);
     }
 
-    /** Reads the common settings from a Keras config and rejects the RNN options Orrery does not have. */
+    /** Rejects a Keras config that asks for RNN options Orrery does not have (rather than silently ignoring them). */
     static void checkUnsupported(String layer, Map<String, Object> config) {
         for (String flag : new String[]{"return_state", "go_backwards", "stateful", "time_major"}) {
             if (Boolean.TRUE.equals(config.get(flag))) {
