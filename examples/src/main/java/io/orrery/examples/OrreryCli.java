@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 MnistCommand.class,
                 FashionMnistCommand.class,
+                MnistLstmCommand.class,
                 TapeCommand.class,
                 CustomLayerCommand.class,
                 io.orrery.examples.speed.CoreEpochBenchmark.class,

@@ -127,6 +127,15 @@ public abstract class Layer {
         return addWeight(weightName, shape, Initializers.get(initializer), true);
     }
 
+    /**
+     * Creates a weight with a Keras initializer name; {@code trainable=false} makes state that the optimizer never
+     * touches and gradients never reach (BatchNormalization's moving statistics), as Keras's
+     * {@code add_weight(..., trainable=False)}.
+     */
+    protected final Variable addWeight(String weightName, long[] shape, String initializer, boolean trainable) {
+        return addWeight(weightName, shape, Initializers.get(initializer), trainable);
+    }
+
     /** Creates a weight with the given initializer. */
     protected final Variable addWeight(String weightName, long[] shape, Initializer initializer, boolean trainable) {
         Variable v = new Variable(initializer.create(shape, Backend.floatx(), initRandom), name + "/" + weightName, trainable);
@@ -134,15 +143,30 @@ public abstract class Layer {
         return v;
     }
 
-    /** All weights, in creation order. */
+    /**
+     * All weights in Keras's order: the trainable ones, then the non-trainable ones, each in creation order
+     * ({@code layer.weights == layer.trainable_weights + layer.non_trainable_weights}).
+     */
     public List<Variable> weights() {
-        return Collections.unmodifiableList(weights);
+        List<Variable> all = new ArrayList<>(trainableWeights());
+        all.addAll(nonTrainableWeights());
+        return Collections.unmodifiableList(all);
     }
 
+    /** Weights the optimizer updates, in creation order; these live in the model's flat parameter buffer. */
     public List<Variable> trainableWeights() {
         return weights.stream().filter(Variable::trainable).toList();
     }
 
+    /**
+     * Weights that are state, not parameters (moving statistics), in creation order; these live in the model's flat
+     * non-trainable buffer, which the optimizer and the parameter server never see.
+     */
+    public List<Variable> nonTrainableWeights() {
+        return weights.stream().filter(v -> !v.trainable()).toList();
+    }
+
+    /** Number of values in all weights, trainable or not (Keras's {@code count_params()}). */
     public long countParams() {
         long n = 0;
         for (Variable v : weights) {

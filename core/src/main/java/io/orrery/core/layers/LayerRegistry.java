@@ -15,7 +15,11 @@ public final class LayerRegistry {
             "Activation", Activation::fromConfig,
             "Dropout", Dropout::fromConfig,
             "Flatten", Flatten::fromConfig,
-            "Reshape", Reshape::fromConfig);
+            "Reshape", Reshape::fromConfig,
+            "BatchNormalization", BatchNormalization::fromConfig,
+            "Embedding", Embedding::fromConfig,
+            "LSTM", LSTM::fromConfig,
+            "GRU", GRU::fromConfig);
 
     private LayerRegistry() {
     }

@@ -26,13 +26,16 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The model file: a zip holding {@code model.json} (architecture and compile settings), {@code parameters.bin}
- * (the flat parameter buffer) and {@code optimizer.bin} (the flat optimizer state). Written to a temporary file
- * and renamed, so a crash never leaves half a model. Layout in docs/model-format.md.
+ * (the flat buffer of trainable weights), {@code non_trainable.bin} (the flat buffer of non-trainable weights, only
+ * when the model has some) and {@code optimizer.bin} (the flat optimizer state). Written to a temporary file and
+ * renamed, so a crash never leaves half a model. Layout in docs/model-format.md.
  */
 final class ModelFile {
 
     private static final int PARAMS_MAGIC = 0x4F525250; // "ORRP"
     private static final int PARAMS_VERSION = 1;
+    static final String PARAMETERS = "parameters.bin";
+    static final String NON_TRAINABLE = "non_trainable.bin";
 
     private ModelFile() {
     }
@@ -50,9 +53,15 @@ final class ModelFile {
                 zip.putNextEntry(new ZipEntry("model.json"));
                 zip.write(model.toJson().getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
-                zip.putNextEntry(new ZipEntry("parameters.bin"));
+                zip.putNextEntry(new ZipEntry(PARAMETERS));
                 writeParameters(model.parameters(), zip);
                 zip.closeEntry();
+                if (model.layout().nonTrainableSize() > 0) {
+                    // absent otherwise, so files of models without such weights are exactly what older Orrery wrote
+                    zip.putNextEntry(new ZipEntry(NON_TRAINABLE));
+                    writeParameters(model.nonTrainableParameters(), zip);
+                    zip.closeEntry();
+                }
                 if (model.optimizer() != null) {
                     zip.putNextEntry(new ZipEntry("optimizer.bin"));
                     DataOutputStream out = new DataOutputStream(zip);
@@ -90,7 +99,7 @@ final class ModelFile {
             throw new IOException(file + " is truncated or corrupt (" + e.getMessage() + "); save the model again", e);
         }
         byte[] json = entries.get("model.json");
-        byte[] params = entries.get("parameters.bin");
+        byte[] params = entries.get(PARAMETERS);
         if (json == null || params == null) {
             throw new IOException(file + " is not an Orrery model file: expected entries model.json and parameters.bin, found "
                     + entries.keySet());
@@ -99,7 +108,20 @@ final class ModelFile {
         if (!model.isBuilt()) {
             throw new IOException(file + ": model.json has no input_shape, so the weights cannot be placed");
         }
-        readParameters(params, model.parameters(), file);
+        readParameters(params, model.parameters(), file, PARAMETERS);
+        byte[] nonTrainable = entries.get(NON_TRAINABLE);
+        long nonTrainableSize = model.layout().nonTrainableSize();
+        if (nonTrainableSize > 0 && nonTrainable == null) {
+            throw new IOException(file + ": the model has " + nonTrainableSize + " non-trainable values (moving statistics) but the"
+                    + " file has no " + NON_TRAINABLE + "; the file is corrupt or was not written by model.save");
+        }
+        if (nonTrainableSize == 0 && nonTrainable != null) {
+            throw new IOException(file + ": " + NON_TRAINABLE + " is present but the model in model.json has no non-trainable"
+                    + " weights; the entries belong to different models");
+        }
+        if (nonTrainable != null) {
+            readParameters(nonTrainable, model.nonTrainableParameters(), file, NON_TRAINABLE);
+        }
         byte[] opt = entries.get("optimizer.bin");
         if (opt != null && model.optimizer() != null) {
             OptimizerState state;
@@ -131,19 +153,19 @@ final class ModelFile {
         out.write(body.array());
     }
 
-    private static void readParameters(byte[] bytes, INDArray target, Path file) throws IOException {
+    private static void readParameters(byte[] bytes, INDArray target, Path file, String entry) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 20 || in.getInt() != PARAMS_MAGIC) {
-            throw new IOException(file + ": parameters.bin has no Orrery header; the file is corrupt");
+            throw new IOException(file + ": " + entry + " has no Orrery header; the file is corrupt");
         }
         int version = in.getInt();
         if (version != PARAMS_VERSION) {
-            throw new IOException(file + ": parameters.bin format version " + version + ", this Orrery reads " + PARAMS_VERSION);
+            throw new IOException(file + ": " + entry + " format version " + version + ", this Orrery reads " + PARAMS_VERSION);
         }
         int width = in.getInt();
         long n = in.getLong();
         if (n != target.length() || (width != 4 && width != 8) || bytes.length != 20 + n * width) {
-            throw new IOException(file + ": parameters.bin holds " + n + " values of " + width + " bytes in " + (bytes.length - 20)
+            throw new IOException(file + ": " + entry + " holds " + n + " values of " + width + " bytes in " + (bytes.length - 20)
                     + " bytes, the model expects " + target.length() + "; the file is truncated or belongs to another model");
         }
         if (width == 8) {

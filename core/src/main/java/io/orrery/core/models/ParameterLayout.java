@@ -11,9 +11,13 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One contiguous buffer for all of a model's weights and one, of the same layout, for their gradients
+ * One contiguous buffer for all of a model's trainable weights and one, of the same layout, for their gradients
  * (DESIGN.md invariant 1). Each weight variable becomes a column-major view into the parameter buffer, at an offset
  * given by its position in the model; the parameter server ships slices of exactly these buffers.
+ *
+ * <p>Non-trainable weights (BatchNormalization's moving statistics) live in a second flat buffer,
+ * {@link #nonTrainable()}, laid out the same way: they are state, not parameters, so the optimizer, the gradient
+ * buffer and the parameter server never see them (docs/model-format.md, "Trainable and non-trainable weights").
  */
 public final class ParameterLayout {
 
@@ -23,19 +27,32 @@ public final class ParameterLayout {
 
     private final INDArray parameters;
     private final INDArray gradients;
+    private final INDArray nonTrainable;
     private final List<Entry> entries = new ArrayList<>();
+    private final List<Entry> nonTrainableEntries = new ArrayList<>();
     private final List<INDArray> gradientViews = new ArrayList<>();
 
     /** Moves the variables' current values into a new flat buffer and rebinds each variable to its view. */
     public ParameterLayout(List<Variable> variables, DataType dataType) {
-        long total = 0;
-        for (Variable v : variables) {
-            total += v.array().length();
+        this(variables, List.of(), dataType);
+    }
+
+    /**
+     * Moves the trainable variables into the flat parameter buffer and the non-trainable ones into the flat
+     * non-trainable buffer, rebinding each variable to its view.
+     */
+    public ParameterLayout(List<Variable> trainable, List<Variable> nonTrainable, DataType dataType) {
+        for (Variable v : trainable) {
+            if (!v.trainable()) {
+                throw new IllegalArgumentException("weight " + v.name() + " is not trainable but was given as trainable;"
+                        + " pass it in the non-trainable list");
+            }
         }
-        parameters = Nd4j.zeros(dataType, Math.max(total, 1)).reshape(Math.max(total, 1));
-        gradients = Nd4j.zeros(dataType, Math.max(total, 1)).reshape(Math.max(total, 1));
+        parameters = flat(trainable, dataType);
+        gradients = flat(trainable, dataType);
+        this.nonTrainable = flat(nonTrainable, dataType);
         long offset = 0;
-        for (Variable v : variables) {
+        for (Variable v : trainable) {
             long n = v.array().length();
             long[] shape = v.shape();
             v.rebind(view(parameters, offset, n, shape));
@@ -43,6 +60,23 @@ public final class ParameterLayout {
             entries.add(new Entry(v.name(), offset, n, shape));
             offset += n;
         }
+        offset = 0;
+        for (Variable v : nonTrainable) {
+            long n = v.array().length();
+            long[] shape = v.shape();
+            v.rebind(view(this.nonTrainable, offset, n, shape));
+            nonTrainableEntries.add(new Entry(v.name(), offset, n, shape));
+            offset += n;
+        }
+    }
+
+    private static INDArray flat(List<Variable> variables, DataType dataType) {
+        long total = 0;
+        for (Variable v : variables) {
+            total += v.array().length();
+        }
+        // never empty: ND4J has no zero-length vectors to take views of; size() reports the real count
+        return Nd4j.zeros(dataType, Math.max(total, 1)).reshape(Math.max(total, 1));
     }
 
     /** A column-major view of {@code flat[offset, offset + n)} with the given shape (no copy). */
@@ -61,15 +95,39 @@ public final class ParameterLayout {
         return gradients;
     }
 
-    public long size() {
-        return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).offset() + entries.get(entries.size() - 1).length();
+    /**
+     * Flat vector of every non-trainable weight (length one, holding 0, when there are none: check
+     * {@link #nonTrainableSize()}).
+     */
+    public INDArray nonTrainable() {
+        return nonTrainable;
     }
 
+    /** Number of trainable values: the length of the parameter and gradient buffers that matters. */
+    public long size() {
+        return end(entries);
+    }
+
+    /** Number of non-trainable values. */
+    public long nonTrainableSize() {
+        return end(nonTrainableEntries);
+    }
+
+    private static long end(List<Entry> list) {
+        return list.isEmpty() ? 0 : list.get(list.size() - 1).offset() + list.get(list.size() - 1).length();
+    }
+
+    /** Where each trainable weight lives in {@link #parameters()}. */
     public List<Entry> entries() {
         return Collections.unmodifiableList(entries);
     }
 
-    /** The gradient view of the i-th weight. */
+    /** Where each non-trainable weight lives in {@link #nonTrainable()}. */
+    public List<Entry> nonTrainableEntries() {
+        return Collections.unmodifiableList(nonTrainableEntries);
+    }
+
+    /** The gradient view of the i-th trainable weight. */
     public INDArray gradientView(int i) {
         return gradientViews.get(i);
     }

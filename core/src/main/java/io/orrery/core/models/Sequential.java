@@ -112,25 +112,23 @@ public class Sequential {
         }
         Random rng = seed == null ? new Random() : new Random(seed);
         long[] current = shape;
-        List<Variable> weights = new ArrayList<>();
         for (Layer layer : layers) {
             layer.setInitRandom(rng);
-            long[] next = layer.computeOutputShape(current);
-            weights.addAll(layer.weights());
-            current = next;
+            current = layer.computeOutputShape(current);
         }
         inputShape = shape.clone();
-        layout = new ParameterLayout(weights, Backend.floatx());
+        layout = new ParameterLayout(trainableWeights(), nonTrainableWeights(), Backend.floatx());
         int w = 0;
         for (Layer layer : layers) {
+            int n = layer.trainableWeights().size();
             if (layer instanceof FusedLayer fused) {
                 List<INDArray> views = new ArrayList<>();
-                for (int i = 0; i < layer.weights().size(); i++) {
+                for (int i = 0; i < n; i++) {
                     views.add(layout.gradientView(w + i));
                 }
                 fused.bindGradients(views);
             }
-            w += layer.weights().size();
+            w += n;
         }
         if (optimizer != null && optimizerState == null) {
             optimizerState = optimizer.newState(layout.size(), Backend.floatx());
@@ -157,12 +155,53 @@ public class Sequential {
         return s;
     }
 
-    // ---------------------------------------------------------------- flat buffers
+    // ---------------------------------------------------------------- weights and flat buffers
 
-    /** All weights as one flat vector; every layer's weights are views into it. */
+    /**
+     * All weights in Keras's order: every layer's trainable weights, then every layer's non-trainable ones
+     * ({@code model.weights}). Empty before building.
+     */
+    public List<Variable> weights() {
+        List<Variable> all = new ArrayList<>(trainableWeights());
+        all.addAll(nonTrainableWeights());
+        return Collections.unmodifiableList(all);
+    }
+
+    /** The weights the optimizer updates, layer by layer: the order of {@link #parameters()}. */
+    public List<Variable> trainableWeights() {
+        List<Variable> out = new ArrayList<>();
+        for (Layer layer : layers) {
+            out.addAll(layer.trainableWeights());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** State that is not trained by gradients (moving statistics), layer by layer: the order of {@link #nonTrainableParameters()}. */
+    public List<Variable> nonTrainableWeights() {
+        List<Variable> out = new ArrayList<>();
+        for (Layer layer : layers) {
+            out.addAll(layer.nonTrainableWeights());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * All trainable weights as one flat vector; every layer's trainable weights are views into it. This is what the
+     * optimizer updates and the parameter server ships.
+     */
     public INDArray parameters() {
         requireBuilt("parameters");
         return layout.parameters();
+    }
+
+    /**
+     * All non-trainable weights as one flat vector (BatchNormalization's moving mean and variance), views as for
+     * {@link #parameters()}. Its length is one (a single 0) when the model has none; see
+     * {@link ParameterLayout#nonTrainableSize()}.
+     */
+    public INDArray nonTrainableParameters() {
+        requireBuilt("nonTrainableParameters");
+        return layout.nonTrainable();
     }
 
     /** Gradients of the last {@link #computeGradients} call, laid out as {@link #parameters()}. */
@@ -176,8 +215,9 @@ public class Sequential {
         return layout;
     }
 
+    /** Number of values in all weights, trainable and not (Keras's {@code count_params()}); 0 before building. */
     public long countParams() {
-        return isBuilt() ? layout.size() : 0;
+        return isBuilt() ? layout.size() + layout.nonTrainableSize() : 0;
     }
 
     // ---------------------------------------------------------------- compile

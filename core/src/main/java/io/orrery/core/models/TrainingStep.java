@@ -71,7 +71,7 @@ final class TrainingStep {
     private double runTape(INDArray x, INDArray y, List<Metric> metrics) {
         List<Variable> weights = new ArrayList<>();
         for (Layer layer : layers) {
-            weights.addAll(layer.weights());
+            weights.addAll(layer.trainableWeights());
         }
         Tensor lossValue;
         Tensor output;
