@@ -91,7 +91,8 @@ public final class ConsoleLogging {
 
     /**
      * The console's one line about logs: the driver's file, and on a cluster where each executor's log is, e.g.
-     * {@code logs: /home/u/.orrery/logs/spark-train-20261202-151500-4242.log (driver); executors: app-20261202151501-0003/<executor id>/stderr in each Spark worker's work dir}.
+     * {@code logs: ~/.orrery/logs/spark-train-20261202-151500-4242.log (driver); executors:
+     * app-20261202151501-0003/<executor id>/stderr in each Spark worker's work dir}.
      */
     public static String whereLogsAre(Path driverLog, SparkContext sc) {
         return whereLogsAre(driverLog, sc.isLocal(), sc.applicationId());

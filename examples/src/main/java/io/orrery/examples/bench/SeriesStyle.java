@@ -44,8 +44,8 @@ final class SeriesStyle {
 
     private SeriesStyle(Collection<String> systems) {
         int i = 0;
-        TreeSet<String> sorted = new TreeSet<>(Comparator.comparing((String s) -> !s.startsWith(BenchConfig.ORRERY + " "))
-                .thenComparing(Comparator.naturalOrder()));
+        Comparator<String> orreryFirst = Comparator.comparing(s -> !s.startsWith(BenchConfig.ORRERY + " "));
+        TreeSet<String> sorted = new TreeSet<>(orreryFirst.thenComparing(Comparator.naturalOrder()));
         sorted.addAll(systems);
         for (String system : sorted) {
             colours.put(system, PALETTE.get(i++ % PALETTE.size()));
