@@ -6,6 +6,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
+import org.apache.spark.SparkContext;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -86,6 +87,21 @@ public final class ConsoleLogging {
         LoggerFactory.getLogger(ConsoleLogging.class).info("{} started: console={} java={} pid={}", command, console,
                 System.getProperty("java.version"), ProcessHandle.current().pid());
         return Optional.of(file);
+    }
+
+    /**
+     * The console's one line about logs: the driver's file, and on a cluster where each executor's log is, e.g.
+     * {@code logs: ~/.orrery/logs/spark-train-20261202-151500-4242.log (driver); executors:
+     * app-20261202151501-0003/<executor id>/stderr in each Spark worker's work dir}.
+     */
+    public static String whereLogsAre(Path driverLog, SparkContext sc) {
+        return whereLogsAre(driverLog, sc.isLocal(), sc.applicationId());
+    }
+
+    static String whereLogsAre(Path driverLog, boolean localMode, String applicationId) {
+        // in local mode the executors are threads of the driver and log into its file
+        return "logs: " + driverLog + (localMode ? "" : " (driver); executors: " + applicationId
+                + "/<executor id>/stderr in each Spark worker's work dir");
     }
 
     /**

@@ -96,6 +96,14 @@ class ConsoleLoggingTest {
     }
 
     @Test
+    void theConsolesLogsLineNamesTheExecutorsLogsOnlyOnACluster() {
+        Path file = Path.of("/home/u/.orrery/logs/spark-train-20261202-151500-4242.log");
+        assertEquals("logs: " + file, ConsoleLogging.whereLogsAre(file, true, "local-1764688500000"));
+        assertEquals("logs: " + file + " (driver); executors: app-20261202151501-0003/<executor id>/stderr in each "
+                + "Spark worker's work dir", ConsoleLogging.whereLogsAre(file, false, "app-20261202151501-0003"));
+    }
+
+    @Test
     void underSparkSubmitSparksOwnConfigurationIsLeftAlone() throws IOException {
         System.setProperty("SPARK_SUBMIT", "true");
         System.setProperty(ConsoleLogging.LOG_DIR_PROPERTY, dir.resolve("logs").toString());

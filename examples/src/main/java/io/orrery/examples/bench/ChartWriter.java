@@ -122,7 +122,8 @@ public final class ChartWriter {
      */
     public static Path simulation(Path outDir, List<StepPrediction> predictions, boolean efficiency)
             throws IOException {
-        return save(simulationChart(predictions, efficiency), outDir.resolve(efficiency ? SIM_EFFICIENCY : SIM_THROUGHPUT));
+        Path file = outDir.resolve(efficiency ? SIM_EFFICIENCY : SIM_THROUGHPUT);
+        return save(simulationChart(predictions, efficiency), file);
     }
 
     /** The simulator's chart: colour per method, the same in both charts; dash per link rate. */

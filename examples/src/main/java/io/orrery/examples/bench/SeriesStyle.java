@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Stroke;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,9 @@ import java.util.TreeSet;
  * b=128}), the same in every chart, from a palette readable on white; and a dash pattern for a second dimension
  * within a system (the worker count on the accuracy chart, the link rate on the simulator's).
  *
- * <p>Colours are given in the sorted order of all systems of a benchmark, so a chart that leaves a system out
- * (the efficiency chart has no line for a system without a 1-worker run) does not shift the others' colours.
+ * <p>Colours are given in the sorted order of all systems of a benchmark, Orrery's own series first (they get the
+ * strongest colours), so a chart that leaves a system out (the efficiency chart has no line for a system without a
+ * 1-worker run) does not shift the others' colours.
  */
 final class SeriesStyle {
 
@@ -42,7 +44,10 @@ final class SeriesStyle {
 
     private SeriesStyle(Collection<String> systems) {
         int i = 0;
-        for (String system : new TreeSet<>(systems)) {
+        Comparator<String> orreryFirst = Comparator.comparing(s -> !s.startsWith(BenchConfig.ORRERY + " "));
+        TreeSet<String> sorted = new TreeSet<>(orreryFirst.thenComparing(Comparator.naturalOrder()));
+        sorted.addAll(systems);
+        for (String system : sorted) {
             colours.put(system, PALETTE.get(i++ % PALETTE.size()));
         }
     }

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -116,8 +117,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
                     + "at least 1 step, found " + checkpointEvery);
         }
         boolean localSpark = master != null ? master.startsWith("local") : System.getProperty("spark.master") == null;
-        ConsoleLogging.setUp("spark-train", ConsoleLogging.Console.of(verbose, localSpark))
-                .ifPresent(file -> System.out.println("logs: " + file));
+        Optional<Path> logFile = ConsoleLogging.setUp("spark-train", ConsoleLogging.Console.of(verbose, localSpark));
         SparkSession.Builder builder = SparkSession.builder().appName("orrery-spark-train");
         if (master != null) {
             builder.master(master);
@@ -126,6 +126,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         }
         shipOwnJarToExecutors(builder);
         SparkSession spark = builder.getOrCreate();
+        logFile.ifPresent(file -> System.out.println(ConsoleLogging.whereLogsAre(file, spark.sparkContext())));
         try {
             String folder = data != null ? data : DataDirectory.root().resolve("mnist").toUri().toString();
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

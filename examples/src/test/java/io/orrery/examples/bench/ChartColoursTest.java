@@ -63,6 +63,8 @@ class ChartColoursTest {
             }
         }
         assertEquals(3, new HashSet<>(throughput.values()).size(), "three systems, three colours: " + throughput);
+        assertEquals(SeriesStyle.PALETTE.get(0), throughput.get(BenchRows.orrery(1, 1).config().seriesLabel()),
+                "Orrery's own series comes first: " + throughput);
     }
 
     @Test
