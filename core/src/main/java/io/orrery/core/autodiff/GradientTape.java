@@ -105,8 +105,21 @@ public final class GradientTape implements AutoCloseable {
 
     /** Gradients of {@code target} with respect to each source, in order (null where unconnected). */
     public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources) {
+        return gradient(target, sources, Ops.onesLike(target));
+    }
+
+    /**
+     * Gradients of {@code sum(target * outputGradients)} with respect to each source, as TensorFlow's
+     * {@code gradient(target, sources, output_gradients)}: back-propagates a given upstream gradient (the shape of
+     * {@code target}) through what was recorded.
+     */
+    public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources, Tensor outputGradients) {
+        if (!java.util.Arrays.equals(target.shape(), outputGradients.shape())) {
+            throw new IllegalArgumentException("output gradients must have the target's shape " + Arrays.toString(target.shape())
+                    + ", found " + Arrays.toString(outputGradients.shape()));
+        }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(target, Ops.onesLike(target));
+        grads.put(target, outputGradients);
         boolean wasRecording = recording;
         recording = false; // the gradient computation is recorded by outer tapes only
         try {
