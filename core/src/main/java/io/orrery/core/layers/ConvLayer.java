@@ -294,7 +294,12 @@ abstract class ConvLayer extends Layer implements FusedLayer {
             g = s.gradCopy.assign(gradOutput);
         }
         INDArray g2d = g.reshape('c', s.rows, filters);
-        activation.backwardInPlace(s.out2d, g2d);
+        if (activation == ActivationFunction.SOFTMAX) {
+            activation.backwardInPlace(s.out2d, g2d);
+        } else {
+            // elementwise: the whole arrays (not views) take the one-pass host loop
+            activation.backwardInPlace(s.out, g);
+        }
         INDArray gT = g2d.transpose();
         Nd4j.gemm(gT, s.colsT, kernelGradC.transpose(), false, true, 1.0, 0.0);
         kernelGrad.assign(kernelGradCAsKernel);

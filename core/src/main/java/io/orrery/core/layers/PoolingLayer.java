@@ -223,50 +223,16 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
             }
             x = s.inputCopy.assign(input);
         }
-        int[] idx = window(batch);
-        int p = geometry.windowSize();
         int n = s.arg.length;
         if (x.dataType() == DataType.FLOAT) {
             float[] in = s.inF = HostCopy.read(x, s.inF);
             float[] out = s.outF == null ? s.outF = new float[n] : s.outF;
-            if (max) {
-                argmax(idx, p, in, s.arg);
-                for (int o = 0; o < n; o++) {
-                    out[o] = in[s.arg[o]];
-                }
-            } else {
-                float[] c = counts(batch);
-                for (int o = 0; o < n; o++) {
-                    float sum = 0f;
-                    for (int k = o * p, end = k + p; k < end; k++) {
-                        if (idx[k] >= 0) {
-                            sum += in[idx[k]];
-                        }
-                    }
-                    out[o] = sum * (1f / c[o]);
-                }
-            }
+            poolForward(in, out, s.arg, batch);
             HostCopy.write(out, s.out);
         } else {
             double[] in = s.inD = HostCopy.read(x, s.inD);
             double[] out = s.outD == null ? s.outD = new double[n] : s.outD;
-            if (max) {
-                argmax(idx, p, in, s.arg);
-                for (int o = 0; o < n; o++) {
-                    out[o] = in[s.arg[o]];
-                }
-            } else {
-                float[] c = counts(batch);
-                for (int o = 0; o < n; o++) {
-                    double sum = 0;
-                    for (int k = o * p, end = k + p; k < end; k++) {
-                        if (idx[k] >= 0) {
-                            sum += in[idx[k]];
-                        }
-                    }
-                    out[o] = sum * (1.0 / c[o]);
-                }
-            }
+            poolForward(in, out, s.arg, batch);
             HostCopy.write(out, s.out);
         }
         return s.out;
@@ -289,51 +255,166 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
         if (s.dx == null) {
             s.dx = Nd4j.createUninitialized(input.dataType(), input.shape(), 'c');
         }
-        int[] idx = window(batch);
-        int p = geometry.windowSize();
         int n = s.arg.length;
+        int inLength = (int) s.dx.length();
         if (g.dataType() == DataType.FLOAT) {
             float[] go = s.outF = HostCopy.read(g, s.outF);
             float[] dx = s.inF;
-            Arrays.fill(dx, 0, (int) s.dx.length(), 0f);
+            Arrays.fill(dx, 0, inLength, 0f);
             if (max) {
                 for (int o = 0; o < n; o++) {
                     dx[s.arg[o]] += go[o];
                 }
             } else {
-                float[] c = counts(batch);
-                for (int o = 0; o < n; o++) {
-                    float share = go[o] * (1f / c[o]);
-                    for (int k = o * p, end = k + p; k < end; k++) {
-                        if (idx[k] >= 0) {
-                            dx[idx[k]] += share;
-                        }
-                    }
-                }
+                averageBackward(go, dx, batch);
             }
             HostCopy.write(dx, s.dx);
         } else {
             double[] go = s.outD = HostCopy.read(g, s.outD);
             double[] dx = s.inD;
-            Arrays.fill(dx, 0, (int) s.dx.length(), 0.0);
+            Arrays.fill(dx, 0, inLength, 0.0);
             if (max) {
                 for (int o = 0; o < n; o++) {
                     dx[s.arg[o]] += go[o];
                 }
             } else {
-                float[] c = counts(batch);
-                for (int o = 0; o < n; o++) {
-                    double share = go[o] * (1.0 / c[o]);
-                    for (int k = o * p, end = k + p; k < end; k++) {
-                        if (idx[k] >= 0) {
-                            dx[idx[k]] += share;
-                        }
-                    }
-                }
+                averageBackward(go, dx, batch);
             }
             HostCopy.write(dx, s.dx);
         }
         return s.dx;
+    }
+
+    /*
+     * The fused loops walk the windows directly (no index table): for each output pixel, its window's cells in
+     * (kh, kw) order, each a contiguous run of channels in channels-last memory. Same cell order and tie rule (first
+     * largest) as the table the tape path uses, so both paths pick the same cell.
+     */
+
+    private void poolForward(float[] in, float[] out, int[] arg, int batch) {
+        ConvGeometry g = geometry;
+        int c = g.channels();
+        for (int b = 0, o = 0; b < batch; b++) {
+            for (int oh = 0; oh < g.outH(); oh++) {
+                for (int ow = 0; ow < g.outW(); ow++, o += c) {
+                    int cells = 0;
+                    for (int kh = 0; kh < g.kernelH(); kh++) {
+                        int h = oh * g.strideH() + kh - g.padTop();
+                        if (h < 0 || h >= g.inH()) {
+                            continue;
+                        }
+                        for (int kw = 0; kw < g.kernelW(); kw++) {
+                            int w = ow * g.strideW() + kw - g.padLeft();
+                            if (w < 0 || w >= g.inW()) {
+                                continue;
+                            }
+                            int base = ((b * g.inH() + h) * g.inW() + w) * c;
+                            if (cells++ == 0) {
+                                for (int k = 0; k < c; k++) {
+                                    out[o + k] = in[base + k];
+                                    arg[o + k] = base + k;
+                                }
+                            } else if (max) {
+                                for (int k = 0; k < c; k++) {
+                                    float v = in[base + k];
+                                    if (v > out[o + k]) {
+                                        out[o + k] = v;
+                                        arg[o + k] = base + k;
+                                    }
+                                }
+                            } else {
+                                for (int k = 0; k < c; k++) {
+                                    out[o + k] += in[base + k];
+                                }
+                            }
+                        }
+                    }
+                    if (!max) {
+                        float inv = 1f / cells;
+                        for (int k = 0; k < c; k++) {
+                            out[o + k] *= inv;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void poolForward(double[] in, double[] out, int[] arg, int batch) {
+        ConvGeometry g = geometry;
+        int c = g.channels();
+        for (int b = 0, o = 0; b < batch; b++) {
+            for (int oh = 0; oh < g.outH(); oh++) {
+                for (int ow = 0; ow < g.outW(); ow++, o += c) {
+                    int cells = 0;
+                    for (int kh = 0; kh < g.kernelH(); kh++) {
+                        int h = oh * g.strideH() + kh - g.padTop();
+                        if (h < 0 || h >= g.inH()) {
+                            continue;
+                        }
+                        for (int kw = 0; kw < g.kernelW(); kw++) {
+                            int w = ow * g.strideW() + kw - g.padLeft();
+                            if (w < 0 || w >= g.inW()) {
+                                continue;
+                            }
+                            int base = ((b * g.inH() + h) * g.inW() + w) * c;
+                            if (cells++ == 0) {
+                                for (int k = 0; k < c; k++) {
+                                    out[o + k] = in[base + k];
+                                    arg[o + k] = base + k;
+                                }
+                            } else if (max) {
+                                for (int k = 0; k < c; k++) {
+                                    double v = in[base + k];
+                                    if (v > out[o + k]) {
+                                        out[o + k] = v;
+                                        arg[o + k] = base + k;
+                                    }
+                                }
+                            } else {
+                                for (int k = 0; k < c; k++) {
+                                    out[o + k] += in[base + k];
+                                }
+                            }
+                        }
+                    }
+                    if (!max) {
+                        double inv = 1.0 / cells;
+                        for (int k = 0; k < c; k++) {
+                            out[o + k] *= inv;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void averageBackward(float[] go, float[] dx, int batch) {
+        int[] idx = window(batch);
+        float[] counts = counts(batch);
+        int p = geometry.windowSize();
+        for (int o = 0; o < go.length && o < counts.length; o++) {
+            float share = go[o] * (1f / counts[o]);
+            for (int k = o * p, end = k + p; k < end; k++) {
+                if (idx[k] >= 0) {
+                    dx[idx[k]] += share;
+                }
+            }
+        }
+    }
+
+    private void averageBackward(double[] go, double[] dx, int batch) {
+        int[] idx = window(batch);
+        float[] counts = counts(batch);
+        int p = geometry.windowSize();
+        for (int o = 0; o < counts.length; o++) {
+            double share = go[o] * (1.0 / counts[o]);
+            for (int k = o * p, end = k + p; k < end; k++) {
+                if (idx[k] >= 0) {
+                    dx[idx[k]] += share;
+                }
+            }
+        }
     }
 
     @Override
