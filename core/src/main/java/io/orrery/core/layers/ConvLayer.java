@@ -41,9 +41,10 @@ abstract class ConvLayer extends Layer implements FusedLayer {
     private INDArray biasGrad;
     private INDArray kernelC;
     private INDArray kernelCAsKernel;
+    private INDArray kernelCBias;
     private INDArray kernelGradC;
     private INDArray kernelGradCAsKernel;
-    private INDArray biasGradColumn;
+    private INDArray kernelGradCBias;
     private ConvGeometry geometry;
     private final Map<Integer, GatherPlan> tapePlans = new HashMap<>();
     private final Map<String, BatchState> states = new HashMap<>();
@@ -181,7 +182,6 @@ abstract class ConvLayer extends Layer implements FusedLayer {
         final INDArray out;
         final INDArray out2d;
         final INDArray outT;
-        final INDArray ones;
         INDArray inputCopy;
         INDArray gradCopy;
         INDArray dCols;
@@ -197,18 +197,28 @@ abstract class ConvLayer extends Layer implements FusedLayer {
         BatchState(int batch, DataType type) {
             this.batch = batch;
             this.rows = batch * geometry.outH() * geometry.outW();
-            int k = geometry.patchLength();
-            this.plan = GatherPlan.of(geometry.patchIndex(batch), geometry.inputLength(batch));
+            int k = patchColumns();
+            this.plan = GatherPlan.of(withBiasColumn(geometry.patchIndex(batch)), geometry.inputLength(batch));
             this.cols = Nd4j.zeros(type, rows, k);
             this.colsT = cols.transpose();
             this.out = Nd4j.createUninitialized(type, outputShape(batch), 'c');
             this.out2d = out.reshape('c', rows, filters);
             this.outT = out2d.transpose();
-            this.ones = Nd4j.ones(type, rows, 1).dup('f');
+            // the gather never writes the bias column, so its ones stay
             if (type == DataType.FLOAT) {
                 colsF = new float[rows * k];
+                if (useBias) {
+                    for (int r = 0; r < rows; r++) {
+                        colsF[r * k + k - 1] = 1f;
+                    }
+                }
             } else {
                 colsD = new double[rows * k];
+                if (useBias) {
+                    for (int r = 0; r < rows; r++) {
+                        colsD[r * k + k - 1] = 1.0;
+                    }
+                }
             }
         }
 
@@ -238,14 +248,58 @@ abstract class ConvLayer extends Layer implements FusedLayer {
      */
     private INDArray kernelMatrix() {
         if (kernelC == null || kernelC.dataType() != kernel.dataType()) {
-            kernelC = Nd4j.createUninitialized(kernel.dataType(), new long[]{geometry.patchLength(), filters}, 'c');
-            kernelCAsKernel = kernelC.reshape('c', kernel.shape());
-            kernelGradC = Nd4j.createUninitialized(kernel.dataType(), new long[]{geometry.patchLength(), filters}, 'c');
-            kernelGradCAsKernel = kernelGradC.reshape('c', kernel.shape());
-            biasGradColumn = Nd4j.createUninitialized(kernel.dataType(), new long[]{filters, 1}, 'f');
+            DataType type = kernel.dataType();
+            kernelC = Nd4j.createUninitialized(type, new long[]{patchColumns(), filters}, 'c');
+            kernelCAsKernel = topRowsAsKernel(kernelC);
+            kernelCBias = useBias ? lastRow(kernelC) : null;
+            kernelGradC = Nd4j.createUninitialized(type, new long[]{patchColumns(), filters}, 'c');
+            kernelGradCAsKernel = topRowsAsKernel(kernelGradC);
+            kernelGradCBias = useBias ? lastRow(kernelGradC) : null;
         }
         kernelCAsKernel.assign(kernel.array());
+        if (useBias) {
+            kernelCBias.assign(bias.array());
+        }
         return kernelC;
+    }
+
+    /**
+     * Columns of the im2col matrix: the patch, then (with a bias) a column of ones, so that one product adds the bias
+     * in the forward pass and sums the bias gradient in the backward pass (its row of the kernel matrix is the bias).
+     */
+    private int patchColumns() {
+        return geometry.patchLength() + (useBias ? 1 : 0);
+    }
+
+    private int[] withBiasColumn(int[] patchIndex) {
+        if (!useBias) {
+            return patchIndex;
+        }
+        int k = geometry.patchLength();
+        int rows = patchIndex.length / k;
+        int[] out = new int[rows * (k + 1)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(patchIndex, r * k, out, r * (k + 1), k);
+            out[r * (k + 1) + k] = -1;
+        }
+        return out;
+    }
+
+    /** The first K rows of a fresh c-order (K [+1], filters) matrix, shaped as the kernel (a view). */
+    private INDArray topRowsAsKernel(INDArray matrix) {
+        long[] shape = kernel.shape();
+        long[] strides = new long[shape.length];
+        long stride = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            strides[i] = stride;
+            stride *= shape[i];
+        }
+        return Nd4j.create(matrix.data(), shape, strides, 0, 'c', matrix.dataType());
+    }
+
+    private INDArray lastRow(INDArray matrix) {
+        return Nd4j.create(matrix.data(), new long[]{filters}, new long[]{1}, (long) geometry.patchLength() * filters, 'c',
+                matrix.dataType());
     }
 
     @Override
@@ -276,9 +330,6 @@ abstract class ConvLayer extends Layer implements FusedLayer {
             HostCopy.write(s.colsD, s.cols);
         }
         Nd4j.gemm(kernelMatrix().transpose(), s.colsT, s.outT, false, false, 1.0, 0.0);
-        if (useBias) {
-            s.out2d.addiRowVector(bias.array());
-        }
         activation.applyInPlace(s.out2d);
         return s.out;
     }
@@ -304,8 +355,7 @@ abstract class ConvLayer extends Layer implements FusedLayer {
         Nd4j.gemm(gT, s.colsT, kernelGradC.transpose(), false, true, 1.0, 0.0);
         kernelGrad.assign(kernelGradCAsKernel);
         if (useBias) {
-            Nd4j.gemm(gT, s.ones, biasGradColumn, false, false, 1.0, 0.0);
-            biasGrad.assign(biasGradColumn.reshape(filters));
+            biasGrad.assign(kernelGradCBias);
         }
         if (!needInputGradient) {
             return null;
