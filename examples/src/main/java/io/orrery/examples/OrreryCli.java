@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Keras-style deep learning on the JVM, trained locally or on Spark through an Aeron parameter server.",
         subcommands = {
                 MnistCommand.class,
+                MnistConvnetCommand.class,
                 FashionMnistCommand.class,
                 MnistLstmCommand.class,
                 TapeCommand.class,

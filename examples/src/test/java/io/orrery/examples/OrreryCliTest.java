@@ -26,14 +26,14 @@ class OrreryCliTest {
     void helpListsTheSubcommands() {
         String[] r = run("--help");
         assertEquals("0", r[0]);
-        for (String c : new String[]{"mnist", "fashion-mnist", "tape", "custom-layer", "core-bench", "ps", "bench"}) {
+        for (String c : new String[]{"mnist", "mnist-convnet", "fashion-mnist", "tape", "custom-layer", "core-bench", "ps", "bench"}) {
             assertTrue(r[1].contains(c), "help lists " + c + ":\n" + r[1]);
         }
     }
 
     @Test
     void eachSubcommandHasHelp() {
-        for (String c : new String[]{"mnist", "fashion-mnist", "tape", "custom-layer", "core-bench", "ps", "bench"}) {
+        for (String c : new String[]{"mnist", "mnist-convnet", "fashion-mnist", "tape", "custom-layer", "core-bench", "ps", "bench"}) {
             String[] r = run(c, "--help");
             assertEquals("0", r[0], c);
             assertTrue(r[1].contains("Usage:"), r[1]);

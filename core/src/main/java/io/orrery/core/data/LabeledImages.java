@@ -51,6 +51,30 @@ public final class LabeledImages {
         return images;
     }
 
+    /**
+     * Images as float32 of shape {@code [n, sampleShape...]}, values 0..255, a view of {@link #images()} in row-major
+     * order: {@code images(28, 28, 1)} for a convnet's channels-last input, {@code images(784)} for an MLP. Pass the
+     * model's own input shape to fit a built model ({@code model.inputShape()} without its batch axis).
+     *
+     * @throws IllegalArgumentException if the sample shape does not hold rows x cols values
+     */
+    public INDArray images(long... sampleShape) {
+        int[] dims = imagesIdx.dims();
+        long per = (long) dims[1] * dims[2];
+        long asked = 1;
+        for (long d : sampleShape) {
+            asked *= d;
+        }
+        if (asked != per || sampleShape.length == 0) {
+            throw new IllegalArgumentException("images: expected a sample shape of " + per + " values (e.g. [" + dims[1] + ", "
+                    + dims[2] + ", 1] or [" + per + "]), found " + java.util.Arrays.toString(sampleShape));
+        }
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = size();
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return images().reshape('c', shape);
+    }
+
     /** Labels as int32 of shape {@code [n]}, class indices (MNIST: digits 0..9). */
     public synchronized INDArray labels() {
         if (labels == null) {

@@ -10,6 +10,8 @@ import java.util.Map;
 /** Flattens every axis but the batch axis, as {@code keras.layers.Flatten}: (batch, 28, 28) becomes (batch, 784). */
 public final class Flatten extends Layer implements FusedLayer {
 
+    private final java.util.Map<String, INDArray> buffers = new java.util.HashMap<>();
+
     public static Flatten fromConfig(Map<String, Object> config) {
         Flatten f = new Flatten();
         f.setName((String) config.get("name"));
@@ -30,13 +32,34 @@ public final class Flatten extends Layer implements FusedLayer {
     public void bindGradients(List<INDArray> gradientViews) {
     }
 
+    /**
+     * Copies into a reused f-order (batch, features) buffer, the layout the next Dense's product wants; row-major
+     * flattening of channels-last data, so the features are in Keras's order.
+     */
     @Override
     public INDArray forward(INDArray input, boolean training) {
-        return input.reshape('c', input.size(0), product(input.shape(), 1)).dup('f');
+        long batch = input.size(0);
+        INDArray out = buffer("out:" + batch + ":" + input.dataType(), input.dataType(), 'f', batch, product(input.shape(), 1));
+        INDArray flat = HostCopy.isCContiguous(input) ? input.reshape('c', batch, out.size(1)) : input.dup('c').reshape('c', batch, out.size(1));
+        return out.assign(flat);
     }
 
     @Override
     public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
-        return needInputGradient ? gradOutput.dup('c').reshape('c', input.shape()) : null;
+        if (!needInputGradient) {
+            return null;
+        }
+        INDArray dx = buffer("dx:" + input.size(0) + ":" + input.dataType(), input.dataType(), 'c', input.shape());
+        dx.reshape('c', gradOutput.shape()).assign(gradOutput);
+        return dx;
+    }
+
+    private INDArray buffer(String key, org.nd4j.linalg.api.buffer.DataType type, char order, long... shape) {
+        INDArray b = buffers.get(key);
+        if (b == null) {
+            b = org.nd4j.linalg.factory.Nd4j.createUninitialized(type, shape, order);
+            buffers.put(key, b);
+        }
+        return b;
     }
 }

@@ -33,11 +33,20 @@ public final class Initializers {
     }
 
     static long fanIn(long[] shape) {
-        return shape.length == 0 ? 1 : shape.length == 1 ? shape[0] : shape[shape.length - 2];
+        return shape.length == 0 ? 1 : shape.length == 1 ? shape[0] : shape[shape.length - 2] * receptiveField(shape);
     }
 
     static long fanOut(long[] shape) {
-        return shape.length == 0 ? 1 : shape[shape.length - 1];
+        return shape.length == 0 ? 1 : shape.length == 1 ? shape[0] : shape[shape.length - 1] * receptiveField(shape);
+    }
+
+    /** Keras's receptive field of a convolution kernel (kh, kw, in, out): the product of all axes but the last two. */
+    private static long receptiveField(long[] shape) {
+        long r = 1;
+        for (int i = 0; i < shape.length - 2; i++) {
+            r *= shape[i];
+        }
+        return r;
     }
 
     private static INDArray uniform(long[] shape, DataType type, Random rng, double limit) {

@@ -191,7 +191,9 @@ public abstract class Layer {
     }
 
     static String snakeCase(String className) {
-        return className.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+        // Keras's to_snake_case: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, SimpleDense -> simple_dense
+        String s = className.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();
     }
 
     static long product(long[] shape, int from) {

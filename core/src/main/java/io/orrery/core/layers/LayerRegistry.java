@@ -10,16 +10,27 @@ import java.util.function.Function;
  */
 public final class LayerRegistry {
 
-    private static final Map<String, Function<Map<String, Object>, Layer>> BUILT_IN = Map.of(
-            "Dense", Dense::fromConfig,
-            "Activation", Activation::fromConfig,
-            "Dropout", Dropout::fromConfig,
-            "Flatten", Flatten::fromConfig,
-            "Reshape", Reshape::fromConfig,
-            "BatchNormalization", BatchNormalization::fromConfig,
-            "Embedding", Embedding::fromConfig,
-            "LSTM", LSTM::fromConfig,
-            "GRU", GRU::fromConfig);
+    private static final Map<String, Function<Map<String, Object>, Layer>> BUILT_IN = Map.ofEntries(
+            Map.entry("Dense", Dense::fromConfig),
+            Map.entry("Activation", Activation::fromConfig),
+            Map.entry("Dropout", Dropout::fromConfig),
+            Map.entry("Flatten", Flatten::fromConfig),
+            Map.entry("Reshape", Reshape::fromConfig),
+            // convolution and pooling
+            Map.entry("Conv1D", Conv1D::fromConfig),
+            Map.entry("Conv2D", Conv2D::fromConfig),
+            Map.entry("MaxPooling1D", MaxPooling1D::fromConfig),
+            Map.entry("MaxPooling2D", MaxPooling2D::fromConfig),
+            Map.entry("AveragePooling2D", AveragePooling2D::fromConfig),
+            Map.entry("GlobalAveragePooling1D", GlobalAveragePooling1D::fromConfig),
+            Map.entry("GlobalAveragePooling2D", GlobalAveragePooling2D::fromConfig),
+            Map.entry("GlobalMaxPooling2D", GlobalMaxPooling2D::fromConfig),
+            Map.entry("ZeroPadding2D", ZeroPadding2D::fromConfig),
+            // normalization, embedding and recurrent
+            Map.entry("BatchNormalization", BatchNormalization::fromConfig),
+            Map.entry("Embedding", Embedding::fromConfig),
+            Map.entry("LSTM", LSTM::fromConfig),
+            Map.entry("GRU", GRU::fromConfig));
 
     private LayerRegistry() {
     }

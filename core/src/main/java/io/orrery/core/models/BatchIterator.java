@@ -65,7 +65,8 @@ final class BatchIterator {
         for (int i = 0; i < size; i++) {
             rows[i] = order == null ? start + i : order[start + i];
         }
-        xb = gather(x2d, rows, xb, 'f');
+        // rank-2 batches go f-order to the first GEMM; images stay c-order (channels last) for the convolution layers
+        xb = gather(x2d, rows, xb, sampleShape.length == 1 ? 'f' : 'c');
         yb = y2d == null ? null : gather(y2d, rows, yb, 'c');
         return true;
     }
@@ -109,7 +110,7 @@ final class BatchIterator {
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = size;
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        return xb.dup('c').reshape('c', shape);
+        return xb.reshape('c', shape);
     }
 
     /** The batch's targets, [size] for class indices or [size, k]. */

@@ -42,7 +42,9 @@ final class ModelSummary {
     }
 
     private static String row(String a, String b, String c) {
-        return String.format(Locale.ROOT, " %-28s%-26s%-10s", a, b, c).stripTrailing();
+        // a long layer name still leaves a space before its shape ("max_pooling2d_1 (MaxPooling2D) (None, ...)")
+        String first = a.length() >= 28 ? a + " " : a;
+        return String.format(Locale.ROOT, " %-28s%-26s%-10s", first, b, c).stripTrailing();
     }
 
     static String shapeString(long[] shape) {

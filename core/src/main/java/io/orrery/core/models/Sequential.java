@@ -328,14 +328,12 @@ public class Sequential {
     }
 
     INDArray forwardInference(INDArray xb) {
-        if (TrainingStep.fusable(layers)) {
-            INDArray a = xb;
-            for (Layer layer : layers) {
-                a = ((FusedLayer) layer).forward(a, false);
-            }
-            return a;
+        INDArray a = xb;
+        for (Layer layer : layers) {
+            // layers without a fused form (user layers) run their call, without a tape
+            a = layer instanceof FusedLayer fused ? fused.forward(a, false) : layer.apply(new Tensor(a), false).array();
         }
-        return call(new Tensor(xb), false).array();
+        return a;
     }
 
     // ---------------------------------------------------------------- training

@@ -10,7 +10,6 @@ import io.orrery.core.losses.Loss;
 import io.orrery.core.losses.SparseCategoricalCrossentropy;
 import io.orrery.core.metrics.Metric;
 import io.orrery.core.tensor.Tensor;
-import io.orrery.core.tensor.Variable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -20,28 +19,27 @@ import java.util.List;
 /**
  * Forward and backward of one batch into the model's flat gradient buffer.
  *
- * <p>Two ways, same result: when every layer is a {@link FusedLayer} (all built-in layers are), the fused path runs
- * on reused f-order buffers, skips the first layer's input gradient, and fuses a final softmax with a cross-entropy
- * loss into the exact {@code (p - y) / batch}; otherwise (a user layer) the {@link GradientTape} differentiates
- * the model's {@code call}.
+ * <p>Layer by layer, by capability: a layer that implements {@link FusedLayer} (all built-in layers do) runs forward
+ * and backward on reused buffers and writes its weight gradients straight into the flat buffer; any other layer (a
+ * user layer) runs through a {@link TapeLayerStep}, which records its {@code call} on a tape and back-propagates the
+ * upstream gradient through it. The first layer's input gradient is never computed, and a final softmax with a
+ * cross-entropy loss is fused into the exact {@code (p - y) / batch}.
  */
 final class TrainingStep {
 
-    private final Sequential model;
     private final List<Layer> layers;
     private final Loss loss;
     private final ParameterLayout layout;
-    private final boolean fused;
+    private final FusedLayer[] steps;
     private final boolean fusedCrossEntropy;
     private final boolean sparseTargets;
     private final INDArray[] activations;
 
     TrainingStep(Sequential model, List<Layer> layers, Loss loss, ParameterLayout layout) {
-        this.model = model;
         this.layers = layers;
         this.loss = loss;
         this.layout = layout;
-        this.fused = fusable(layers);
+        this.steps = steps(layers, layout);
         this.activations = new INDArray[layers.size() + 1];
         Layer last = layers.get(layers.size() - 1);
         boolean crossEntropy = loss instanceof SparseCategoricalCrossentropy || loss instanceof CategoricalCrossentropy;
@@ -49,11 +47,12 @@ final class TrainingStep {
                 : loss instanceof CategoricalCrossentropy c && c.fromLogits();
         boolean endsInSoftmax = last instanceof Dense d && (fromLogits ? d.activation() == ActivationFunction.LINEAR
                 : d.activation() == ActivationFunction.SOFTMAX);
-        this.fusedCrossEntropy = fused && crossEntropy && endsInSoftmax && !fromLogits
+        this.fusedCrossEntropy = crossEntropy && endsInSoftmax && !fromLogits
                 && loss.reduction() == Loss.Reduction.SUM_OVER_BATCH_SIZE;
         this.sparseTargets = loss instanceof SparseCategoricalCrossentropy;
     }
 
+    /** Whether every layer has a fused form (then inference needs no tape either). */
     static boolean fusable(List<Layer> layers) {
         for (Layer layer : layers) {
             if (!(layer instanceof FusedLayer)) {
@@ -63,44 +62,38 @@ final class TrainingStep {
         return true;
     }
 
-    /** Fills the gradient buffer for one batch and returns the loss; metrics are updated with the predictions. */
-    double run(INDArray x, INDArray y, List<Metric> metrics) {
-        return fused ? runFused(x, y, metrics) : runTape(x, y, metrics);
+    /** Each layer's fused form, or a tape step bound to the layer's views of the flat gradient buffer. */
+    private static FusedLayer[] steps(List<Layer> layers, ParameterLayout layout) {
+        FusedLayer[] steps = new FusedLayer[layers.size()];
+        int w = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof FusedLayer f) {
+                steps[i] = f;
+            } else {
+                TapeLayerStep step = new TapeLayerStep(layer);
+                List<INDArray> views = new ArrayList<>();
+                for (int k = 0; k < layer.trainableWeights().size(); k++) {
+                    views.add(layout.gradientView(w + k));
+                }
+                step.bindGradients(views);
+                steps[i] = step;
+            }
+            w += layer.trainableWeights().size();
+        }
+        return steps;
     }
 
-    private double runTape(INDArray x, INDArray y, List<Metric> metrics) {
-        List<Variable> weights = new ArrayList<>();
-        for (Layer layer : layers) {
-            weights.addAll(layer.trainableWeights());
-        }
-        Tensor lossValue;
-        Tensor output;
-        List<Tensor> grads;
-        try (GradientTape tape = new GradientTape()) {
-            output = model.call(new Tensor(x), true);
-            lossValue = loss.call(new Tensor(y), output);
-            grads = tape.gradient(lossValue, weights);
-        }
-        for (int i = 0; i < weights.size(); i++) {
-            INDArray view = layout.gradientView(i);
-            Tensor g = grads.get(i);
-            if (g == null) {
-                view.assign(0);
-            } else {
-                view.assign(g.array());
-            }
-        }
-        for (Metric m : metrics) {
-            m.updateState(y, output.array());
-        }
-        return lossValue.item();
+    /** Fills the gradient buffer for one batch and returns the loss; metrics are updated with the predictions. */
+    double run(INDArray x, INDArray y, List<Metric> metrics) {
+        return runFused(x, y, metrics);
     }
 
     private double runFused(INDArray x, INDArray y, List<Metric> metrics) {
         INDArray a = x.rank() == 2 && x.ordering() != 'f' ? x.dup('f') : x;
         activations[0] = a;
         for (int i = 0; i < layers.size(); i++) {
-            a = ((FusedLayer) layers.get(i)).forward(a, true);
+            a = steps[i].forward(a, true);
             activations[i + 1] = a;
         }
         INDArray output = activations[layers.size()];
@@ -132,10 +125,10 @@ final class TrainingStep {
             for (Metric m : metrics) {
                 m.updateState(y, output);
             }
-            grad = ((FusedLayer) layers.get(lastIndex)).backward(activations[lastIndex], output, dOut.array().dup('f'), lastIndex > 0);
+            grad = steps[lastIndex].backward(activations[lastIndex], output, dOut.array().dup('f'), lastIndex > 0);
         }
         for (int i = lastIndex - 1; i >= 0; i--) {
-            grad = ((FusedLayer) layers.get(i)).backward(activations[i], activations[i + 1], grad, i > 0);
+            grad = steps[i].backward(activations[i], activations[i + 1], grad, i > 0);
         }
         return lossValue;
     }

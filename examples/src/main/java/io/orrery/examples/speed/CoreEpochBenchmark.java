@@ -2,7 +2,7 @@ package io.orrery.examples.speed;
 
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
-import io.orrery.core.layers.Dense;
+import io.orrery.examples.BookModels;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.tensor.Backend;
@@ -12,13 +12,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code core-bench}: one training epoch of the reference model (Dense 512 relu, Dense 10 softmax, rmsprop, batch 128)
- * in a single process: seconds per epoch, samples/s, ms/step, and where a step's time goes.
+ * {@code core-bench}: training epochs of the reference model in a single process: seconds per epoch, samples/s,
+ * ms/step, and where a step's time goes. {@code --model mlp} (default) is Dense 512 relu, Dense 10 softmax, batch 128;
+ * {@code --model convnet} is the Keras book's chapter 8 convnet, batch 64. Both rmsprop.
  */
 @Command(name = "core-bench", mixinStandardHelpOptions = true,
         description = "Time training epochs of the reference MNIST model in one process and break a step down.")
@@ -27,7 +28,15 @@ public final class CoreEpochBenchmark implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "3", description = "Timed epochs after one warm-up epoch (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    /** The two reference models. */
+    public enum Model { mlp, convnet }
+
+    @Option(names = "--model", defaultValue = "mlp", description = "mlp or convnet (default: ${DEFAULT-VALUE}).")
+    Model model;
+
+    @Option(names = "--batch-size", description = "Mini-batch size (default: 128 for mlp, 64 for convnet, as the book).")
+    Integer batchSizeOption;
+
     int batchSize;
 
     @Option(names = "--omp-threads", description = "ND4J OpenMP threads (default: Orrery's, 1).")
@@ -45,12 +54,15 @@ public final class CoreEpochBenchmark implements Callable<Integer> {
             System.setProperty("orrery.blas.threads", blasThreads.toString());
         }
         Backend.configureThreads();
+        boolean convnet = this.model == Model.convnet;
+        batchSize = batchSizeOption != null ? batchSizeOption : convnet ? 64 : 128;
         TrainTestSplit data = Mnist.load();
-        INDArray x = data.train().images().reshape(60000, 784).castTo(DataType.FLOAT).divi(255);
+        INDArray x = (convnet ? data.train().images(28, 28, 1) : data.train().images(784)).castTo(DataType.FLOAT).divi(255);
         INDArray y = data.train().labels();
-        Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax")));
-        model.setSeed(1);
+        Sequential model = convnet ? BookModels.convnet(1) : BookModels.mlp(1);
         model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
+        System.out.printf(Locale.ROOT, "model: %s, batch %d, %d parameters%n", this.model, batchSize,
+                model.build(Arrays.copyOfRange(x.shape(), 1, x.rank())).countParams());
         System.out.printf(Locale.ROOT, "threads: omp=%d blas=%d cores=%d%n", Nd4j.getEnvironment().maxMasterThreads(),
                 Nd4j.factory().blas().getMaxThreads(), Runtime.getRuntime().availableProcessors());
         model.fit(x, y, FitOptions.defaults().epochs(1).batchSize(batchSize).verbose(0).seed(7)); // warm-up
@@ -74,12 +86,16 @@ public final class CoreEpochBenchmark implements Callable<Integer> {
         for (int i = 0; i < batchSize; i++) {
             rows[i] = (i * 467) % 60000;
         }
-        INDArray xb = Nd4j.createUninitialized(DataType.FLOAT, new long[]{batchSize, 784}, 'f');
+        INDArray x2d = x.reshape('c', x.size(0), 784);
+        INDArray xb = Nd4j.createUninitialized(DataType.FLOAT, new long[]{batchSize, 784}, x.rank() == 2 ? 'f' : 'c');
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
-            Nd4j.pullRows(x, xb, 1, rows);
+            Nd4j.pullRows(x2d, xb, 1, rows);
         }
         long t1 = System.nanoTime();
+        if (x.rank() > 2) {
+            xb = xb.reshape('c', batchSize, 28, 28, 1);
+        }
         INDArray yb = Nd4j.pullRows(y.reshape(60000, 1), 1, rows).reshape(batchSize);
         for (int i = 0; i < steps; i++) {
             model.computeGradients(xb, yb);

@@ -1,0 +1,67 @@
+package io.orrery.core.layers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Keras's "an int or a tuple of n ints" arguments (kernel_size, strides, pool_size...), checked and expanded. */
+final class Tuples {
+
+    private Tuples() {
+    }
+
+    /** Expands one value to n copies, or checks a list of n positive values. */
+    static int[] of(Object value, int n, String layer, String argument) {
+        int[] out;
+        if (value instanceof Number num) {
+            out = new int[n];
+            Arrays.fill(out, num.intValue());
+        } else if (value instanceof int[] a) {
+            out = a.clone();
+        } else if (value instanceof List<?> list) {
+            out = new int[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ((Number) list.get(i)).intValue();
+            }
+        } else {
+            throw new IllegalArgumentException(layer + ": " + argument + " must be an int or a tuple of " + n
+                    + " ints, received " + value);
+        }
+        if (out.length != n) {
+            throw new IllegalArgumentException(layer + ": " + argument + " must have " + n + " values, received "
+                    + Arrays.toString(out));
+        }
+        for (int v : out) {
+            if (v <= 0) {
+                throw new IllegalArgumentException(layer + ": " + argument + " values must be positive, received "
+                        + Arrays.toString(out));
+            }
+        }
+        return out;
+    }
+
+    /** As a list, for getConfig (JSON arrays). */
+    static List<Integer> list(int[] values) {
+        List<Integer> out = new ArrayList<>();
+        for (int v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    static String padding(String padding, String layer) {
+        String p = padding == null ? "valid" : padding.toLowerCase(java.util.Locale.ROOT);
+        if (!p.equals("valid") && !p.equals("same")) {
+            throw new IllegalArgumentException("Invalid value for padding in " + layer + ": expected one of [valid, same], received \""
+                    + padding + "\"");
+        }
+        return p;
+    }
+
+    static void channelsLast(Object dataFormat, String layer) {
+        if (dataFormat != null && !"channels_last".equals(dataFormat)) {
+            throw new IllegalArgumentException(layer + ": only data_format=\"channels_last\" (batch, ..., channels) is supported,"
+                    + " received \"" + dataFormat + "\"; transpose the inputs to channels last");
+        }
+    }
+}
