@@ -2,6 +2,7 @@ package io.orrery.spark;
 
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
+import io.orrery.ps.transport.UdpSettings;
 import io.orrery.spark.data.Sample;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -105,6 +106,10 @@ class NamespaceTestbedTest {
             Set<String> executors = history.events().stream().filter(e -> e.startsWith("worker="))
                     .map(e -> e.replaceAll(".*executor=(\\S+).*", "$1")).collect(Collectors.toSet());
             assertTrue(executors.size() == 2 && !executors.contains("driver"), "executors: " + history.events());
+            // The server chose its frame from the bridge's 1500-byte MTU, as a server on a real Ethernet would.
+            UdpSettings udp = UdpSettings.forHost(DRIVER);
+            assertEquals(PREFIX + "-br", udp.link().name(), udp.toString());
+            assertEquals(1408, udp.mtu(), udp.toString());
         } finally {
             spark.stop();
         }
