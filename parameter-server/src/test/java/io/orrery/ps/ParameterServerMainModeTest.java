@@ -17,9 +17,12 @@ class ParameterServerMainModeTest {
 
     private static ParameterServerMain parse(Path params, String... modeArgs) {
         ParameterServerMain main = new ParameterServerMain();
-        String[] args = new String[6 + modeArgs.length];
-        System.arraycopy(new String[]{"--workers", "2", "--params", params.toString(), "--optimizer", "sgd"}, 0, args, 0, 6);
-        System.arraycopy(modeArgs, 0, args, 6, modeArgs.length);
+        // The token from a file next to the parameters (created on first use): ps never takes it from nowhere.
+        String[] common = {"--workers", "2", "--params", params.toString(), "--optimizer", "sgd",
+                "--token-file", params.resolveSibling("token").toString()};
+        String[] args = new String[common.length + modeArgs.length];
+        System.arraycopy(common, 0, args, 0, common.length);
+        System.arraycopy(modeArgs, 0, args, common.length, modeArgs.length);
         new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
         return main;
     }
