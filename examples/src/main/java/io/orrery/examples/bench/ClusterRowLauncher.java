@@ -70,7 +70,7 @@ public final class ClusterRowLauncher {
     }
 
     /**
-     * What the executors of a {@code local-cluster} run need: this JVM's classpath (Orrery, ND4J, Aeron) and module
+     * What the executors of a {@code local-cluster} run need: this JVM's jar or classpath (Orrery, ND4J, Aeron) and module
      * flags, a heap that fits the worker's memory, and OpenMP threads that do not spin against the task's own.
      */
     static Map<String, String> executorSettings(BenchConfig config) {
@@ -81,7 +81,15 @@ public final class ClusterRowLauncher {
         }
         int workerMemoryMb = Integer.parseInt(m.group(3));
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        String jar = ModuleFlags.jarOf(ClusterRowLauncher.class);
+        if (jar != null) {
+            // The examples jar holds Spark too: shipped as spark.jars it loads in the executor's user class loader,
+            // behind SPARK_HOME's Spark. On the system class path its second copy of Spark breaks the
+            // deserialisation of Spark's own lambdas ("cannot assign SerializedLambda to ... scala.Function3").
+            conf.put("spark.jars", jar);
+        } else {
+            conf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        }
         conf.put("spark.executor.extraJavaOptions", ModuleFlags.ofThisJvm(ClusterRowLauncher.class));
         // ND4J keeps its arrays off the heap: leave a third of the worker's memory for them.
         conf.put("spark.executor.memory", (workerMemoryMb * 2 / 3) + "m");

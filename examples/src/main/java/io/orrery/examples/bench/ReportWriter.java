@@ -149,10 +149,11 @@ public final class ReportWriter {
                 sim.computeSecondsPerSample() * 1e6, sim.calibrationSource(), sim.encoding(), sim.shards()));
         if (!sim.checks().isEmpty()) {
             md.append("Check against measured points on this machine:\n\n");
-            md.append("| workers | measured samples/s | predicted samples/s | error |\n|---|---|---|---|\n");
+            md.append("| path (fit) | workers | measured samples/s | predicted samples/s | error |\n"
+                    + "|---|---|---|---|---|\n");
             for (SimulationResult.Check c : sim.checks()) {
-                md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %+.1f%% |%n", c.workers(), c.measured(),
-                        c.predicted(), 100 * c.relativeError()));
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %+.1f%% |%n", c.path(), c.workers(),
+                        c.measured(), c.predicted(), 100 * c.relativeError()));
             }
             md.append('\n');
         }
@@ -165,7 +166,10 @@ public final class ReportWriter {
                     p.method(), p.gbitPerSecond(), p.workers(), 1e3 * p.stepSeconds(), 1e3 * p.computeSeconds(),
                     1e3 * p.communicationSeconds(), 1e3 * p.waitingSeconds(), p.samplesPerSecond(), p.efficiency()));
         }
-        md.append("\nAssumptions of the model:\n\n");
+        md.append('\n');
+        ScalingStudy.write(md, io.orrery.examples.bench.sim.ModelProfile.mnistMlp(sim.computeSecondsPerSample(),
+                sim.calibrationSource()));
+        md.append("Assumptions of the model:\n\n");
         for (String a : StepSimulator.ASSUMPTIONS) {
             md.append("- ").append(a).append('\n');
         }

@@ -37,7 +37,7 @@ class BenchReportTest {
         p.addAll(StepSimulator.sweep(StepSimulator.RING_ALLREDUCE, w, WireEncoding.float32(),
                 ServerSpec.spread(4), List.of(8, 16, 32), List.of(10.0, 100.0)));
         return new SimulationResult(20e-6, "test", "float32", 4,
-                List.of(new SimulationResult.Check(2, 8000, 8400, 0.05)), p);
+                List.of(new SimulationResult.Check("local (loopback)", 2, 8000, 8400, 0.05)), p);
     }
 
     @Test
@@ -66,6 +66,9 @@ class BenchReportTest {
         assertTrue(report.contains("![Throughput against workers](throughput.png)"), report);
         assertTrue(report.contains("**2.00x**"), "ratio at 2 workers 8000/4000 stated: " + report);
         assertTrue(report.contains("Assumptions of the model"), report);
+        assertTrue(report.contains("## Scaling beyond this machine: placements and models"), report);
+        assertTrue(report.contains("| colocated |") && report.contains("ResNet-50 (25,557,032"), report);
+        assertTrue(report.contains("Horovod (ring all-reduce, NCCL)"), report);
     }
 
     @Test
