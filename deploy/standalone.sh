@@ -4,6 +4,7 @@
 #   deploy/standalone.sh start N     start a master and N workers (N >= 1), wait until all N registered
 #   deploy/standalone.sh status      list this script's processes and the workers the master sees
 #   deploy/standalone.sh stop        stop the processes this script started (and nothing else)
+#   deploy/standalone.sh home        print the Spark home it uses (assembling it once); bench --paths cluster uses it
 #
 # Spark comes from SPARK_HOME when it is set (an installed Spark 3.5.x, Scala 2.12). Otherwise the script
 # assembles a Spark home of its own: Maven copies the Spark jars the trainer is built against into
@@ -37,10 +38,11 @@ MASTER_URL="spark://$HOST:$MASTER_PORT"
 
 usage() {
   cat >&2 <<EOF
-usage: $0 start N | stop | status
+usage: $0 start N | stop | status | home
   start N   start a Spark standalone master on $MASTER_URL and N workers (loopback only)
   stop      stop the master and workers started from state dir $STATE_DIR
   status    show them and the workers registered at the master
+  home      print the Spark home the cluster runs from (assembled from Maven once when SPARK_HOME is unset)
 EOF
   exit 2
 }
@@ -163,5 +165,6 @@ case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  home) resolve_spark_home ;;
   *) usage ;;
 esac

@@ -59,6 +59,10 @@ public final class Dl4jBaseline implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1", description = "Spark local[N] workers (default: ${DEFAULT-VALUE})")
     int workers;
 
+    @Option(names = "--master", description = "Spark master: local[N] (default) or local-cluster[N,1,MB], N executor"
+            + " JVMs of one core each started by Spark itself (needs SPARK_HOME with DL4J's Spark jars: run.sh sets it)")
+    String master;
+
     @Option(names = "--epochs", defaultValue = "2", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
@@ -97,10 +101,17 @@ public final class Dl4jBaseline implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--workers, --epochs and --batch-size"
                     + " must be >= 1, found " + workers + ", " + epochs + ", " + batch);
         }
+        String sparkMaster = master != null ? master : "local[" + workers + "]";
+        if (!sparkMaster.equals("local[" + workers + "]") && !sparkMaster.startsWith("local-cluster[" + workers + ",")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "Invalid value for --master: expected"
+                    + " local[" + workers + "] or local-cluster[" + workers + ",1,MB] for --workers " + workers
+                    + ", received \"" + sparkMaster + "\"");
+        }
+        boolean cluster = sparkMaster.startsWith("local-cluster");
         Path dir = data != null ? data : defaultDataDir();
         RowJson row = new RowJson();
         row.system = PARAMETER_AVERAGING.equals(trainer) ? "dl4j-parameter-averaging" : "dl4j-shared-training";
-        row.master = "local[" + workers + "]";
+        row.master = sparkMaster;
         row.workers = workers;
         row.mode = PARAMETER_AVERAGING.equals(trainer) ? "averaging:" + averagingFrequency : "shared-async";
         row.encoding = PARAMETER_AVERAGING.equals(trainer) ? "float32" : "threshold-adaptive:" + threshold;
@@ -112,7 +123,7 @@ public final class Dl4jBaseline implements Callable<Integer> {
         // One Aeron directory per JVM: two media drivers sharing one fail with "active driver detected".
         System.setProperty("aeron.dir", tmp.resolve("aeron").toString());
         try {
-            run(dir, tmp, row);
+            run(dir, tmp, row, sparkMaster, cluster);
         } catch (Exception e) {
             row.status = "failed";
             row.error = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -126,18 +137,21 @@ public final class Dl4jBaseline implements Callable<Integer> {
         return 0;
     }
 
-    private void run(Path dir, Path tmp, RowJson row) throws Exception {
+    private void run(Path dir, Path tmp, RowJson row, String sparkMaster, boolean cluster) throws Exception {
         List<DataSet> train = TrainingBatches.get(dir, batch);
         List<DataSet> test = MnistIdx.load(dir, "t10k", 1000);
         long samples = train.stream().mapToLong(DataSet::numExamples).sum();
         List<Integer> indices = java.util.stream.IntStream.range(0, train.size()).boxed().toList();
 
-        SparkConf conf = new SparkConf().setMaster("local[" + workers + "]").setAppName("dl4j-baseline-" + trainer)
+        SparkConf conf = new SparkConf().setMaster(sparkMaster).setAppName("dl4j-baseline-" + trainer)
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
                 // DL4J ignores its own export directory setting and writes under hadoop.tmp.dir.
                 .set("spark.hadoop.hadoop.tmp.dir", tmp.resolve("hadoop").toString())
                 .set("spark.local.dir", tmp.resolve("spark").toString());
+        if (cluster) {
+            ClusterSettings.apply(conf, tmp);
+        }
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             // Parallelise batch indices, not the batches: a parallelised collection travels inside every task, and
@@ -150,7 +164,7 @@ public final class Dl4jBaseline implements Callable<Integer> {
                     .map(i -> TrainingBatches.get(Path.of(dataDir), b).get(i))
                     .persist(StorageLevel.MEMORY_ONLY_SER());
             rdd.count();
-            SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, model(), trainingMaster(tmp));
+            SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, model(), trainingMaster(tmp, cluster));
             double trainSeconds = 0;
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 long t0 = System.nanoTime();
@@ -185,13 +199,13 @@ public final class Dl4jBaseline implements Callable<Integer> {
     // Export (DL4J's default approach): the batches are written to disk once per fit, and each averaging round then
     // reads only its own files. Direct re-scans the whole cached RDD for every round (about 94 per epoch here),
     // which measured 100x slower. On a real cluster the export directory must be on shared storage.
-    private TrainingMaster<?, ?> trainingMaster(Path tmp) {
+    private TrainingMaster<?, ?> trainingMaster(Path tmp, boolean cluster) {
         if (PARAMETER_AVERAGING.equals(trainer)) {
             return new ParameterAveragingTrainingMaster.Builder(batch)
                     .batchSizePerWorker(batch)
                     .averagingFrequency(averagingFrequency)
                     .workerPrefetchNumBatches(2)
-                    .rddTrainingApproach(RDDTrainingApproach.Export)
+                    .rddTrainingApproach(approach(cluster))
                     .exportDirectory(tmp.resolve("export").toString())
                     .rngSeed(seed)
                     .build();
@@ -208,15 +222,24 @@ public final class Dl4jBaseline implements Callable<Integer> {
                 .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(threshold))
                 .batchSizePerWorker(batch)
                 // local[N] is one JVM, i.e. one DL4J "node": its training threads are workersPerNode, not the Spark
-                // task count. With 1, local[2] trains a single model replica and matches local[1] exactly.
-                .workersPerNode(workers)
+                // task count. With 1, local[2] trains a single model replica and matches local[1] exactly. On a
+                // cluster each one-core executor JVM is a node with one worker.
+                .workersPerNode(cluster ? 1 : workers)
                 .workerPrefetchNumBatches(2)
-                .rddTrainingApproach(RDDTrainingApproach.Export)
+                .rddTrainingApproach(approach(cluster))
                 .exportDirectory(tmp.resolve("export").toString())
                 // The default repartitioner hangs after some hundreds of one-batch partitions.
                 .repartitioner(new DefaultRepartitioner(workers))
                 .rngSeed(seed)
                 .build();
+    }
+
+    /**
+     * Export where DL4J allows it; on a non-local master DL4J refuses Export unless the default file system is shared
+     * storage (HDFS, S3), and names Direct as the alternative, so cluster rows use Direct.
+     */
+    private static RDDTrainingApproach approach(boolean cluster) {
+        return cluster ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export;
     }
 
     private static Path defaultDataDir() {

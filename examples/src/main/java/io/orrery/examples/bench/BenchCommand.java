@@ -93,6 +93,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + " or k8s://URL (default: ${DEFAULT-VALUE}). The DL4J baseline always runs local[N].")
     String master;
 
+    @Option(names = "--paths", split = ",", defaultValue = "local",
+            description = "Comma-separated paths: local (--master, by default local[N]: one JVM, aeron:ipc) and/or"
+                    + " cluster (local-cluster[N,1,MB]: a standalone master and N executor JVMs of one core each,"
+                    + " gradients over aeron:udp on loopback; DL4J rows on a cluster of the same shape)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    List<String> paths;
+
+    @Option(names = "--cluster-worker-memory-mb", defaultValue = "2048",
+            description = "Memory of each local-cluster worker, MB (default: ${DEFAULT-VALUE}).")
+    int clusterWorkerMemoryMb;
+
     @Option(names = "--data", description = "MNIST IDX directory (default: the dataset cache).")
     Path data;
 
@@ -159,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         ResultsStore store = ResultsStore.open(out);
         List<BenchConfig> grid = grid();
         List<BenchRunner> runners = runnersOverride != null ? runnersOverride
-                : List.of(new OrrerySparkRunner(data), new CoreFitRunner(data), new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
+                : defaultRunners();
         PrintWriter err = spec.commandLine().getErr();
         int skipped = 0;
         try (BenchProgress progress = new BenchProgress(grid.size(), System.err)) {
@@ -198,6 +209,14 @@ public final class BenchCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
+    private List<BenchRunner> defaultRunners() {
+        Duration timeout = Duration.ofMinutes(timeoutMinutes);
+        // bench-dl4j sits in the Orrery checkout, whose deploy/ scripts assemble a Spark home for local clusters.
+        Path repoDir = dl4jDir.toAbsolutePath().normalize().getParent();
+        return List.of(new OrrerySparkRunner(data, new ClusterRowLauncher(repoDir, timeout)), new CoreFitRunner(data),
+                new Dl4jProcessRunner(dl4jDir, data, timeout));
+    }
+
     private RunResult runOne(BenchConfig c, List<BenchRunner> runners) {
         String started = Instant.now().toString();
         BenchRunner runner = runners.stream().filter(r -> r.handles(c.system())).findFirst().orElse(null);
@@ -216,33 +235,54 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchConfig> grid = new ArrayList<>();
         for (String system : systems) {
             for (int b : batchSizes) {
-                switch (system) {
-                    case BenchConfig.ORRERY -> {
-                        for (String mode : modes) {
-                            for (String enc : encodings) {
-                                for (int s : shards) {
-                                    for (int n : workers) {
-                                        grid.add(new BenchConfig(system, masterFor(n), n, mode, enc, b, s, epochs));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    // One process, one worker, whatever --workers says.
-                    case BenchConfig.CORE_FIT -> grid.add(new BenchConfig(system, "none", 1, CORE_FIT_MODE,
-                            CORE_FIT_ENCODING, b, 1, epochs));
-                    case BenchConfig.DL4J_PARAMETER_AVERAGING -> workers.forEach(n -> grid.add(new BenchConfig(
-                            system, "local[" + n + "]", n, DL4J_PA_MODE, DL4J_PA_ENCODING, b, 1, epochs)));
-                    default -> workers.forEach(n -> grid.add(new BenchConfig(system, "local[" + n + "]", n,
-                            DL4J_SHARED_MODE, DL4J_SHARED_ENCODING, b, 1, epochs)));
+                if (BenchConfig.CORE_FIT.equals(system)) {
+                    // One process, one worker, whatever --workers and --paths say.
+                    grid.add(new BenchConfig(system, "none", 1, CORE_FIT_MODE, CORE_FIT_ENCODING, b, 1, epochs));
+                    continue;
+                }
+                for (String path : paths) {
+                    addRuns(grid, system, path, b);
                 }
             }
         }
         return grid;
     }
 
-    private String masterFor(int n) {
+    private void addRuns(List<BenchConfig> grid, String system, String path, int b) {
+        switch (system) {
+            case BenchConfig.ORRERY -> {
+                for (String mode : modes) {
+                    for (String enc : encodings) {
+                        for (int s : shards) {
+                            for (int n : workers) {
+                                grid.add(new BenchConfig(system, masterFor(path, n), n, mode, enc, b, s, epochs));
+                            }
+                        }
+                    }
+                }
+            }
+            case BenchConfig.DL4J_PARAMETER_AVERAGING -> workers.forEach(n -> grid.add(new BenchConfig(
+                    system, dl4jMasterFor(path, n), n, DL4J_PA_MODE, DL4J_PA_ENCODING, b, 1, epochs)));
+            default -> workers.forEach(n -> grid.add(new BenchConfig(system, dl4jMasterFor(path, n), n,
+                    DL4J_SHARED_MODE, DL4J_SHARED_ENCODING, b, 1, epochs)));
+        }
+    }
+
+    private String masterFor(String path, int n) {
+        if (BenchConfig.CLUSTER_PATH.equals(path)) {
+            return localCluster(n);
+        }
         return "local".equals(master) ? "local[" + n + "]" : master;
+    }
+
+    /** The baseline runs in its own JVM with its own Spark version, so it always gets a cluster it starts itself. */
+    private String dl4jMasterFor(String path, int n) {
+        return BenchConfig.CLUSTER_PATH.equals(path) ? localCluster(n) : "local[" + n + "]";
+    }
+
+    /** N executor JVMs of one core each: the shape of a small real cluster, on this machine. */
+    private String localCluster(int n) {
+        return "local-cluster[" + n + ",1," + clusterWorkerMemoryMb + "]";
     }
 
     private SimulationBuilder simulation() {
@@ -277,6 +317,15 @@ public final class BenchCommand implements Callable<Integer> {
             parseEncoding("--encodings", e);
         }
         parseEncoding("--simulate-encoding", simulateEncoding);
+        for (String p : paths) {
+            if (!BenchConfig.LOCAL_PATH.equals(p) && !BenchConfig.CLUSTER_PATH.equals(p)) {
+                throw bad("Invalid value for --paths: expected local and/or cluster, received \"" + p + "\"");
+            }
+        }
+        if (clusterWorkerMemoryMb < 1024) {
+            throw bad("Invalid value for --cluster-worker-memory-mb: expected at least 1024 (an executor needs about"
+                    + " 1 GB for the reference model), received " + clusterWorkerMemoryMb);
+        }
         if (!MASTER.matcher(master).matches()) {
             throw bad("Invalid value for --master: expected local, local[K], spark://HOST:PORT, yarn or k8s://URL,"
                     + " received \"" + master + "\"");

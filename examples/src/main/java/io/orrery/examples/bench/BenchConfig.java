@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param system         {@code orrery}, {@code core-fit} (core's single-process fit, the reference for the trainer's
  *                       overhead), {@code dl4j-parameter-averaging} or {@code dl4j-shared-training}
- * @param master         Spark master the run used, e.g. {@code local[2]} or {@code spark://127.0.0.1:7077}
+ * @param master         Spark master the run used, e.g. {@code local[2]}, {@code local-cluster[2,1,2048]} (executors
+ *                       in their own JVMs) or {@code spark://127.0.0.1:7077}
  * @param workers        number of data-parallel workers (Spark tasks), at least 1
  * @param mode           {@code sync}, {@code async} or {@code bounded:S} (DL4J rows: its own scheme's name)
  * @param encoding       gradient encoding on the wire, e.g. {@code float32}, {@code float16}, {@code threshold}
@@ -37,6 +38,21 @@ public record BenchConfig(String system, String master, int workers, String mode
         }
     }
 
+    /** Path name of a single-JVM run: every worker in the driver's JVM, gradients over {@code aeron:ipc}. */
+    public static final String LOCAL_PATH = "local";
+    /** Path name of a run whose executors have their own JVMs (gradients over {@code aeron:udp}). */
+    public static final String CLUSTER_PATH = "cluster";
+
+    /**
+     * The path the run took: {@code local} when every worker shares the driver's JVM ({@code local[N]}, or no Spark
+     * at all), {@code cluster} when executors run in their own JVMs ({@code local-cluster[...]}, {@code spark://},
+     * YARN, Kubernetes), which is what every spark-submit user runs.
+     */
+    public String path() {
+        boolean local = master.equals("none") || master.equals("local") || master.startsWith("local[");
+        return local ? LOCAL_PATH : CLUSTER_PATH;
+    }
+
     /** Identity of the run for resuming a grid: two configs with the same key are the same run. */
     public String key() {
         return String.join("|", system, master, Integer.toString(workers), mode, encoding,
@@ -45,10 +61,11 @@ public record BenchConfig(String system, String master, int workers, String mode
 
     /**
      * Identity of the configuration apart from its size (workers and the master, which for {@code local[N]}
-     * names N): runs with the same series key form one scaling curve.
+     * names N): runs with the same series key form one scaling curve. The path (local or cluster) is part of it, so
+     * that each path's efficiency is taken against its own 1-worker run.
      */
     public String seriesKey() {
-        return String.join("|", system, mode, encoding, Integer.toString(batchPerWorker),
+        return String.join("|", system, path(), mode, encoding, Integer.toString(batchPerWorker),
                 Integer.toString(shards), Integer.toString(epochs));
     }
 
@@ -57,8 +74,8 @@ public record BenchConfig(String system, String master, int workers, String mode
      * how a configuration scales.
      */
     public String seriesLabel() {
-        return String.format(Locale.ROOT, "%s %s %s b=%d%s", system, mode, encoding, batchPerWorker,
-                shards > 1 ? " shards=" + shards : "");
+        return String.format(Locale.ROOT, "%s%s %s %s b=%d%s", system, CLUSTER_PATH.equals(path()) ? " (cluster)" : "",
+                mode, encoding, batchPerWorker, shards > 1 ? " shards=" + shards : "");
     }
 
     /** Whether this is a row of the DL4J baseline. */

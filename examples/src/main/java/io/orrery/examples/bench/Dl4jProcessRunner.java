@@ -1,20 +1,17 @@
 package io.orrery.examples.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Runs the DL4J baseline ({@code bench-dl4j/run.sh}) in its own JVM, with its own dependency set (ND4J 1.0.0-M2,
- * Spark 3.1.2), and reads back the row it prints. Its log goes to {@code workDir/dl4j.log}.
+ * Spark 3.1.2), and reads back the row it prints. Its log goes to {@code workDir/dl4j.log}. On the cluster path its
+ * master is {@code local-cluster[N,1,MB]}: executor JVMs of DL4J's own Spark version, started by the baseline.
  */
 public final class Dl4jProcessRunner implements BenchRunner {
 
@@ -49,54 +46,12 @@ public final class Dl4jProcessRunner implements BenchRunner {
                 "--trainer", config.system().substring("dl4j-".length()),
                 "--workers", Integer.toString(config.workers()),
                 "--epochs", Integer.toString(config.epochs()),
-                "--batch-size", Integer.toString(config.batchPerWorker())));
+                "--batch-size", Integer.toString(config.batchPerWorker()),
+                "--master", config.master()));
         if (dataDir != null) {
             cmd.add("--data");
             cmd.add(dataDir.toString());
         }
-        Files.createDirectories(workDir);
-        Path log = workDir.resolve("dl4j.log");
-        String started = Instant.now().toString();
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-        String rowLine = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            // Reading stdout on this thread; the watchdog below ends the process if it overruns.
-            Thread watchdog = new Thread(() -> {
-                try {
-                    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                        p.descendants().forEach(ProcessHandle::destroy);
-                        p.destroy();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "dl4j-baseline-watchdog");
-            watchdog.setDaemon(true);
-            watchdog.start();
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(ResultsJson.LINE_PREFIX)) {
-                    rowLine = line.substring(ResultsJson.LINE_PREFIX.length());
-                }
-            }
-            int exit = p.waitFor();
-            watchdog.interrupt();
-            if (rowLine == null) {
-                return RunResult.failed(config, started, "DL4J baseline exited with code " + exit
-                        + " without printing a result row (timeout " + timeout.toMinutes() + " min); see " + log);
-            }
-        } finally {
-            if (p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
-            }
-        }
-        RunResult row = ResultsJson.parseRow(rowLine, log.toString());
-        if (!row.config().key().equals(config.key())) {
-            throw new IllegalStateException("DL4J baseline answered for another configuration: expected "
-                    + config.key() + ", found " + row.config().key());
-        }
-        return row;
+        return RowProcess.run(cmd, Map.of(), workDir.resolve("dl4j.log"), config, timeout);
     }
 }

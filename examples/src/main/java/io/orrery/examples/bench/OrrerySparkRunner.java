@@ -37,10 +37,15 @@ import java.util.Map;
 public final class OrrerySparkRunner implements BenchRunner {
 
     private final Path dataDir;
+    private final ClusterRowLauncher clusterLauncher;
 
-    /** @param dataDir MNIST IDX directory, or null for the dataset cache */
-    public OrrerySparkRunner(Path dataDir) {
+    /**
+     * @param dataDir         MNIST IDX directory, or null for the dataset cache
+     * @param clusterLauncher starts {@code local-cluster} runs in a JVM of their own, or null where there are none
+     */
+    public OrrerySparkRunner(Path dataDir, ClusterRowLauncher clusterLauncher) {
         this.dataDir = dataDir;
+        this.clusterLauncher = clusterLauncher;
     }
 
     @Override
@@ -49,7 +54,19 @@ public final class OrrerySparkRunner implements BenchRunner {
     }
 
     @Override
-    public RunResult run(BenchConfig config, Path workDir) {
+    public RunResult run(BenchConfig config, Path workDir) throws Exception {
+        if (ClusterRowLauncher.startsItsOwnCluster(config) && !ClusterRowLauncher.isClusterChild()) {
+            if (clusterLauncher == null) {
+                throw new IllegalStateException("A local-cluster run needs a launcher for its own JVM (SPARK_HOME"
+                        + " must be set in the environment of the JVM that starts the cluster)");
+            }
+            return clusterLauncher.run(config, dataDir, workDir);
+        }
+        return runHere(config);
+    }
+
+    /** Trains in this JVM: the driver (and, for {@code local[N]}, the executors) live here. */
+    RunResult runHere(BenchConfig config) {
         String started = Instant.now().toString();
         TrainTestSplit mnist = dataDir == null ? Mnist.load() : Mnist.load(dataDir);
         String folder = (dataDir == null ? DataDirectory.root().resolve("mnist") : dataDir).toUri().toString();
@@ -60,6 +77,9 @@ public final class OrrerySparkRunner implements BenchRunner {
                 .config("spark.ui.enabled", "false");
         if (config.master().startsWith("local")) {
             b.config("spark.driver.host", "127.0.0.1");
+        }
+        if (ClusterRowLauncher.startsItsOwnCluster(config)) {
+            ClusterRowLauncher.executorSettings(config).forEach(b::config);
         }
         SparkSession spark = b.getOrCreate();
         try {

@@ -40,6 +40,7 @@ public final class ReportWriter {
         results(md, rows);
         overheadOverCore(md, rows);
         comparison(md, rows);
+        ClusterSection.write(md, rows);
         md.append("## Charts\n\n");
         md.append("![Throughput against workers](").append(ChartWriter.THROUGHPUT).append(")\n\n");
         md.append("![Parallel efficiency against workers](").append(ChartWriter.EFFICIENCY).append(")\n\n");
@@ -106,28 +107,35 @@ public final class ReportWriter {
     }
 
     /** Orrery's best throughput over the baseline's best at each worker count: the figure Orrery must beat. */
+    /** Per path (local, cluster): at each worker count, Orrery's best over DL4J's best on the same path. */
     private static void comparison(StringBuilder md, List<RunResult> rows) {
-        Map<Integer, Optional<RunResult>> orrery = best(rows, r -> BenchConfig.ORRERY.equals(r.config().system()));
-        Map<Integer, Optional<RunResult>> dl4j = best(rows, r -> r.config().isBaseline());
-        TreeSet<Integer> both = new TreeSet<>(orrery.keySet());
-        both.retainAll(dl4j.keySet());
         md.append("## Orrery against the DL4J baseline\n\n");
-        if (both.isEmpty()) {
-            md.append("No worker count has both an Orrery row and a DL4J row yet, so no ratio can be stated.\n\n");
-            return;
+        md.append("Each path against the same path: `local` is one JVM (`local[N]`), `cluster` is N executor JVMs"
+                + " of one core each (`local-cluster[N,1,MB]`).\n\n");
+        md.append("| path | workers | best Orrery samples/s | best DL4J samples/s (system) | ratio Orrery / DL4J |\n");
+        md.append("|---|---|---|---|---|\n");
+        boolean any = false;
+        for (String path : List.of(BenchConfig.LOCAL_PATH, BenchConfig.CLUSTER_PATH)) {
+            Map<Integer, Optional<RunResult>> orrery = best(rows, r -> BenchConfig.ORRERY.equals(r.config().system())
+                    && path.equals(r.config().path()));
+            Map<Integer, Optional<RunResult>> dl4j = best(rows, r -> r.config().isBaseline()
+                    && path.equals(r.config().path()));
+            TreeSet<Integer> both = new TreeSet<>(orrery.keySet());
+            both.retainAll(dl4j.keySet());
+            for (int n : both) {
+                RunResult o = orrery.get(n).orElseThrow();
+                RunResult d = dl4j.get(n).orElseThrow();
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f (%s) | **%.2fx** |%n", path, n,
+                        o.samplesPerSecond(), d.samplesPerSecond(), d.config().system(),
+                        o.samplesPerSecond() / d.samplesPerSecond()));
+                any = true;
+            }
         }
-        md.append("| workers | best Orrery samples/s | best DL4J samples/s (system) | ratio Orrery / DL4J |\n");
-        md.append("|---|---|---|---|\n");
-        for (int n : both) {
-            RunResult o = orrery.get(n).orElseThrow();
-            RunResult d = dl4j.get(n).orElseThrow();
-            md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f (%s) | **%.2fx** |%n", n, o.samplesPerSecond(),
-                    d.samplesPerSecond(), d.config().system(), o.samplesPerSecond() / d.samplesPerSecond()));
-        }
-        md.append('\n');
+        md.append(any ? "\n" : "\nNo path has both an Orrery row and a DL4J row at one worker count yet, so no ratio can be"
+                + " stated.\n\n");
     }
 
-    private static Map<Integer, Optional<RunResult>> best(List<RunResult> rows,
+    static Map<Integer, Optional<RunResult>> best(List<RunResult> rows,
                                                           java.util.function.Predicate<RunResult> system) {
         return rows.stream().filter(r -> r.ok() && system.test(r))
                 .collect(Collectors.groupingBy(r -> r.config().workers(), TreeMap::new,
@@ -141,10 +149,11 @@ public final class ReportWriter {
                 sim.computeSecondsPerSample() * 1e6, sim.calibrationSource(), sim.encoding(), sim.shards()));
         if (!sim.checks().isEmpty()) {
             md.append("Check against measured points on this machine:\n\n");
-            md.append("| workers | measured samples/s | predicted samples/s | error |\n|---|---|---|---|\n");
+            md.append("| path (fit) | workers | measured samples/s | predicted samples/s | error |\n"
+                    + "|---|---|---|---|---|\n");
             for (SimulationResult.Check c : sim.checks()) {
-                md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %+.1f%% |%n", c.workers(), c.measured(),
-                        c.predicted(), 100 * c.relativeError()));
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %+.1f%% |%n", c.path(), c.workers(),
+                        c.measured(), c.predicted(), 100 * c.relativeError()));
             }
             md.append('\n');
         }
@@ -157,14 +166,17 @@ public final class ReportWriter {
                     p.method(), p.gbitPerSecond(), p.workers(), 1e3 * p.stepSeconds(), 1e3 * p.computeSeconds(),
                     1e3 * p.communicationSeconds(), 1e3 * p.waitingSeconds(), p.samplesPerSecond(), p.efficiency()));
         }
-        md.append("\nAssumptions of the model:\n\n");
+        md.append('\n');
+        ScalingStudy.write(md, io.orrery.examples.bench.sim.ModelProfile.mnistMlp(sim.computeSecondsPerSample(),
+                sim.calibrationSource()));
+        md.append("Assumptions of the model:\n\n");
         for (String a : StepSimulator.ASSUMPTIONS) {
             md.append("- ").append(a).append('\n');
         }
         md.append('\n');
     }
 
-    private static String stepSplit(RunResult r) {
+    static String stepSplit(RunResult r) {
         if (r.stepMs() == null) {
             return "-";
         }
@@ -184,7 +196,7 @@ public final class ReportWriter {
         return v == null ? "-" : fmt("%.2f", v);
     }
 
-    private static String fmt(String f, double v) {
+    static String fmt(String f, double v) {
         return String.format(Locale.ROOT, f, v);
     }
 

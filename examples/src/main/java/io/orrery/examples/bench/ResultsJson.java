@@ -61,6 +61,25 @@ public final class ResultsJson {
         }
     }
 
+    /** A configuration on one line (how a child JVM is told which run to make). */
+    public static String configToLine(BenchConfig config) {
+        try {
+            return LINE_MAPPER.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not serialise benchmark configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses {@link #configToLine}'s output. */
+    public static BenchConfig parseConfig(String json) {
+        try {
+            return MAPPER.readValue(json, BenchConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Expected a benchmark configuration (JSON object), found text that"
+                    + " does not parse: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** Parses one row (a line printed by the baseline, prefix already removed). */
     public static RunResult parseRow(String json, String source) {
         try {

@@ -58,47 +58,73 @@ public final class SimulationBuilder {
 
     /** The section, or empty when neither a 1-worker Orrery row nor a fallback compute time is available. */
     public Optional<SimulationResult> build(List<RunResult> rows) {
-        List<RunResult> series = rows.stream()
-                .filter(r -> r.ok() && BenchConfig.ORRERY.equals(r.config().system())
-                        && "sync".equals(r.config().mode()) && r.config().batchPerWorker() == batch
-                        && r.config().shards() == 1)
-                .sorted(Comparator.comparingInt(r -> r.config().workers()))
-                .toList();
-        Optional<RunResult> one = series.stream().filter(r -> r.config().workers() == 1).findFirst();
-        Workload workload;
-        String source;
         List<SimulationResult.Check> checks = new ArrayList<>();
-        if (one.isPresent()) {
+        Workload workload = null;
+        String source = null;
+        // Each path is fitted to its own 1-worker run and checked against its own larger runs; the local fit (the
+        // cores are the limit there) is the one that scales out, the cluster fit adds the link's measured rate.
+        for (String path : List.of(BenchConfig.LOCAL_PATH, BenchConfig.CLUSTER_PATH)) {
+            List<RunResult> series = syncSeries(rows, path);
+            Optional<RunResult> one = series.stream().filter(r -> r.config().workers() == 1).findFirst();
+            if (one.isEmpty()) {
+                continue;
+            }
             RunResult r1 = one.get();
-            WireEncoding measuredEncoding = WireEncoding.parse(r1.config().encoding());
-            int cores = Runtime.getRuntime().availableProcessors();
-            Calibration cal = Calibration.fit(new MeasuredPoint(1, r1.samplesPerSecond()),
-                    Workload.MNIST_MLP_PARAMETERS, batch, DEFAULT_JITTER, measuredEncoding, LOOPBACK,
-                    ServerSpec.inDriver(1), cores);
+            Calibration cal = fit(r1, path);
+            String fitName = BenchConfig.LOCAL_PATH.equals(path) ? "local (loopback)"
+                    : String.format(Locale.ROOT, "cluster (link fitted: %.2f Gbit/s)", cal.network().gbitPerSecond());
             for (RunResult r : series) {
                 if (r.config().workers() > 1 && r.config().encoding().equals(r1.config().encoding())) {
                     MeasuredPoint m = new MeasuredPoint(r.config().workers(), r.samplesPerSecond());
                     double predicted = cal.predictLocal(m.workers()).samplesPerSecond();
-                    checks.add(new SimulationResult.Check(m.workers(), m.samplesPerSecond(), predicted,
+                    checks.add(new SimulationResult.Check(fitName, m.workers(), m.samplesPerSecond(), predicted,
                             cal.relativeError(m)));
                 }
             }
-            workload = cal.workload();
-            source = String.format(Locale.ROOT, "the measured 1-worker Orrery run (%s, %.0f samples/s, %s)",
-                    r1.config().seriesLabel(), r1.samplesPerSecond(), r1.config().master());
-        } else if (fallbackComputeSecondsPerSample != null) {
+            if (workload == null) {
+                workload = cal.workload();
+                source = String.format(Locale.ROOT, "the measured 1-worker Orrery run (%s, %.0f samples/s, %s)",
+                        r1.config().seriesLabel(), r1.samplesPerSecond(), r1.config().master());
+            }
+        }
+        if (workload == null && fallbackComputeSecondsPerSample != null) {
             workload = new Workload(Workload.MNIST_MLP_PARAMETERS, batch, fallbackComputeSecondsPerSample,
                     DEFAULT_JITTER);
             source = "--compute-us-per-sample (no 1-worker Orrery row in this grid)";
-        } else {
+        }
+        if (workload == null) {
             return Optional.empty();
         }
         List<StepPrediction> predictions = new ArrayList<>();
         predictions.addAll(StepSimulator.sweep(StepSimulator.PARAMETER_SERVER, workload, encoding,
                 ServerSpec.spread(shards), workerCounts, gbits));
+        predictions.addAll(StepSimulator.sweep(StepSimulator.PARAMETER_SERVER_COLOCATED, workload, encoding,
+                ServerSpec.colocated(), workerCounts, gbits));
         predictions.addAll(StepSimulator.sweep(StepSimulator.RING_ALLREDUCE, workload, encoding,
                 ServerSpec.spread(shards), workerCounts, gbits));
         return Optional.of(new SimulationResult(workload.computeSecondsPerSample(), source, encoding.name(), shards,
                 checks, predictions));
+    }
+
+    private List<RunResult> syncSeries(List<RunResult> rows, String path) {
+        return rows.stream()
+                .filter(r -> r.ok() && BenchConfig.ORRERY.equals(r.config().system())
+                        && "sync".equals(r.config().mode()) && r.config().batchPerWorker() == batch
+                        && r.config().shards() == 1 && path.equals(r.config().path()))
+                .sorted(Comparator.comparingInt(r -> r.config().workers()))
+                .toList();
+    }
+
+    /** Local runs: compute fitted, loopback IPC assumed. Cluster runs: compute and link rate both fitted. */
+    private Calibration fit(RunResult r1, String path) {
+        WireEncoding measuredEncoding = WireEncoding.parse(r1.config().encoding());
+        int cores = Runtime.getRuntime().availableProcessors();
+        MeasuredPoint point = new MeasuredPoint(1, r1.samplesPerSecond());
+        if (BenchConfig.CLUSTER_PATH.equals(path) && r1.computeMs() != null) {
+            return Calibration.fitWithLink(point, r1.computeMs() / 1e3, Workload.MNIST_MLP_PARAMETERS, batch,
+                    DEFAULT_JITTER, measuredEncoding, LOOPBACK.latencySeconds(), ServerSpec.inDriver(1), cores);
+        }
+        return Calibration.fit(point, Workload.MNIST_MLP_PARAMETERS, batch, DEFAULT_JITTER, measuredEncoding,
+                LOOPBACK, ServerSpec.inDriver(1), cores);
     }
 }

@@ -21,11 +21,12 @@ public record SimulationResult(double computeSecondsPerSample, String calibratio
     /**
      * A measured point next to the model's prediction for it.
      *
+     * @param path          the measured path and how the model was fitted to it, e.g. "local (loopback IPC)"
      * @param workers       workers of the measured run
      * @param measured      measured samples/s
      * @param predicted     predicted samples/s
      * @param relativeError (predicted - measured) / measured
      */
-    public record Check(int workers, double measured, double predicted, double relativeError) {
+    public record Check(String path, int workers, double measured, double predicted, double relativeError) {
     }
 }

@@ -101,6 +101,24 @@ class BenchCommandTest {
         assertEquals(BenchCommand.DL4J_SHARED_ENCODING, grid.get(grid.size() - 1).encoding());
     }
 
+    @Test
+    void clusterPathRunsOrreryAndDl4jOnLocalClustersOfTheSameShape() {
+        BenchCommand c = new BenchCommand(List.of());
+        new CommandLine(c).parseArgs("--out", out.toString(), "--workers", "1,2", "--paths", "local,cluster",
+                "--systems", "orrery,dl4j-shared-training,core-fit");
+        List<String> masters = c.grid().stream().map(g -> g.system() + "@" + g.master()).toList();
+        assertEquals(List.of("orrery@local[1]", "orrery@local[2]", "orrery@local-cluster[1,1,2048]",
+                "orrery@local-cluster[2,1,2048]", "dl4j-shared-training@local[1]", "dl4j-shared-training@local[2]",
+                "dl4j-shared-training@local-cluster[1,1,2048]", "dl4j-shared-training@local-cluster[2,1,2048]",
+                "core-fit@none"), masters);
+    }
+
+    @Test
+    void unknownPathIsRejected() {
+        assertUsageError("Invalid value for --paths: expected local and/or cluster, received \"yarn\"",
+                "--out", out.toString(), "--paths", "yarn");
+    }
+
     /** Returns rows shaped like real ones and counts calls, to see what a resumed grid reruns. */
     private static final class RecordingRunner implements BenchRunner {
         final List<BenchConfig> calls = new ArrayList<>();

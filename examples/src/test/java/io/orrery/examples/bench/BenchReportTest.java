@@ -37,7 +37,7 @@ class BenchReportTest {
         p.addAll(StepSimulator.sweep(StepSimulator.RING_ALLREDUCE, w, WireEncoding.float32(),
                 ServerSpec.spread(4), List.of(8, 16, 32), List.of(10.0, 100.0)));
         return new SimulationResult(20e-6, "test", "float32", 4,
-                List.of(new SimulationResult.Check(2, 8000, 8400, 0.05)), p);
+                List.of(new SimulationResult.Check("local (loopback)", 2, 8000, 8400, 0.05)), p);
     }
 
     @Test
@@ -66,6 +66,9 @@ class BenchReportTest {
         assertTrue(report.contains("![Throughput against workers](throughput.png)"), report);
         assertTrue(report.contains("**2.00x**"), "ratio at 2 workers 8000/4000 stated: " + report);
         assertTrue(report.contains("Assumptions of the model"), report);
+        assertTrue(report.contains("## Scaling beyond this machine: placements and models"), report);
+        assertTrue(report.contains("| colocated |") && report.contains("ResNet-50 (25,557,032"), report);
+        assertTrue(report.contains("Horovod (ring all-reduce, NCCL)"), report);
     }
 
     @Test
@@ -81,7 +84,32 @@ class BenchReportTest {
         BenchReport.writeAll(out, rows, null);
         String report = Files.readString(out.resolve(ReportWriter.FILE_NAME));
         assertTrue(report.contains("| orrery sync float32 b=128 | local[1] | 5000 | 20000 | 25% | +300% |"), report);
-        assertTrue(report.contains("| 1 | 5000 | 3000 (dl4j-parameter-averaging) | **1.67x** |"),
+        assertTrue(report.contains("| local | 1 | 5000 | 3000 (dl4j-parameter-averaging) | **1.67x** |"),
                 "the ratio uses the trainer's row, not core's faster one: " + report);
+    }
+
+    @Test
+    void clusterRowsStandNextToTheirLocalRowsWithTheExecutorsStepSplit() throws Exception {
+        List<RunResult> rows = List.of(BenchRows.orrery(2, 8000), BenchRows.onCluster(BenchRows.orrery(2, 6000)),
+                BenchRows.onCluster(BenchRows.dl4j(2, 2000)));
+        BenchReport.writeAll(out, rows, null);
+        String report = Files.readString(out.resolve(ReportWriter.FILE_NAME));
+        assertTrue(report.contains("## Cluster against local"), report);
+        // 6000 / 8000 of local; exchange (2 + 1) of a 9 ms step.
+        assertTrue(report.contains("| orrery (cluster) sync float32 b=128 | 2 | 8000 | 6000 | 75% | 9.00 (6.00 / 2.00"
+                + " / 1.00) | 33% |"), report);
+        assertTrue(report.contains("| cluster | 2 | 6000 | 2000 (dl4j-parameter-averaging) | **3.00x** |"),
+                "the cluster ratio compares cluster rows only: " + report);
+    }
+
+    @Test
+    void aClusterRunIsItsOwnScalingSeries() {
+        BenchConfig local = BenchRows.orrery(2, 1).config();
+        BenchConfig cluster = BenchRows.onCluster(BenchRows.orrery(2, 1)).config();
+        assertEquals(BenchConfig.LOCAL_PATH, local.path());
+        assertEquals(BenchConfig.CLUSTER_PATH, cluster.path());
+        assertEquals(BenchConfig.CLUSTER_PATH, new BenchConfig("orrery", "spark://h:7077", 2, "sync", "float32", 128,
+                1, 2).path());
+        assertTrue(!local.seriesKey().equals(cluster.seriesKey()), "efficiency is taken per path");
     }
 }

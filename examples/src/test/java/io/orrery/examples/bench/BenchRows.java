@@ -30,4 +30,15 @@ final class BenchRows {
                 null, null, null, null, null, null, null, null, 0.972,
                 List.of(new AccuracyPoint(20.0, 2, 0.972)));
     }
+
+    /** The same row as measured with executors in their own JVMs. */
+    static RunResult onCluster(RunResult r) {
+        BenchConfig c = r.config();
+        BenchConfig onCluster = new BenchConfig(c.system(), "local-cluster[" + c.workers() + ",1,2048]", c.workers(),
+                c.mode(), c.encoding(), c.batchPerWorker(), c.shards(), c.epochs());
+        return new RunResult(onCluster, r.status(), r.error(), r.startedAt(), r.wallSeconds(), r.steps(),
+                r.samplesPerSecond(), r.stepMs(), r.computeMs(), r.communicationMs(), r.waitingMs(), r.bytesSent(),
+                r.bytesReceived(), r.parallelEfficiency(), r.secondsTo97(), r.secondsTo98(), r.finalAccuracy(),
+                r.accuracyCurve());
+    }
 }

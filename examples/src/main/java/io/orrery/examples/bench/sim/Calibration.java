@@ -61,6 +61,45 @@ public final class Calibration {
         return new Calibration(fitted, encoding, localNetwork, server, hostCores);
     }
 
+    /**
+     * Fits both free numbers to a measured 1-worker run whose step split is known (the trainer's rows carry it): the
+     * compute time per sample from the executors' compute timer, and the link's rate from the rest of the step, what
+     * one worker's exchange took. This is the fit for runs whose network is not loopback IPC (a local cluster over
+     * UDP, the namespace test bed at a capped rate), where the link, not the cores, shapes the exchange.
+     *
+     * @param computeSecondsPerStep the run's measured compute per step
+     * @param latencySeconds        one-way latency of the link (loopback or a bridge: a few microseconds)
+     */
+    public static Calibration fitWithLink(MeasuredPoint oneWorker, double computeSecondsPerStep, long parameters,
+                                          int batchPerWorker, double jitter, WireEncoding encoding,
+                                          double latencySeconds, ServerSpec server, int hostCores) {
+        if (oneWorker.workers() != 1 || !(computeSecondsPerStep > 0)) {
+            throw new IllegalArgumentException("Calibration needs the 1-worker measurement with its compute time,"
+                    + " found workers=" + oneWorker.workers() + " compute=" + computeSecondsPerStep + " s");
+        }
+        double measuredStep = batchPerWorker / oneWorker.samplesPerSecond();
+        // The model's own byte count and reduction for one worker (headers included), read off a probe at 1 Gbit/s.
+        Network probeLink = new Network(1, latencySeconds, 1.0);
+        StepPrediction probe = StepSimulator.parameterServer(new Workload(parameters, batchPerWorker, 1e-9, jitter),
+                encoding, probeLink, server, 1);
+        double bytes = (probe.communicationSeconds() - 2 * latencySeconds) * probeLink.bytesPerSecond();
+        double reduce = probe.waitingSeconds();
+        double wire = measuredStep - computeSecondsPerStep - reduce - 2 * latencySeconds;
+        if (!(wire > 0)) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "The measured 1-worker step"
+                    + " (%.3g s) leaves no time for the exchange after compute (%.3g s): the step split does not fit"
+                    + " this model", measuredStep, computeSecondsPerStep));
+        }
+        Network link = new Network(bytes / wire * 8 / 1e9, latencySeconds, 1.0);
+        Workload fitted = new Workload(parameters, batchPerWorker, computeSecondsPerStep / batchPerWorker, jitter);
+        return new Calibration(fitted, encoding, link, server, hostCores);
+    }
+
+    /** The network the calibration uses for this machine (fitted, or the given loopback). */
+    public Network network() {
+        return localNetwork;
+    }
+
     /** The fitted workload: compute time per sample of one uncontended worker. */
     public Workload workload() {
         return workload;

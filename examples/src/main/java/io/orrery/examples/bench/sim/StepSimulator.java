@@ -10,7 +10,10 @@ import java.util.List;
  */
 public final class StepSimulator {
 
+    /** The parameter server with its shards on hosts of their own (or in the driver, as its spec says). */
     public static final String PARAMETER_SERVER = "parameter-server";
+    /** The parameter server with one shard on each worker host. */
+    public static final String PARAMETER_SERVER_COLOCATED = "parameter-server-colocated";
     public static final String RING_ALLREDUCE = "ring-allreduce";
 
     /** Largest Aeron message at the default 16 MiB term (term / 8): gradients are chunked to this size. */
@@ -34,7 +37,10 @@ public final class StepSimulator {
             "Parameter server: each worker sends its encoded gradient, cut into shard slices, and receives dense"
                     + " float32 parameters back by unicast; the busiest NIC (the server host's, receiving N gradients"
                     + " and sending N parameter copies over its shards' share) bounds each phase.",
-            "Shards on H hosts split that load H ways; shards in the driver (H = 1) do not add bandwidth.",
+            "Shards on H hosts split that load H ways; shards in the driver (H = 1) do not add bandwidth; shards"
+                    + " colocated on the N worker hosts put (N-1)/N of the gradient and of the parameters through"
+                    + " every host's NIC each way, and the server's work shares the host with the worker's compute"
+                    + " without slowing it.",
             "Server aggregation (one add per received float) and the optimizer step (two passes over the"
                     + " parameters) run at 1e9 floats/s per server host, memory bound, one core; the ring's"
                     + " reduction and each worker's own optimizer step at the same rate.",
@@ -52,6 +58,9 @@ public final class StepSimulator {
     public static StepPrediction parameterServer(Workload w, WireEncoding enc, Network net, ServerSpec server,
                                                  int workers) {
         requireWorkers(workers);
+        if (server.placement() == Placement.COLOCATED) {
+            return colocated(w, enc, net, server, workers);
+        }
         long p = w.parameters();
         double bps = net.bytesPerSecond();
         int hosts = server.hosts();
@@ -64,6 +73,24 @@ public final class StepSimulator {
         // applies the optimizer once, each host on its share of the parameters.
         double reduce = (workers + OPTIMIZER_PASSES) * p / hosts / server.floatsPerSecond();
         return finish(PARAMETER_SERVER, w, net, workers, gather + scatter, reduce);
+    }
+
+    /**
+     * Shards on the N worker hosts: each host's NIC sends the (N-1)/N of its gradient that other hosts own and the
+     * (N-1)/N of its parameter slice to the other workers, and receives as much (full duplex); each host reduces and
+     * updates its own 1/N of the parameters.
+     */
+    private static StepPrediction colocated(Workload w, WireEncoding enc, Network net, ServerSpec server,
+                                            int workers) {
+        long p = w.parameters();
+        double bps = net.bytesPerSecond();
+        double remote = (workers - 1.0) / workers;
+        double gradBytes = wireBytes(p * enc.bytesPerParameter(), workers);
+        double paramBytes = wireBytes(p * 4.0, workers);
+        double gather = net.latencySeconds() + remote * gradBytes / bps;
+        double scatter = net.latencySeconds() + remote * paramBytes / bps;
+        double reduce = (workers + OPTIMIZER_PASSES) * p / workers / server.floatsPerSecond();
+        return finish(PARAMETER_SERVER_COLOCATED, w, net, workers, gather + scatter, reduce);
     }
 
     /** One step of bandwidth-optimal ring all-reduce with {@code workers} workers (each applies the optimizer). */
@@ -95,9 +122,11 @@ public final class StepSimulator {
             for (int n : workerCounts) {
                 out.add(switch (method) {
                     case PARAMETER_SERVER -> parameterServer(w, enc, net, server, n);
+                    case PARAMETER_SERVER_COLOCATED -> parameterServer(w, enc, net, ServerSpec.colocated(), n);
                     case RING_ALLREDUCE -> ringAllReduce(w, enc, net, n);
                     default -> throw new IllegalArgumentException("Invalid simulation method: expected "
-                            + PARAMETER_SERVER + " or " + RING_ALLREDUCE + ", received \"" + method + "\"");
+                            + PARAMETER_SERVER + ", " + PARAMETER_SERVER_COLOCATED + " or " + RING_ALLREDUCE
+                            + ", received \"" + method + "\"");
                 });
             }
         }

@@ -76,4 +76,25 @@ class CalibrationTest {
                         WireEncoding.float32(), Network.ofGbit(1), ServerSpec.inDriver(1), 2));
         assertTrue(e.getMessage().contains("shorter than the modelled communication"), e.getMessage());
     }
+
+    @Test
+    void aClusterFitTakesTheLinkRateFromTheMeasuredExchange() {
+        // One worker at 1,000 samples/s, batch 128: a 128 ms step of which 28 ms is compute; the rest is the
+        // exchange of 407,050 floats each way (3.26 MB) plus the server's update, so the link runs at ~0.27 Gbit/s.
+        Calibration cal = Calibration.fitWithLink(new MeasuredPoint(1, 1000), 0.028, Workload.MNIST_MLP_PARAMETERS,
+                128, 0.05, WireEncoding.float32(), 5e-6, ServerSpec.inDriver(1), 2);
+        assertEquals(1000, cal.predictLocal(1).samplesPerSecond(), 1e-6);
+        assertEquals(0.028 / 128, cal.workload().computeSecondsPerSample(), 1e-12);
+        double gbit = cal.network().gbitPerSecond();
+        assertTrue(gbit > 0.25 && gbit < 0.28, "fitted link " + gbit);
+        // Two workers through the driver's one link: the exchange doubles, the compute does not.
+        double two = cal.predictLocal(2).samplesPerSecond();
+        assertTrue(two > 1000 && two < 2 * 1000 * 128 / (128 + 100.0) * 1.05, "two workers " + two);
+    }
+
+    @Test
+    void aClusterFitRefusesASplitThatLeavesNoTimeForTheExchange() {
+        assertThrows(IllegalArgumentException.class, () -> Calibration.fitWithLink(new MeasuredPoint(1, 1000), 0.2,
+                Workload.MNIST_MLP_PARAMETERS, 128, 0.05, WireEncoding.float32(), 5e-6, ServerSpec.inDriver(1), 2));
+    }
 }
