@@ -4,6 +4,7 @@ import io.orrery.examples.bench.sim.WireEncoding;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import io.orrery.examples.ConsoleLogging;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -162,6 +163,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        // Spark's and the trainer's INFO lines go to a log file; the console keeps the progress and the results.
+        ConsoleLogging.setUp("bench", ConsoleLogging.Console.of(false, true))
+                .ifPresent(file -> spec.commandLine().getErr().println("logs: " + file));
         Files.createDirectories(out);
         Path previous = out.resolve(ResultsStore.FILE_NAME);
         if (fresh && Files.exists(previous)) {

@@ -7,6 +7,7 @@ import io.orrery.core.models.Sequential;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
 import io.orrery.examples.ConsoleLogging;
+import io.orrery.examples.cluster.ModuleFlags;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.data.Sample;
@@ -187,7 +188,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         if (jar != null) {
             builder.config("spark.jars", jar);
             // the executors need the same module openings as this JVM (Agrona reaches jdk.internal.misc.Unsafe)
-            String opens = moduleFlagsFromManifest(jar);
+            String opens = ModuleFlags.fromManifest(jar);
             if (!opens.isEmpty()) {
                 builder.config("spark.executor.extraJavaOptions", opens);
             }
@@ -196,21 +197,4 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 .forEach((name, value) -> builder.config("spark.executorEnv." + name, value));
     }
 
-    /** The jar manifest's {@code Add-Opens} packages as {@code --add-opens=module/package=ALL-UNNAMED} flags. */
-    private static String moduleFlagsFromManifest(String jar) {
-        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
-            java.util.jar.Manifest manifest = file.getManifest();
-            String packages = manifest == null ? null : manifest.getMainAttributes().getValue("Add-Opens");
-            if (packages == null) {
-                return "";
-            }
-            StringBuilder flags = new StringBuilder();
-            for (String p : packages.trim().split("\\s+")) {
-                flags.append(flags.length() == 0 ? "" : " ").append("--add-opens=").append(p).append("=ALL-UNNAMED");
-            }
-            return flags.toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the manifest of " + jar + ": " + e.getMessage(), e);
-        }
-    }
 }
