@@ -24,6 +24,11 @@ final class JoinHandshake {
     record JobTerms(ShardLayout layout, TrainingMode mode, Encoding encoding, int workers, int workerId) {
     }
 
+    /** Most shards a JoinAck may name (the tables per shard are allocated from it). */
+    static final int MAX_SHARDS = 1 << 16;
+    /** Most chunks of a model a JoinAck may imply (a table entry each): 2^26 chunks, some 10^11 parameters. */
+    static final long MAX_CHUNKS = 1L << 26;
+
     private final ClientConfig config;
     private final String address;
     private JobTerms terms;
@@ -56,7 +61,10 @@ final class JoinHandshake {
         idle.reset();
         for (ServerConnection c : connections.all()) {
             // Every server process must give this worker the same id: the first one's answer is requested from the rest.
-            proxy.join(c.control, c.correlationId, terms != null ? terms.workerId() : config.requestedWorkerId, address);
+            synchronized (c.control) {
+                proxy.join(c.control, c.correlationId, terms != null ? terms.workerId() : config.requestedWorkerId,
+                        address);
+            }
             while (!c.joined && c.rejection == null) {
                 if (c.poll() == 0) {
                     if (System.nanoTime() - deadlineNs >= 0) {
@@ -89,7 +97,9 @@ final class JoinHandshake {
             c.rejection = reason;
             return null;
         }
-        if (ack.modelLength() < 1 || ack.shardCount() < 1 || ack.chunkElements() < 1
+        // Bounded before anything is allocated from them: the layout and the assembler's per-chunk tables.
+        if (ack.modelLength() < 1 || ack.shardCount() < 1 || ack.shardCount() > MAX_SHARDS || ack.chunkElements() < 1
+                || ack.modelLength() / ack.chunkElements() > MAX_CHUNKS
                 || ack.chunkElements() > (config.mtu * 2) / 4 || ack.firstShard() < 0 || ack.ownedShards() < 1
                 || (long) ack.firstShard() + ack.ownedShards() > ack.shardCount()) {
             c.rejection = "impossible layout in JoinAck: modelLength=" + ack.modelLength() + " shards="

@@ -17,6 +17,8 @@ public final class ServerStats {
     final AtomicLong publishFailures = new AtomicLong();
     final AtomicLong coalescedVersions = new AtomicLong();
     final AtomicLong silentWorkerReports = new AtomicLong();
+    final AtomicLong rejectionsNotSent = new AtomicLong();
+    final AtomicLong nonFiniteSteps = new AtomicLong();
     final AtomicLong aggregationNs = new AtomicLong();
     final AtomicLong stalenessSum = new AtomicLong();
     final AtomicLong stalenessCount = new AtomicLong();
@@ -50,6 +52,13 @@ public final class ServerStats {
     public long coalescedVersions() { return coalescedVersions.get(); }
     /** Times a worker was reported silent for longer than the worker timeout. */
     public long silentWorkerReports() { return silentWorkerReports.get(); }
+    /**
+     * Control replies (mostly join rejections) not sent: over the rejection rate limit, the queue full, or not
+     * taken by the broadcast before their deadline.
+     */
+    public long rejectionsNotSent() { return rejectionsNotSent.get(); }
+    /** Steps whose sum of gradients or updated parameters were not finite: failed or skipped, never published. */
+    public long nonFiniteSteps() { return nonFiniteSteps.get(); }
     /** Time spent averaging and applying the optimizer, summed over shards. */
     public long aggregationNs() { return aggregationNs.get(); }
     public DropCounters drops() { return drops; }
@@ -83,6 +92,7 @@ public final class ServerStats {
                 + " stepsApplied=" + applied + " partialSteps=" + partialSteps.get() + " failedSteps=" + failedSteps.get()
                 + " publishFailures=" + publishFailures.get() + " coalescedVersions=" + coalescedVersions.get()
                 + " silentWorkerReports=" + silentWorkerReports.get()
+                + " rejectionsNotSent=" + rejectionsNotSent.get() + " nonFiniteSteps=" + nonFiniteSteps.get()
                 + " checkpointWriteFailures=" + checkpointWriteFailures()
                 + " checkpointsRefusedNonFinite=" + checkpointsRefusedNonFinite()
                 + " meanAggregationMs=" + String.format("%.3f", applied == 0 ? 0.0 : aggregationNs.get() / 1e6 / applied)

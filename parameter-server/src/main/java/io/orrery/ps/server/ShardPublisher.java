@@ -70,7 +70,7 @@ final class ShardPublisher {
      * later ones (the same result as one update of the whole shard, bit for bit: {@link RangedStep}). Chunks that
      * back pressure holds back are sent by {@link #continuePublish} as usual.
      */
-    void applyByRangesAndPublish(RangedStep step, int chunksPerRange) {
+    boolean applyByRangesAndPublish(RangedStep step, int chunksPerRange) {
         long next = model.version() + 1;
         publishCursor = 0;
         publishStallSinceNs = 0;
@@ -78,9 +78,17 @@ final class ShardPublisher {
         publishedVersion = next;
         long minStep = minMemberStep();
         boolean offering = true;
+        boolean finite = true;
         for (int r = 0; r < step.ranges(); r++) {
             step.apply(r);
             int last = Math.min(chunkCount, (r + 1) * chunksPerRange);
+            // Checked before any of the range is offered: nothing non-finite reaches a worker.
+            if (finite && !model.parametersFinite(layout.chunkOffset(r * chunksPerRange),
+                    layout.chunkOffset(last - 1) + layout.chunkLength(shard, last - 1))) {
+                finite = false;
+                model.poison();
+                offering = false;
+            }
             while (offering && publishCursor < last) {
                 offering = offerChunk(publishCursor, next, minStep) > 0;
                 if (offering) {
@@ -91,10 +99,15 @@ final class ShardPublisher {
         step.finish();
         model.advance();
         continuePublish();
+        return finite;
     }
 
     /** Starts broadcasting the model's current version; {@link #continuePublish} sends it. */
     void startPublish() {
+        if (model.poisoned()) {
+            publishCursor = -1;
+            return;
+        }
         long version = model.version();
         if (publishCursor >= 0 && publishedVersion < version) {
             // The previous version is still partly unsent (the broadcast is back pressured): publish the newest
@@ -115,7 +128,8 @@ final class ShardPublisher {
      * logged once. With no worker connected there is nobody to send to, and a joining worker asks anyway.
      */
     int continuePublish() {
-        if (publishCursor < 0) {
+        if (publishCursor < 0 || model.poisoned()) {
+            publishCursor = -1;
             return 0;
         }
         long version = model.version();
@@ -161,7 +175,7 @@ final class ShardPublisher {
     }
 
     /** The oldest last step of the current members, or -1 without members (sent with every parameter chunk). */
-    private long minMemberStep() {
+    long minMemberStep() {
         long minStep = Long.MAX_VALUE;
         for (int w = 0; w < registry.capacity(); w++) {
             if (registry.isMember(w)) {
