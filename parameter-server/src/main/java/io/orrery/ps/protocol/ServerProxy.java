@@ -104,6 +104,16 @@ public final class ServerProxy {
                 offerTimeoutNs, "step failed");
     }
 
+    /**
+     * Offers a StepFailed once, without retrying (a shard agent retries on later duty cycles).
+     *
+     * @return the {@link Publication#offer} result
+     */
+    public long tryStepFailed(Publication publication, long step, int shard, String reason) {
+        stepFailed.wrapAndApplyHeader(buffer, 0, header).jobId(jobId).step(step).shard(shard).reason(reason);
+        return publication.offer(buffer, 0, header.encodedLength() + stepFailed.encodedLength());
+    }
+
     /** Bytes of a parameter chunk message whose payload is {@code payloadLength} bytes. */
     public static int parameterMessageLength(int payloadLength) {
         return MessageHeaderEncoder.ENCODED_LENGTH + ParameterChunkEncoder.BLOCK_LENGTH

@@ -30,6 +30,10 @@ final class ShardPublisher {
     private volatile long publishedVersion;
     /** Next chunk to offer of the version being published; -1 when everything is sent. */
     private int publishCursor = -1;
+    /** A StepFailed not yet taken by the broadcast, or null. */
+    private String failedReason;
+    private long failedStep;
+    private long failedDeadlineNs;
     private long publishStallSinceNs;
     private boolean stallReported;
 
@@ -128,9 +132,10 @@ final class ShardPublisher {
      * logged once. With no worker connected there is nobody to send to, and a joining worker asks anyway.
      */
     int continuePublish() {
+        int failures = offerStepFailed();
         if (publishCursor < 0 || model.poisoned()) {
             publishCursor = -1;
-            return 0;
+            return failures;
         }
         long version = model.version();
         long minStep = minMemberStep();
@@ -150,7 +155,7 @@ final class ShardPublisher {
                 LOG.warn("parameters not published: shard={} version={} chunk={}/{} result={}", shard, version, c,
                         chunkCount, Offers.resultName(result));
                 publishCursor = -1;
-                return sent;
+                return sent + failures;
             }
             long now = System.nanoTime();
             if (publishStallSinceNs == 0) {
@@ -163,15 +168,41 @@ final class ShardPublisher {
                         shard, version, c, chunkCount, Offers.resultName(result),
                         (now - publishStallSinceNs) / 1_000_000, registry.memberCount());
             }
-            return sent;
+            return sent + failures;
         }
         publishCursor = -1;
-        return sent;
+        return sent + failures;
     }
 
-    /** Tells the workers that step {@code step} failed on this shard, with the reason. */
+    /**
+     * Tells the workers that step {@code step} failed on this shard, with the reason. Offered now and, while the
+     * broadcast is back pressured, again on later duty cycles ({@link #continuePublish}) until the offer timeout:
+     * the shard's thread never waits for it.
+     */
     void stepFailed(long step, String reason) {
-        proxy.stepFailed(broadcast, step, shard, reason);
+        failedStep = step;
+        failedReason = reason;
+        failedDeadlineNs = System.nanoTime() + config.offerTimeout().toNanos();
+        offerStepFailed();
+    }
+
+    private int offerStepFailed() {
+        if (failedReason == null) {
+            return 0;
+        }
+        long result = proxy.tryStepFailed(broadcast, failedStep, shard, failedReason);
+        if (result > 0) {
+            failedReason = null;
+            return 1;
+        }
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED
+                || System.nanoTime() - failedDeadlineNs > 0) {
+            stats.publishFailures.incrementAndGet();
+            LOG.error("could not tell workers about the failed step: shard={} step={} result={}", shard, failedStep,
+                    Offers.resultName(result));
+            failedReason = null;
+        }
+        return 0;
     }
 
     /** The oldest last step of the current members, or -1 without members (sent with every parameter chunk). */

@@ -5,7 +5,6 @@ import io.orrery.ps.protocol.DropReason;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
 import io.orrery.ps.transport.NativeFloats;
-import io.orrery.ps.transport.TransportException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -236,12 +235,7 @@ final class SyncAggregator extends Aggregator {
     }
 
     private void tellFailed(long version, String reason) {
-        try {
-            publisher.stepFailed(version, reason);
-        } catch (TransportException e) {
-            LOG.error("could not tell workers about the failed step: shard={} step={} error={}", shard, version,
-                    e.getMessage());
-        }
+        publisher.stepFailed(version, reason);
     }
 
     private void averagePerChunk() {

@@ -117,6 +117,41 @@ class ProtocolHolesTest {
     }
 
     @Test
+    void sparseIndicesOutOfOrderAreNotCanonicalEvenWithAValidTokenAndSender() {
+        INDArray init = Nd4j.rand(DataType.FLOAT, N);
+        try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(1).shards(1)
+                .initialParameters(init).optimizer(new SGD(1.0)).encoding(io.orrery.ps.GradientEncoding.SPARSE).build());
+             ParameterServerClient w0 = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
+            INDArray p = Nd4j.zeros(DataType.FLOAT, N);
+            w0.awaitInitialParameters(p, IpcRoundTripTest.WAIT);
+            Publication own = BadInputTest.workerShardPublication(w0);
+            MessageHeaderEncoder header = new MessageHeaderEncoder();
+            GradientChunkEncoder encoder = new GradientChunkEncoder();
+            UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
+            int[][] orders = {{2, 0}, {5, 5}};
+            for (int[] indices : orders) {
+                for (int i = 0; i < 2; i++) {
+                    payload.putInt(i * 8, indices[i], ByteOrder.LITTLE_ENDIAN);
+                    payload.putFloat(i * 8 + 4, 1f, ByteOrder.LITTLE_ENDIAN);
+                }
+                encoder.wrapAndApplyHeader(BUFFER, 0, header).jobId(server.config().jobId()).token(server.token())
+                        .step(0).baseVersion(0).workerId(w0.workerId()).shard(0).chunkIndex(0)
+                        .chunkCount(server.layout().chunkCount(0)).elementOffset(0).elementCount(2)
+                        .encoding(Encoding.SPARSE).putPayload(payload, 0, 16);
+                send(own, header.encodedLength() + encoder.encodedLength());
+            }
+            awaitDrops(server, DropReason.NOT_CANONICAL, 2);
+            // The worker's own (canonical) sparse gradient is then taken as usual.
+            INDArray g = Nd4j.zeros(DataType.FLOAT, N);
+            g.putScalar(3, 4f);
+            w0.pushGradients(0, g);
+            w0.awaitParameters(0, p, IpcRoundTripTest.WAIT);
+            assertEquals(init.getFloat(3) - 4f, p.getFloat(3), 1e-6f);
+            assertEquals(init.getFloat(0), p.getFloat(0));
+        }
+    }
+
+    @Test
     void aWorkerIdIsBoundToTheSenderThatJoinedWithIt() {
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(sync(2, init).build());
