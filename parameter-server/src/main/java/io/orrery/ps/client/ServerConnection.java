@@ -35,6 +35,8 @@ final class ServerConnection {
     final int sessionId;
     boolean joined;
     String rejection;
+    /** The last rejection said the requested id is held by a live worker (it may time out: join again). */
+    boolean idHeld;
     int firstShard;
     int ownedShards;
 

@@ -153,7 +153,8 @@ final class ControlAgent implements Agent, MessageListener {
         int id = registry.join(requested, workerAddress, adapter.sessionId(), adapter.sourceIdentity(), correlationId,
                 now, workerTimeoutNs, evicted);
         if (id == WorkerRegistry.TAKEN) {
-            reject(join.jobId(), correlationId, "workerId=" + requested + " is held by a live worker ("
+            // The rejection names the id (others carry -1): the client asks again until the holder times out.
+            reject(join.jobId(), correlationId, requested, "workerId=" + requested + " is held by a live worker ("
                     + registry.address(requested) + "); it can be taken over only after its holder has been silent for"
                     + " workerTimeout=" + config.workerTimeout().toMillis() + " ms; join without a requested id", now);
             return DropReason.WRONG_SENDER;
@@ -189,7 +190,7 @@ final class ControlAgent implements Agent, MessageListener {
         String reason = "evicted: workerId=" + id + " was taken over by " + newAddress + " after this worker ("
                 + holder.address() + ") was silent for more than workerTimeout=" + config.workerTimeout().toMillis()
                 + " ms; it is no longer a member of the job; restart it to rejoin";
-        int length = rejection(config.jobId(), holder.correlationId(), reason);
+        int length = rejection(config.jobId(), holder.correlationId(), -1, reason);
         outbox.reply(scratch, length, "eviction notice workerId=" + id, now);
     }
 
@@ -212,13 +213,17 @@ final class ControlAgent implements Agent, MessageListener {
 
     /** Queues a join rejection (rate limited); it carries nothing about the job's layout. */
     private void reject(long jobIdField, long correlationId, String reason, long now) {
-        int length = rejection(jobIdField, correlationId, reason);
+        reject(jobIdField, correlationId, -1, reason, now);
+    }
+
+    private void reject(long jobIdField, long correlationId, int heldId, String reason, long now) {
+        int length = rejection(jobIdField, correlationId, heldId, reason);
         outbox.reject(scratch, length, "join rejection", now);
     }
 
-    private int rejection(long jobIdField, long correlationId, String reason) {
-        return proxy.encodeJoinAck(scratch, jobIdField, correlationId, JoinStatus.REJECTED, TrainingMode.SYNC, -1, 0, 0,
-                0, 0, 0, GradientEncoding.FLOAT32, 0, -1, reason);
+    private int rejection(long jobIdField, long correlationId, int heldId, String reason) {
+        return proxy.encodeJoinAck(scratch, jobIdField, correlationId, JoinStatus.REJECTED, TrainingMode.SYNC, heldId,
+                0, 0, 0, 0, 0, GradientEncoding.FLOAT32, 0, -1, reason);
     }
 
     @Override

@@ -26,9 +26,10 @@ import java.util.List;
  * says.
  *
  * <p>Whom a step waits for: every id of the job except those whose worker left cleanly (a Leave from the holder)
- * and did not rejoin. So a step after a Leave completes with the current members, averaged over the workers that
- * contributed; an id never joined, or a member gone silent, is waited for until the step timeout (a job starts
- * only when all its workers are in). A membership change during a step is rechecked on the next duty cycle, so no
+ * while others stayed members, and did not rejoin ({@link WorkerRegistry#excused}). So a step after a Leave
+ * completes with the current members, averaged over the workers that contributed; an id never joined, a member
+ * gone silent, or any id after the job was empty (all left: between the stages of a Spark fit) is waited for until
+ * the step timeout (a job starts only when all its workers are in). A membership change during a step is rechecked on the next duty cycle, so no
  * sequence of joins and leaves holds a step beyond its timeout.
  *
  * <p>The average is checked finite before it is applied (a few large values from different workers can overflow
@@ -160,10 +161,10 @@ final class SyncAggregator extends Aggregator {
         return 0;
     }
 
-    /** Every worker the step waits for (all ids but those that left cleanly) has sent all its chunks. */
+    /** Every worker the step waits for (all ids but the excused) has sent all its chunks. */
     private boolean allExpectedIn() {
         for (int w = 0; w < workers; w++) {
-            if (workerChunks[w] != chunkCount && !(registry.hasJoined(w) && !registry.isMember(w))) {
+            if (workerChunks[w] != chunkCount && !registry.excused(w)) {
                 return false;
             }
         }
@@ -283,7 +284,7 @@ final class SyncAggregator extends Aggregator {
         long version = model.version();
         List<Integer> missing = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            if (workerChunks[w] != chunkCount && !(registry.hasJoined(w) && !registry.isMember(w))) {
+            if (workerChunks[w] != chunkCount && !registry.excused(w)) {
                 missing.add(w);
             }
         }

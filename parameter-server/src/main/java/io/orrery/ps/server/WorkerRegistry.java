@@ -40,6 +40,9 @@ final class WorkerRegistry {
     /** The correlation id of the Join that bound each id: a JoinAck REJECTED with it tells an evicted holder. */
     private final AtomicLongArray correlationIds;
     private final AtomicLong epoch = new AtomicLong();
+    /** Moves on each time the last member leaves (the job is empty: e.g. between two Spark stages). */
+    private final AtomicLong generation = new AtomicLong();
+    private final AtomicLongArray leftInGeneration;
 
     WorkerRegistry(int capacity) {
         this.capacity = capacity;
@@ -50,6 +53,7 @@ final class WorkerRegistry {
         this.sessionIds = new AtomicIntegerArray(capacity);
         this.sources = new AtomicReferenceArray<>(capacity);
         this.correlationIds = new AtomicLongArray(capacity);
+        this.leftInGeneration = new AtomicLongArray(capacity);
         for (int i = 0; i < capacity; i++) {
             lastStep.set(i, -1);
         }
@@ -143,8 +147,21 @@ final class WorkerRegistry {
     }
 
     void leave(int id) {
+        leftInGeneration.set(id, generation.get());
         addresses.set(id, null);
+        if (memberCount() == 0) {
+            generation.incrementAndGet();
+        }
         epoch.incrementAndGet();
+    }
+
+    /**
+     * Whether a SYNC step need not wait for {@code id}: its holder left cleanly while others stayed members, and did
+     * not rejoin. Once every member has left (the end of a Spark stage, before the next stage's tasks join), every
+     * id is waited for again, so that the first steps of the next stage are exact whichever worker joins first.
+     */
+    boolean excused(int id) {
+        return joined.get(id) != 0 && addresses.get(id) == null && leftInGeneration.get(id) == generation.get();
     }
 
     boolean isMember(int id) {
