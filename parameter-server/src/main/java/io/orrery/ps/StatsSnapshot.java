@@ -18,11 +18,14 @@ package io.orrery.ps;
  * @param drops messages dropped, by reason ({@code reason=count ...})
  * @param checkpointWriteFailures checkpoints that could not be written
  * @param checkpointsRefusedNonFinite checkpoints not written because the state was not finite
+ * @param rejectionsNotSent control replies (rejections) dropped because the broadcast did not take them in time
+ * @param nonFiniteSteps steps whose average or update was not finite (failed or skipped by policy)
  */
 public record StatsSnapshot(long bytesIn, long bytesOut, long chunksIn, long stepsApplied, long partialSteps,
                             long failedSteps, long publishFailures, long coalescedVersions, long silentWorkerReports,
                             long aggregationNs, double meanStaleness, long maxStaleness, String drops,
-                            long checkpointWriteFailures, long checkpointsRefusedNonFinite) {
+                            long checkpointWriteFailures, long checkpointsRefusedNonFinite, long rejectionsNotSent,
+                            long nonFiniteSteps) {
 
     /** One {@code key=value} line with every counter, as the server logs it. */
     public String line() {
@@ -30,6 +33,7 @@ public record StatsSnapshot(long bytesIn, long bytesOut, long chunksIn, long ste
                 + " stepsApplied=" + stepsApplied + " partialSteps=" + partialSteps + " failedSteps=" + failedSteps
                 + " publishFailures=" + publishFailures + " coalescedVersions=" + coalescedVersions
                 + " silentWorkerReports=" + silentWorkerReports
+                + " rejectionsNotSent=" + rejectionsNotSent + " nonFiniteSteps=" + nonFiniteSteps
                 + " checkpointWriteFailures=" + checkpointWriteFailures
                 + " checkpointsRefusedNonFinite=" + checkpointsRefusedNonFinite
                 + " meanAggregationMs=" + String.format("%.3f", stepsApplied == 0 ? 0.0 : aggregationNs / 1e6 / stepsApplied)

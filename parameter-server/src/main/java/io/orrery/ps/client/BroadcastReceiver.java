@@ -67,6 +67,7 @@ final class BroadcastReceiver {
      *
      * @throws ParameterServerTimeoutException when {@code timeout} passes; the message names the missing shards
      * @throws StepFailedException when the server gave up on the step before {@code version}
+     * @throws WorkerEvictedException when a server said this worker's id was taken over
      * @throws WaitCancelledException when the caller cancelled or the thread was interrupted
      */
     void receive(Want want, long version, INDArray flatParamsOut, Duration timeout) {
@@ -85,6 +86,7 @@ final class BroadcastReceiver {
                 n += c.poll();
             }
             if (n == 0) {
+                connections.checkEvicted();
                 if (untilIdle && !assembler.partWayThroughAVersion()) {
                     break;
                 }

@@ -34,7 +34,9 @@ final class Heartbeats implements AutoCloseable {
         thread.scheduleAtFixedRate(() -> {
             for (ServerConnection c : connections) {
                 try {
-                    proxy.heartbeat(c.control, workerId, lastPushedStep);
+                    synchronized (c.control) {
+                        proxy.heartbeat(c.control, workerId, lastPushedStep);
+                    }
                 } catch (RuntimeException e) {
                     LOG.debug("heartbeat not sent: workerId={} server={} error={}", workerId, c.target, e.getMessage());
                 }

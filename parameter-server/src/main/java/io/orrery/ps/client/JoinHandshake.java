@@ -10,6 +10,8 @@ import io.orrery.ps.protocol.sbe.JoinAckDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * The join: waits until every server process of the job is connected, sends each a Join and reads its JoinAck.
  * Every server must give this worker the same id (the first one's answer is requested from the rest) and describe
@@ -23,6 +25,14 @@ final class JoinHandshake {
      */
     record JobTerms(ShardLayout layout, TrainingMode mode, Encoding encoding, int workers, int workerId) {
     }
+
+    /** Most shards a JoinAck may name (the tables per shard are allocated from it). */
+    static final int MAX_SHARDS = 1 << 16;
+    /** Most chunks of a model a JoinAck may imply (a table entry each): 2^26 chunks, some 10^11 parameters. */
+    static final long MAX_CHUNKS = 1L << 26;
+
+    /** Wait between Joins while the requested id is held by a live process. */
+    private static final long HELD_RETRY_NS = 250_000_000L;
 
     private final ClientConfig config;
     private final String address;
@@ -55,17 +65,32 @@ final class JoinHandshake {
         }
         idle.reset();
         for (ServerConnection c : connections.all()) {
-            // Every server process must give this worker the same id: the first one's answer is requested from the rest.
-            proxy.join(c.control, c.correlationId, terms != null ? terms.workerId() : config.requestedWorkerId, address);
-            while (!c.joined && c.rejection == null) {
-                if (c.poll() == 0) {
-                    if (System.nanoTime() - deadlineNs >= 0) {
-                        throw new ParameterServerTimeoutException("join timed out: no answer from the parameter server at "
-                                + c.target + " within " + config.joinTimeout.toMillis() + " ms (worker=" + address
-                                + " jobId=" + config.jobId + ")");
-                    }
-                    idle.idle();
+            while (true) {
+                // Every server process must give this worker the same id: the first one's answer is requested from
+                // the rest.
+                synchronized (c.control) {
+                    proxy.join(c.control, c.correlationId, terms != null ? terms.workerId() : config.requestedWorkerId,
+                            address);
                 }
+                while (!c.joined && c.rejection == null) {
+                    if (c.poll() == 0) {
+                        if (System.nanoTime() - deadlineNs >= 0) {
+                            throw new ParameterServerTimeoutException("join timed out: no answer from the parameter"
+                                    + " server at " + c.target + " within " + config.joinTimeout.toMillis()
+                                    + " ms (worker=" + address + " jobId=" + config.jobId + ")");
+                        }
+                        idle.idle();
+                    }
+                }
+                if (c.rejection != null && c.idHeld && System.nanoTime() + HELD_RETRY_NS - deadlineNs < 0) {
+                    // The id is held by a live process (the one this worker replaces, not yet timed out at the
+                    // server): ask again until it is, within the join timeout.
+                    c.rejection = null;
+                    c.idHeld = false;
+                    LockSupport.parkNanos(HELD_RETRY_NS);
+                    continue;
+                }
+                break;
             }
             if (c.rejection != null) {
                 throw new IllegalStateException("join rejected by the parameter server at " + c.target + ": " + c.rejection);
@@ -87,9 +112,12 @@ final class JoinHandshake {
         }
         if (ack.status() != JoinStatus.ACCEPTED) {
             c.rejection = reason;
+            c.idHeld = ack.workerId() >= 0; // a rejection naming an id: held by a live worker, worth asking again
             return null;
         }
-        if (ack.modelLength() < 1 || ack.shardCount() < 1 || ack.chunkElements() < 1
+        // Bounded before anything is allocated from them: the layout and the assembler's per-chunk tables.
+        if (ack.modelLength() < 1 || ack.shardCount() < 1 || ack.shardCount() > MAX_SHARDS || ack.chunkElements() < 1
+                || ack.modelLength() / ack.chunkElements() > MAX_CHUNKS
                 || ack.chunkElements() > (config.mtu * 2) / 4 || ack.firstShard() < 0 || ack.ownedShards() < 1
                 || (long) ack.firstShard() + ack.ownedShards() > ack.shardCount()) {
             c.rejection = "impossible layout in JoinAck: modelLength=" + ack.modelLength() + " shards="

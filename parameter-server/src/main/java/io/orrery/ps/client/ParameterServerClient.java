@@ -119,6 +119,14 @@ public final class ParameterServerClient implements AutoCloseable {
         return terms.workerId();
     }
 
+    /**
+     * The Aeron session id of every message this worker sends: the servers accept its worker id only from this
+     * session (and the host and port it sends from).
+     */
+    public int sessionId() {
+        return connections.sessionId();
+    }
+
     public ShardLayout layout() {
         return layout;
     }
@@ -184,7 +192,9 @@ public final class ParameterServerClient implements AutoCloseable {
      */
     public void awaitInitialParameters(INDArray flatParamsOut, Duration timeout) {
         for (ServerConnection c : connections.all()) {
-            proxy.parametersRequest(c.control, terms.workerId());
+            synchronized (c.control) {
+                proxy.parametersRequest(c.control, terms.workerId());
+            }
         }
         receiver.receive(ParameterAssembler.Want.AT_LEAST, joinVersion, flatParamsOut, timeout);
         joinVersion = assembler.oldestHeld();
@@ -300,7 +310,9 @@ public final class ParameterServerClient implements AutoCloseable {
         try {
             for (ServerConnection c : connections.all()) {
                 try {
-                    proxy.leave(c.control, terms.workerId());
+                    synchronized (c.control) {
+                        proxy.leave(c.control, terms.workerId());
+                    }
                 } catch (RuntimeException e) {
                     LOG.debug("leave not sent: workerId={} server={} error={}", terms.workerId(), c.target, e.getMessage());
                 }

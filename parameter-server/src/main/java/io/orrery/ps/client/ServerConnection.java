@@ -23,12 +23,20 @@ final class ServerConnection {
     final ClientConfig.Target target;
     final AeronEndpoint endpoint;
     final Subscription broadcast;
+    /** Join, heartbeats, parameter requests, leave; lock on it to offer (the heartbeat thread shares it). */
     final Publication control;
     final MessageAdapter adapter;
     /** Names this worker's Join, so that its answer is told apart from other workers' on the shared broadcast. */
     final long correlationId = ThreadLocalRandom.current().nextLong();
+    /**
+     * The Aeron session id of every publication to this server (control and gradients): the server binds this
+     * worker's id to it at the join and accepts the id only from it.
+     */
+    final int sessionId;
     boolean joined;
     String rejection;
+    /** The last rejection said the requested id is held by a live worker (it may time out: join again). */
+    boolean idHeld;
     int firstShard;
     int ownedShards;
 
@@ -36,13 +44,17 @@ final class ServerConnection {
      * @param listeners makes the listener of this connection's broadcast (it is told which connection it serves)
      */
     ServerConnection(ClientConfig config, ClientConfig.Target target, AeronEndpoint endpoint, DropCounters drops,
-                     Function<ServerConnection, MessageListener> listeners) {
+                     Function<ServerConnection, MessageListener> listeners, int sessionId) {
         this.target = target;
+        this.sessionId = sessionId;
         this.endpoint = endpoint;
         this.broadcast = endpoint.aeron().addSubscription(
                 Channels.workerBroadcast(target.host, target.port, config.localAddress), Channels.BROADCAST_STREAM_ID);
-        this.control = endpoint.aeron().addPublication(
-                Channels.workerEgress(target.host, target.port, config.mtu, config.termLength), Channels.CONTROL_STREAM_ID);
+        // Exclusive: concurrent publications of one channel share one session, and each worker needs its own. An
+        // exclusive publication has one writer at a time: the heartbeat thread and the caller lock on it.
+        this.control = endpoint.aeron().addExclusivePublication(
+                Channels.workerEgress(target.host, target.port, config.mtu, config.termLength, sessionId),
+                Channels.CONTROL_STREAM_ID);
         this.adapter = new MessageAdapter(listeners.apply(this), drops, ServerProxy.parameterMessageLength(config.mtu * 2));
     }
 

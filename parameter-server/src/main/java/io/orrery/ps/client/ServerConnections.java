@@ -8,6 +8,7 @@ import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.SharedDriver;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +27,11 @@ final class ServerConnections implements AutoCloseable {
     private final List<AeronEndpoint> endpoints = new ArrayList<>();
     private final SharedDriver.Lease driverLease;
     private final List<ServerConnection> connections = new ArrayList<>();
+    /**
+     * The Aeron session id of all this worker's publications: random (so that workers do not collide), never 0.
+     * The servers bind the worker's id to it (and to the sending host and port) at the join.
+     */
+    private final int sessionId = randomSessionId();
     private Publication[] shardPublications;
     private ServerConnection[] shardOwners;
 
@@ -41,7 +47,7 @@ final class ServerConnections implements AutoCloseable {
                         LOG_BUFFERS);
                 endpoints.add(endpoint);
                 for (ClientConfig.Target target : config.targets) {
-                    connections.add(new ServerConnection(config, target, endpoint, drops, listeners));
+                    connections.add(new ServerConnection(config, target, endpoint, drops, listeners, sessionId));
                 }
             } else {
                 // IPC: each server's own driver.
@@ -49,13 +55,25 @@ final class ServerConnections implements AutoCloseable {
                     AeronEndpoint endpoint = AeronEndpoint.start("worker", target.ipcDirectory, config.termLength,
                             LOG_BUFFERS);
                     endpoints.add(endpoint);
-                    connections.add(new ServerConnection(config, target, endpoint, drops, listeners));
+                    connections.add(new ServerConnection(config, target, endpoint, drops, listeners, sessionId));
                 }
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    private static int randomSessionId() {
+        int id;
+        do {
+            id = new SecureRandom().nextInt();
+        } while (id == 0);
+        return id;
+    }
+
+    int sessionId() {
+        return sessionId;
     }
 
     List<ServerConnection> all() {
@@ -77,8 +95,9 @@ final class ServerConnections implements AutoCloseable {
                             + c.target + "; give each server process its own shardRange");
                 }
                 shardOwners[s] = c;
-                shardPublications[s] = c.endpoint.aeron().addPublication(
-                        Channels.workerEgress(c.target.host, c.target.port, config.mtu, config.termLength),
+                // Exclusive, for this worker's own session id; only the caller's thread offers gradients.
+                shardPublications[s] = c.endpoint.aeron().addExclusivePublication(
+                        Channels.workerEgress(c.target.host, c.target.port, config.mtu, config.termLength, c.sessionId),
                         Channels.SHARD_STREAM_BASE + s);
             }
         }
@@ -110,6 +129,18 @@ final class ServerConnections implements AutoCloseable {
             sources[s] = shardOwners[s].target;
         }
         return sources;
+    }
+
+    /**
+     * Throws when a server told this worker it is no longer a member (its id was taken over after it was silent):
+     * every later wait would only time out.
+     */
+    void checkEvicted() {
+        for (ServerConnection c : connections) {
+            if (c.joined && c.rejection != null) {
+                throw new WorkerEvictedException("the parameter server at " + c.target + " says: " + c.rejection);
+            }
+        }
     }
 
     boolean allBroadcastsConnected() {

@@ -37,5 +37,15 @@ public enum DropReason {
     /** Step not started yet (a worker ahead of the server in SYNC mode, or beyond the staleness bound). */
     EARLY,
     /** NaN or infinite value in a gradient. */
-    NON_FINITE
+    NON_FINITE,
+    /**
+     * Sparse indices not strictly increasing, or a step outside the window around the current version: a
+     * payload or field no honest worker sends.
+     */
+    NOT_CANONICAL,
+    /**
+     * A worker id held by another sender (the Aeron session and source that joined with it): a spoofed, stale or
+     * evicted worker.
+     */
+    WRONG_SENDER
 }

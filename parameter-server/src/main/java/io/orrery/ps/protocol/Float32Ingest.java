@@ -20,6 +20,7 @@ public final class Float32Ingest {
     private final float[] incoming;
     private final float[] sums;
     private int staged;
+    private float lastMaxAbs;
 
     /** @param maxChunk the largest chunk, in values */
     public Float32Ingest(int maxChunk) {
@@ -45,17 +46,24 @@ public final class Float32Ingest {
             return DropReason.BAD_LENGTH;
         }
         copyIn(payload, 0, incoming, elementCount);
-        // A value is infinite or NaN when its exponent bits are all ones; adding one to the lowest exponent bit then
-        // carries into the sign bit. An integer OR reduction, which C2 vectorises (a float sum it would not).
-        int nonFinite = 0;
+        // The bits of |v| order like the magnitudes, and infinity and NaN are the largest: one integer max
+        // reduction, which C2 vectorises (a float reduction it would not), gives both the largest magnitude (the
+        // server blames overflowing sums on it) and the finiteness check.
+        int maxBits = 0;
         for (int i = 0; i < elementCount; i++) {
-            nonFinite |= ((Float.floatToRawIntBits(incoming[i]) & 0x7f800000) + 0x00800000) >>> 31;
+            maxBits = Math.max(maxBits, Float.floatToRawIntBits(incoming[i]) & 0x7fffffff);
         }
-        if (nonFinite != 0) {
+        if (maxBits >= 0x7f800000) {
             return DropReason.NON_FINITE;
         }
+        lastMaxAbs = Float.intBitsToFloat(maxBits);
         staged = elementCount;
         return null;
+    }
+
+    /** The largest magnitude in the payload the last {@link #check} accepted. */
+    public float lastMaxAbs() {
+        return lastMaxAbs;
     }
 
     /** Adds the payload that the last {@link #check} accepted into the accumulator at byte {@code accOffset}. */

@@ -55,7 +55,8 @@ public final class GradientCodec {
     /**
      * Checks a received payload before any of it is used: the length must match the element count (for dense
      * encodings the element count must equal the chunk's length, for sparse at most that), every sparse index must
-     * lie in the chunk and every value must be finite.
+     * lie in the chunk, sparse indices must be strictly increasing (the one canonical form: no index twice, so a
+     * payload cannot add to one value many times) and every value must be finite.
      *
      * @param encoding as returned by {@link #encodingOf}: null or NULL_VAL (never a real encoding) is BAD_ENCODING
      * @return null when acceptable, else the reason to drop it
@@ -101,11 +102,16 @@ public final class GradientCodec {
                 }
                 return null;
             case SPARSE:
+                int previous = -1;
                 for (int i = 0; i < elementCount; i++) {
                     int index = payload.getInt(i * 8, LE);
                     if (index < 0 || index >= chunkLength) {
                         return DropReason.BAD_LENGTH;
                     }
+                    if (index <= previous) {
+                        return DropReason.NOT_CANONICAL;
+                    }
+                    previous = index;
                     if (!Float.isFinite(payload.getFloat(i * 8 + 4, LE))) {
                         return DropReason.NON_FINITE;
                     }
@@ -113,6 +119,32 @@ public final class GradientCodec {
                 return null;
             default:
                 return DropReason.BAD_ENCODING;
+        }
+    }
+
+    /** The largest magnitude in a payload {@link #check} accepted (for dense float32 see {@link Float32Ingest}). */
+    public static float maxAbs(Encoding encoding, DirectBuffer payload, int elementCount) {
+        float max = 0f;
+        switch (encoding) {
+            case FLOAT32:
+                for (int i = 0; i < elementCount; i++) {
+                    max = Math.max(max, Math.abs(payload.getFloat(i * 4, LE)));
+                }
+                return max;
+            case FLOAT16:
+                return 65504f; // the largest half: never the cause of an overflow of fewer than 5e33 workers
+            case BFLOAT16:
+                for (int i = 0; i < elementCount; i++) {
+                    max = Math.max(max, Math.abs(bfloat16ToFloat(payload.getShort(i * 2, LE))));
+                }
+                return max;
+            case SPARSE:
+                for (int i = 0; i < elementCount; i++) {
+                    max = Math.max(max, Math.abs(payload.getFloat(i * 8 + 4, LE)));
+                }
+                return max;
+            default:
+                throw new IllegalArgumentException("unknown encoding " + encoding);
         }
     }
 

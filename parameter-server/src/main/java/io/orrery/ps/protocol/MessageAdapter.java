@@ -1,5 +1,6 @@
 package io.orrery.ps.protocol;
 
+import io.aeron.Image;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -58,6 +59,8 @@ public final class MessageAdapter implements FragmentHandler {
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     private final ControlledFragmentHandler controlledView = this::onControlledFragment;
     private ControlledFragmentHandler.Action pendingAction = ControlledFragmentHandler.Action.CONTINUE;
+    /** The Aeron header of the fragment being decoded; null when {@link #decode} is called directly. */
+    private Header currentHeader;
 
     /**
      * @param maxMessageLength longest message accepted, in bytes; longer ones are dropped as {@link DropReason#OVERSIZED}
@@ -70,7 +73,30 @@ public final class MessageAdapter implements FragmentHandler {
 
     @Override
     public void onFragment(DirectBuffer buffer, int offset, int length, Header aeronHeader) {
-        decode(buffer, offset, length);
+        currentHeader = aeronHeader;
+        try {
+            decode(buffer, offset, length);
+        } finally {
+            currentHeader = null;
+        }
+    }
+
+    /**
+     * The Aeron session id of the message being handled (valid only inside a listener call): the sender's
+     * publication, which a worker binds to its id at the join. 0 when the message did not come through Aeron.
+     */
+    public int sessionId() {
+        return currentHeader == null ? 0 : currentHeader.sessionId();
+    }
+
+    /**
+     * Where the message being handled came from, as the media driver saw it ({@code host:port} of the sending
+     * socket over UDP, {@code aeron:ipc} over IPC); valid only inside a listener call. Together with
+     * {@link #sessionId()} it names the sender. Empty when the message did not come through an Aeron image.
+     */
+    public String sourceIdentity() {
+        Object context = currentHeader == null ? null : currentHeader.context();
+        return context instanceof Image image ? image.sourceIdentity() : "";
     }
 
     /** Leave the message being handled in the stream; only meaningful under controlled polling. */
@@ -93,7 +119,12 @@ public final class MessageAdapter implements FragmentHandler {
 
     private ControlledFragmentHandler.Action onControlledFragment(DirectBuffer buffer, int offset, int length, Header aeronHeader) {
         pendingAction = ControlledFragmentHandler.Action.CONTINUE;
-        decode(buffer, offset, length);
+        currentHeader = aeronHeader;
+        try {
+            decode(buffer, offset, length);
+        } finally {
+            currentHeader = null;
+        }
         return pendingAction;
     }
 

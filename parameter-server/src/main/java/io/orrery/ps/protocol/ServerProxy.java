@@ -11,6 +11,7 @@ import io.orrery.ps.protocol.sbe.StepFailedEncoder;
 import io.orrery.ps.transport.Offers;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -40,8 +41,24 @@ public final class ServerProxy {
     public long joinAck(Publication publication, long correlationId, JoinStatus status, TrainingMode mode, int workerId,
                         int workerCount, int shardCount, int firstShard, int ownedShards, int chunkElements,
                         GradientEncoding encoding, long modelLength, long currentVersion, String reason) {
-        joinAck.wrapAndApplyHeader(buffer, 0, header)
-                .jobId(jobId)
+        int length = encodeJoinAck(buffer, jobId, correlationId, status, mode, workerId, workerCount, shardCount,
+                firstShard, ownedShards, chunkElements, encoding, modelLength, currentVersion, reason);
+        return Offers.offer(publication, buffer, 0, length, idle, offerTimeoutNs, "join ack");
+    }
+
+    /**
+     * Encodes a JoinAck into {@code dst} at 0 without sending it (the control agent queues it and offers it without
+     * blocking). {@code jobIdField} is the job id written into the message: a rejection of a Join for another job
+     * echoes the job id the sender asked for, so that it learns nothing of this job.
+     *
+     * @return the message length in bytes
+     */
+    public int encodeJoinAck(MutableDirectBuffer dst, long jobIdField, long correlationId, JoinStatus status,
+                             TrainingMode mode, int workerId, int workerCount, int shardCount, int firstShard,
+                             int ownedShards, int chunkElements, GradientEncoding encoding, long modelLength,
+                             long currentVersion, String reason) {
+        joinAck.wrapAndApplyHeader(dst, 0, header)
+                .jobId(jobIdField)
                 .correlationId(correlationId)
                 .status(status)
                 .mode(WireValues.mode(mode))
@@ -56,8 +73,7 @@ public final class ServerProxy {
                 .modelLength(modelLength)
                 .currentVersion(currentVersion)
                 .reason(reason);
-        return Offers.offer(publication, buffer, 0, header.encodedLength() + joinAck.encodedLength(), idle,
-                offerTimeoutNs, "join ack");
+        return header.encodedLength() + joinAck.encodedLength();
     }
 
     /**
@@ -86,6 +102,16 @@ public final class ServerProxy {
         stepFailed.wrapAndApplyHeader(buffer, 0, header).jobId(jobId).step(step).shard(shard).reason(reason);
         return Offers.offer(publication, buffer, 0, header.encodedLength() + stepFailed.encodedLength(), idle,
                 offerTimeoutNs, "step failed");
+    }
+
+    /**
+     * Offers a StepFailed once, without retrying (a shard agent retries on later duty cycles).
+     *
+     * @return the {@link Publication#offer} result
+     */
+    public long tryStepFailed(Publication publication, long step, int shard, String reason) {
+        stepFailed.wrapAndApplyHeader(buffer, 0, header).jobId(jobId).step(step).shard(shard).reason(reason);
+        return publication.offer(buffer, 0, header.encodedLength() + stepFailed.encodedLength());
     }
 
     /** Bytes of a parameter chunk message whose payload is {@code payloadLength} bytes. */

@@ -74,10 +74,49 @@ abstract sealed class Aggregator permits SyncAggregator, AsyncAggregator {
     void expectArrivals(ArrivalIdleStrategy idle) {
     }
 
-    /** Applies {@code gradient} to the whole shard and starts broadcasting the new version. */
-    final void applyWhole(INDArray gradient) {
+    /**
+     * Applies {@code gradient} to the whole shard and starts broadcasting the new version, unless the update made
+     * the parameters non-finite (then the shard is poisoned and nothing is published).
+     *
+     * @return whether the new parameters are finite
+     */
+    final boolean applyWhole(INDArray gradient) {
         model.apply(gradient);
+        if (!ShardModel.finite(model.parameters())) {
+            model.poison();
+            return false;
+        }
         publisher.publish();
+        return true;
+    }
+
+    /** Log text for a poisoned shard: what happened and what to do. */
+    final String poisonedReason(long version) {
+        return "the parameters of shard " + shard + " became non-finite at version " + version + " although the"
+                + " gradient was finite (the optimizer overflowed: lower the learning rate); the shard publishes and"
+                + " checkpoints nothing more; restart the server with resume from the last checkpoint";
+    }
+
+    /**
+     * The workers whose values this step could overflow a sum of {@code n}: {@code |v| > Float.MAX_VALUE / n}, with
+     * each one's largest magnitude, e.g. {@code [0 (host/pid) maxAbs=2.0E38, 1 (host/pid) maxAbs=3.0E38]}; every
+     * contributor with its largest magnitude when none is above the bound.
+     */
+    final String outOfRange(float[] maxAbs, boolean[] contributed, int n) {
+        float bound = Float.MAX_VALUE / Math.max(1, n);
+        StringBuilder sb = new StringBuilder("[");
+        for (boolean all : new boolean[]{false, true}) {
+            for (int w = 0; w < maxAbs.length; w++) {
+                if (contributed[w] && (all || maxAbs[w] > bound)) {
+                    sb.append(sb.length() == 1 ? "" : ", ").append(w).append(" (").append(registry.address(w))
+                            .append(") maxAbs=").append(maxAbs[w]);
+                }
+            }
+            if (sb.length() > 1) {
+                break;
+            }
+        }
+        return sb.append(']').toString();
     }
 
     /** Counts a step applied since {@code startNs} and writes a checkpoint when one is due. */

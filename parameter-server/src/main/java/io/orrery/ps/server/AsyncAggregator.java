@@ -86,8 +86,16 @@ final class AsyncAggregator extends Aggregator {
             long start = System.nanoTime();
             stats.staleness(model.version() - chunk.baseVersion());
             accumulators[worker].divi(workers);
-            applyWhole(accumulators[worker]);
-            stepApplied(start);
+            long version = model.version();
+            // The gradient is one worker's finite values, each chunk over its own range and no sparse index
+            // twice: it is finite by construction. The updated parameters are checked.
+            if (applyWhole(accumulators[worker])) {
+                stepApplied(start);
+            } else {
+                stats.nonFiniteSteps.incrementAndGet();
+                LOG.error("gradient applied, parameters not finite: workerId={} step={} {}", worker, step,
+                        poisonedReason(version + 1));
+            }
             clear(worker);
             workerChunks[worker] = 0;
             workerStep[worker] = step + 1;

@@ -3,6 +3,8 @@ package io.orrery.ps.server;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.orrery.ps.GradientEncoding;
+import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.DropReason;
 import io.orrery.ps.protocol.MessageAdapter;
 import io.orrery.ps.protocol.MessageListener;
@@ -13,35 +15,43 @@ import io.orrery.ps.protocol.sbe.JoinDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
-import io.orrery.ps.transport.TransportException;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
-
 /**
- * Membership and observability: answers joins (checking job and token), records heartbeats and leaves, reports
- * workers silent for longer than the worker timeout (once, naming id, address and last step), asks shards to
- * republish parameters for a joining worker, and logs the stats line at its interval.
+ * Membership and observability: answers joins (checking job and token, and binding the worker id to the sender),
+ * records heartbeats and leaves from the holder of an id only, tells an evicted holder it is no longer a member,
+ * reports workers silent for longer than the worker timeout (once, naming id, address and last step), asks shards
+ * to republish parameters for a joining worker, and logs the stats line at its interval.
+ *
+ * <p>It shares shard 0's thread, so it never blocks: replies go through the {@link ControlOutbox} (offered once per
+ * duty cycle, rejections rate limited).
  */
 final class ControlAgent implements Agent, MessageListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlAgent.class);
+    /** An evicted holder still sending is told again at most this often. */
+    private static final long EVICTION_NOTICE_INTERVAL_NS = 1_000_000_000L;
 
     private final ParameterServerConfig config;
     private final ShardLayout layout;
     private final Subscription subscription;
-    private final Publication broadcast;
     private final ServerProxy proxy;
+    private final MessageAdapter adapter;
     private final FragmentAssembler assembler;
     private final WorkerRegistry registry;
     private final ServerStats stats;
     private final ShardAgent[] shards;
     private final boolean[] reportedSilent;
-    /** Join rejections decoded in this duty cycle, sent after the poll ({@link #reject}). */
-    private final ArrayDeque<Rejection> pendingRejections = new ArrayDeque<>();
+    private final ControlOutbox outbox;
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[8192]);
+    private final WorkerRegistry.Holder[] evicted = new WorkerRegistry.Holder[1];
+    /** The last holder evicted from each id, told again (rate limited) when it still sends. */
+    private final WorkerRegistry.Holder[] evictedHolders;
+    private final long[] lastEvictionNoticeNs;
     private final long workerTimeoutNs;
     private final long statsIntervalNs;
     private long nextStatsNs;
@@ -52,13 +62,16 @@ final class ControlAgent implements Agent, MessageListener {
         this.config = config;
         this.layout = layout;
         this.subscription = subscription;
-        this.broadcast = broadcast;
         this.registry = registry;
         this.stats = stats;
         this.shards = shards;
         this.proxy = new ServerProxy(config.jobId(), 8192, new BackoffIdleStrategy(), config.offerTimeout().toNanos());
-        this.assembler = new FragmentAssembler(new MessageAdapter(this, stats.drops, 8192));
+        this.adapter = new MessageAdapter(this, stats.drops, 8192);
+        this.assembler = new FragmentAssembler(adapter);
+        this.outbox = new ControlOutbox(broadcast, config.offerTimeout().toNanos(), stats);
         this.reportedSilent = new boolean[config.workers()];
+        this.evictedHolders = new WorkerRegistry.Holder[config.workers()];
+        this.lastEvictionNoticeNs = new long[config.workers()];
         this.workerTimeoutNs = config.workerTimeout().toNanos();
         this.statsIntervalNs = config.statsInterval().toNanos();
         this.nextStatsNs = System.nanoTime() + statsIntervalNs;
@@ -72,8 +85,8 @@ final class ControlAgent implements Agent, MessageListener {
     @Override
     public int doWork() {
         int work = subscription.poll(assembler, 16);
-        work += sendPendingRejections();
         long now = System.nanoTime();
+        work += outbox.send(now);
         if (now - nextLivenessCheckNs >= 0) {
             nextLivenessCheckNs = now + 100_000_000L;
             work += checkLiveness(now);
@@ -120,36 +133,65 @@ final class ControlAgent implements Agent, MessageListener {
     @Override
     public DropReason onJoin(JoinDecoder join, String workerAddress) {
         long correlationId = join.correlationId();
+        long now = System.nanoTime();
         if (join.jobId() != config.jobId()) {
-            reject(correlationId, "wrong job: expected jobId=" + config.jobId() + " found jobId=" + join.jobId());
+            // Echoes the sender's job id and says nothing of this job: a stranger learns only that it is not served.
+            reject(join.jobId(), correlationId, "wrong job: this server does not serve the jobId the worker sent;"
+                    + " check the worker's jobId and the server address", now);
             return DropReason.FOREIGN_JOB;
         }
         if (join.token() != config.token()) {
-            reject(correlationId, "wrong token for jobId=" + config.jobId() + "; give the worker the job's token");
+            reject(join.jobId(), correlationId, "wrong token; give the worker the job's token", now);
             return DropReason.BAD_TOKEN;
         }
         int requested = join.requestedWorkerId();
         if (requested >= config.workers()) {
-            reject(correlationId, "requested workerId=" + requested + " but the job has workers 0.." + (config.workers() - 1));
+            reject(join.jobId(), correlationId, "requested workerId=" + requested + " but the job has workers 0.."
+                    + (config.workers() - 1), now);
             return DropReason.UNKNOWN_WORKER;
         }
-        int id = registry.join(requested, workerAddress, System.nanoTime());
-        if (id < 0) {
-            reject(correlationId, "the job already has " + config.workers() + " workers; raise workers or stop one");
+        int id = registry.join(requested, workerAddress, adapter.sessionId(), adapter.sourceIdentity(), correlationId,
+                now, workerTimeoutNs, evicted);
+        if (id == WorkerRegistry.TAKEN) {
+            // The rejection names the id (others carry -1): the client asks again until the holder times out.
+            reject(join.jobId(), correlationId, requested, "workerId=" + requested + " is held by a live worker ("
+                    + registry.address(requested) + "); it can be taken over only after its holder has been silent for"
+                    + " workerTimeout=" + config.workerTimeout().toMillis() + " ms; join without a requested id", now);
+            return DropReason.WRONG_SENDER;
+        }
+        if (id == WorkerRegistry.FULL) {
+            reject(join.jobId(), correlationId, "the job already has " + config.workers()
+                    + " live workers; raise workers or stop one", now);
             return DropReason.UNKNOWN_WORKER;
+        }
+        if (evicted[0] != null) {
+            evictedHolders[id] = evicted[0];
+            tellEvicted(id, evicted[0], workerAddress, now);
         }
         reportedSilent[id] = false;
         long version = currentVersion();
         LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} members={}/{}", id, workerAddress,
                 requested, version, registry.memberCount(), config.workers());
-        try {
-            proxy.joinAck(broadcast, correlationId, JoinStatus.ACCEPTED, config.mode(), id, config.workers(),
-                    layout.shardCount(), config.firstShard(), config.ownedShards(), layout.chunkElements(),
-                    config.encoding(), layout.modelLength(), version, "");
-        } catch (TransportException e) {
-            LOG.error("could not answer join: workerId={} address={} error={}", id, workerAddress, e.getMessage());
+        int length = proxy.encodeJoinAck(scratch, config.jobId(), correlationId, JoinStatus.ACCEPTED, config.mode(), id,
+                config.workers(), layout.shardCount(), config.firstShard(), config.ownedShards(),
+                layout.chunkElements(), config.encoding(), layout.modelLength(), version, "");
+        if (!outbox.reply(scratch, length, "join ack workerId=" + id, now)) {
+            LOG.error("could not answer join, control replies are backed up: workerId={} address={}", id, workerAddress);
         }
         return null;
+    }
+
+    /**
+     * A JoinAck REJECTED with the evicted holder's own correlation id: its client reads it as "you are no longer a
+     * member" and fails its next wait with the reason.
+     */
+    private void tellEvicted(int id, WorkerRegistry.Holder holder, String newAddress, long now) {
+        lastEvictionNoticeNs[id] = now;
+        String reason = "evicted: workerId=" + id + " was taken over by " + newAddress + " after this worker ("
+                + holder.address() + ") was silent for more than workerTimeout=" + config.workerTimeout().toMillis()
+                + " ms; it is no longer a member of the job; restart it to rejoin";
+        int length = rejection(config.jobId(), holder.correlationId(), -1, reason);
+        outbox.reply(scratch, length, "eviction notice workerId=" + id, now);
     }
 
     /**
@@ -159,7 +201,7 @@ final class ControlAgent implements Agent, MessageListener {
      */
     @Override
     public DropReason onParametersRequest(ParametersRequestDecoder request) {
-        DropReason bad = checkMember(request.jobId(), request.token(), request.workerId());
+        DropReason bad = checkHolder(request.jobId(), request.token(), request.workerId());
         if (bad == null) {
             registry.seen(request.workerId(), System.nanoTime());
             for (ShardAgent shard : shards) {
@@ -169,40 +211,24 @@ final class ControlAgent implements Agent, MessageListener {
         return bad;
     }
 
-    /**
-     * Queues a join rejection. It is sent after the poll that decoded the join returns, when the adapter has counted
-     * the drop, so a rejected worker never sees the server before its counters say what happened.
-     */
-    private void reject(long correlationId, String reason) {
-        pendingRejections.add(new Rejection(correlationId, reason));
+    /** Queues a join rejection (rate limited); it carries nothing about the job's layout. */
+    private void reject(long jobIdField, long correlationId, String reason, long now) {
+        reject(jobIdField, correlationId, -1, reason, now);
     }
 
-    private int sendPendingRejections() {
-        int sent = 0;
-        Rejection r;
-        while ((r = pendingRejections.poll()) != null) {
-            sendRejection(r.correlationId(), r.reason());
-            sent++;
-        }
-        return sent;
+    private void reject(long jobIdField, long correlationId, int heldId, String reason, long now) {
+        int length = rejection(jobIdField, correlationId, heldId, reason);
+        outbox.reject(scratch, length, "join rejection", now);
     }
 
-    private record Rejection(long correlationId, String reason) {
-    }
-
-    private void sendRejection(long correlationId, String reason) {
-        try {
-            proxy.joinAck(broadcast, correlationId, JoinStatus.REJECTED, config.mode(), -1, config.workers(),
-                    layout.shardCount(), config.firstShard(), config.ownedShards(), layout.chunkElements(),
-                    config.encoding(), layout.modelLength(), -1, reason);
-        } catch (TransportException e) {
-            LOG.warn("could not send join rejection: reason=\"{}\" error={}", reason, e.getMessage());
-        }
+    private int rejection(long jobIdField, long correlationId, int heldId, String reason) {
+        return proxy.encodeJoinAck(scratch, jobIdField, correlationId, JoinStatus.REJECTED, TrainingMode.SYNC, heldId,
+                0, 0, 0, 0, 0, GradientEncoding.FLOAT32, 0, -1, reason);
     }
 
     @Override
     public DropReason onHeartbeat(HeartbeatDecoder heartbeat) {
-        DropReason bad = checkMember(heartbeat.jobId(), heartbeat.token(), heartbeat.workerId());
+        DropReason bad = checkHolder(heartbeat.jobId(), heartbeat.token(), heartbeat.workerId());
         if (bad == null) {
             registry.seen(heartbeat.workerId(), System.nanoTime());
         }
@@ -211,7 +237,7 @@ final class ControlAgent implements Agent, MessageListener {
 
     @Override
     public DropReason onLeave(LeaveDecoder leave) {
-        DropReason bad = checkMember(leave.jobId(), leave.token(), leave.workerId());
+        DropReason bad = checkHolder(leave.jobId(), leave.token(), leave.workerId());
         if (bad == null) {
             LOG.info("worker left: workerId={} address={}", leave.workerId(), registry.address(leave.workerId()));
             registry.leave(leave.workerId());
@@ -219,7 +245,8 @@ final class ControlAgent implements Agent, MessageListener {
         return bad;
     }
 
-    private DropReason checkMember(long jobId, long token, int workerId) {
+    /** Job, token, a member id, and the sender that holds it (an evicted holder still sending is told again). */
+    private DropReason checkHolder(long jobId, long token, int workerId) {
         if (jobId != config.jobId()) {
             return DropReason.FOREIGN_JOB;
         }
@@ -228,6 +255,17 @@ final class ControlAgent implements Agent, MessageListener {
         }
         if (!registry.isMember(workerId)) {
             return DropReason.UNKNOWN_WORKER;
+        }
+        int session = adapter.sessionId();
+        String source = adapter.sourceIdentity();
+        if (!registry.holds(workerId, session, source)) {
+            WorkerRegistry.Holder old = evictedHolders[workerId];
+            long now = System.nanoTime();
+            if (old != null && old.sessionId() == session && old.source().equals(source)
+                    && now - lastEvictionNoticeNs[workerId] > EVICTION_NOTICE_INTERVAL_NS) {
+                tellEvicted(workerId, old, registry.address(workerId), now);
+            }
+            return DropReason.WRONG_SENDER;
         }
         return null;
     }

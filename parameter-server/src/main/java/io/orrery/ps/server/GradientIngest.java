@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class GradientIngest {
 
     private final Float32Ingest float32;
+    private float lastMaxAbs;
 
     /** @param maxChunk elements of the longest chunk */
     GradientIngest(int maxChunk) {
@@ -23,8 +24,19 @@ final class GradientIngest {
 
     /** @return null when the payload can be added, else why it is dropped (bad length, non-finite value ...) */
     DropReason check(Encoding encoding, DirectBuffer payload, int elementCount, int chunkLength) {
-        return fastFloat32(encoding) ? float32.check(payload, elementCount, chunkLength)
-                : GradientCodec.check(encoding, payload, elementCount, chunkLength);
+        if (fastFloat32(encoding)) {
+            DropReason bad = float32.check(payload, elementCount, chunkLength);
+            lastMaxAbs = float32.lastMaxAbs();
+            return bad;
+        }
+        DropReason bad = GradientCodec.check(encoding, payload, elementCount, chunkLength);
+        lastMaxAbs = bad == null ? GradientCodec.maxAbs(encoding, payload, elementCount) : 0f;
+        return bad;
+    }
+
+    /** The largest magnitude in the payload the last {@link #check} accepted. */
+    float lastMaxAbs() {
+        return lastMaxAbs;
     }
 
     /** Adds a payload that {@link #check} accepted just before, at {@code byteOffset} of {@code accumulator}. */

@@ -41,6 +41,7 @@ public final class ParameterServerConfig {
     private final Duration stepTimeout;
     private final Duration workerTimeout;
     private final WorkerTimeoutPolicy timeoutPolicy;
+    private final NonFiniteStepPolicy nonFinitePolicy;
     private final Path checkpointDirectory;
     private final int checkpointEvery;
     private final boolean resume;
@@ -68,6 +69,7 @@ public final class ParameterServerConfig {
         this.stepTimeout = b.stepTimeout;
         this.workerTimeout = b.workerTimeout;
         this.timeoutPolicy = b.timeoutPolicy;
+        this.nonFinitePolicy = b.nonFinitePolicy;
         this.checkpointDirectory = b.checkpointDirectory;
         this.checkpointEvery = b.checkpointEvery;
         this.resume = b.resume;
@@ -106,6 +108,7 @@ public final class ParameterServerConfig {
     public Duration stepTimeout() { return stepTimeout; }
     public Duration workerTimeout() { return workerTimeout; }
     public WorkerTimeoutPolicy timeoutPolicy() { return timeoutPolicy; }
+    public NonFiniteStepPolicy nonFinitePolicy() { return nonFinitePolicy; }
     public Path checkpointDirectory() { return checkpointDirectory; }
     public int checkpointEvery() { return checkpointEvery; }
     public boolean resume() { return resume; }
@@ -142,6 +145,7 @@ public final class ParameterServerConfig {
         private Duration stepTimeout = Duration.ofSeconds(60);
         private Duration workerTimeout = Duration.ofSeconds(10);
         private WorkerTimeoutPolicy timeoutPolicy = WorkerTimeoutPolicy.FAIL_STEP;
+        private NonFiniteStepPolicy nonFinitePolicy = NonFiniteStepPolicy.FAIL_STEP;
         private Path checkpointDirectory;
         private int checkpointEvery;
         private boolean resume;
@@ -178,6 +182,8 @@ public final class ParameterServerConfig {
         public Builder stepTimeout(Duration timeout) { this.stepTimeout = timeout; return this; }
         public Builder workerTimeout(Duration timeout) { this.workerTimeout = timeout; return this; }
         public Builder timeoutPolicy(WorkerTimeoutPolicy policy) { this.timeoutPolicy = policy; return this; }
+        /** What a step whose averaged gradient or updated parameters are not finite does (default: fail it). */
+        public Builder nonFinitePolicy(NonFiniteStepPolicy policy) { this.nonFinitePolicy = policy; return this; }
         /** Where checkpoints go; with {@code every > 0} each shard writes one every {@code every} steps. */
         public Builder checkpoints(Path directory, int every) { this.checkpointDirectory = directory; this.checkpointEvery = every; return this; }
         /** Start from the newest complete checkpoint in the checkpoint directory. */
@@ -217,6 +223,10 @@ public final class ParameterServerConfig {
             if (firstShard < 0 || ownedShards < 1 || firstShard + ownedShards > shards) {
                 throw new IllegalArgumentException("shardRange: expected first >= 0, count >= 1 and first + count <= shards="
                         + shards + ", found first=" + firstShard + " count=" + ownedShards);
+            }
+            if (nonFinitePolicy == null || timeoutPolicy == null) {
+                throw new IllegalArgumentException("timeoutPolicy and nonFinitePolicy: expected values, found "
+                        + timeoutPolicy + " and " + nonFinitePolicy + "; leave them unset for FAIL_STEP");
             }
             if (mode == null || encoding == null) {
                 throw new IllegalArgumentException("mode and encoding: expected values, found mode=" + mode

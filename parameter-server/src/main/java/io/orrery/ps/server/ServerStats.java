@@ -18,6 +18,8 @@ public final class ServerStats {
     final AtomicLong publishFailures = new AtomicLong();
     final AtomicLong coalescedVersions = new AtomicLong();
     final AtomicLong silentWorkerReports = new AtomicLong();
+    final AtomicLong rejectionsNotSent = new AtomicLong();
+    final AtomicLong nonFiniteSteps = new AtomicLong();
     final AtomicLong aggregationNs = new AtomicLong();
     final AtomicLong stalenessSum = new AtomicLong();
     final AtomicLong stalenessCount = new AtomicLong();
@@ -51,6 +53,13 @@ public final class ServerStats {
     public long coalescedVersions() { return coalescedVersions.get(); }
     /** Times a worker was reported silent for longer than the worker timeout. */
     public long silentWorkerReports() { return silentWorkerReports.get(); }
+    /**
+     * Control replies (mostly join rejections) not sent: over the rejection rate limit, the queue full, or not
+     * taken by the broadcast before their deadline.
+     */
+    public long rejectionsNotSent() { return rejectionsNotSent.get(); }
+    /** Steps whose sum of gradients or updated parameters were not finite: failed or skipped, never published. */
+    public long nonFiniteSteps() { return nonFiniteSteps.get(); }
     /** Time spent averaging and applying the optimizer, summed over shards. */
     public long aggregationNs() { return aggregationNs.get(); }
     public DropCounters drops() { return drops; }
@@ -82,7 +91,7 @@ public final class ServerStats {
         return new StatsSnapshot(bytesIn.get(), bytesOut.get(), chunksIn.get(), stepsApplied.get(), partialSteps.get(),
                 failedSteps.get(), publishFailures.get(), coalescedVersions.get(), silentWorkerReports.get(),
                 aggregationNs.get(), meanStaleness(), maxStaleness(), drops.summary(), checkpointWriteFailures(),
-                checkpointsRefusedNonFinite());
+                checkpointsRefusedNonFinite(), rejectionsNotSent.get(), nonFiniteSteps.get());
     }
 
     /** One {@code key=value} line with every counter. */

@@ -35,6 +35,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ShardAgent implements Agent, MessageListener {
 
     private static final int FRAGMENT_LIMIT = 64;
+    /**
+     * How far a worker's step may be ahead of the shard's version. An honest worker is a few steps ahead at most
+     * (its step starts at the version it received and moves on once per push, each push moving the version on
+     * once); a step far beyond would only pin the worker's slot (ASYNC drops older steps as late) or overflow.
+     */
+    static final long MAX_STEPS_AHEAD = 1 << 16;
 
     private final ParameterServerConfig config;
     private final int shard;
@@ -43,7 +49,9 @@ final class ShardAgent implements Agent, MessageListener {
     private final int workers;
     private final Encoding wireEncoding;
     private final Subscription subscription;
+    private final MessageAdapter adapter;
     private final FragmentAssembler assembler;
+    private final WorkerRegistry registry;
     private final ShardModel model;
     private final ShardPublisher publisher;
     private final Aggregator aggregator;
@@ -62,8 +70,9 @@ final class ShardAgent implements Agent, MessageListener {
         this.workers = config.workers();
         this.wireEncoding = WireValues.encoding(config.encoding());
         this.subscription = subscription;
-        this.assembler = new FragmentAssembler(new MessageAdapter(this, stats.drops,
-                WorkerProxy.gradientMessageLength(layout.chunkElements() * 8)));
+        this.adapter = new MessageAdapter(this, stats.drops, WorkerProxy.gradientMessageLength(layout.chunkElements() * 8));
+        this.assembler = new FragmentAssembler(adapter);
+        this.registry = registry;
         this.model = new ShardModel(config, shard, layout, initialParams, initialState, initialVersion, checkpoints);
         this.publisher = new ShardPublisher(config, shard, layout, broadcast, model, registry, stats);
         this.aggregator = Aggregator.forMode(config, shard, layout, model, publisher, registry, stats);
@@ -127,10 +136,21 @@ final class ShardAgent implements Agent, MessageListener {
         if (chunk.encoding() != wireEncoding) {
             return DropReason.BAD_ENCODING;
         }
-        if (chunk.baseVersion() > model.version()) {
+        long step = chunk.step();
+        long base = chunk.baseVersion();
+        if (step < 0 || base < 0 || step > model.version() + MAX_STEPS_AHEAD) {
+            return DropReason.NOT_CANONICAL;
+        }
+        if (base > model.version()) {
             return DropReason.EARLY;
         }
-        return aggregator.onChunk(chunk, payload, worker, index, chunk.step(), layout.chunkLength(shard, index));
+        if (!registry.holds(worker, adapter.sessionId(), adapter.sourceIdentity())) {
+            return DropReason.WRONG_SENDER; // another sender than the one that joined with this id
+        }
+        if (model.poisoned()) {
+            return DropReason.NON_FINITE; // the shard's parameters are not finite: it takes nothing more
+        }
+        return aggregator.onChunk(chunk, payload, worker, index, step, layout.chunkLength(shard, index));
     }
 
     void requestRepublish() {

@@ -8,6 +8,9 @@ import io.orrery.ps.transport.NativeFloats;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,8 @@ final class ShardModel {
     private final UnsafeBuffer paramsBuffer = new UnsafeBuffer(0, 0);
     private final CheckpointStore checkpoints;
     private long version;
+    /** Set when an update made the parameters non-finite: nothing is published or checkpointed any more. */
+    private volatile boolean poisoned;
 
     /**
      * @param initialState the shard's optimizer state, or null for a fresh one
@@ -72,6 +77,29 @@ final class ShardModel {
         return version;
     }
 
+    /** Whether every value of {@code array} is finite (one native pass, no copy). */
+    static boolean finite(INDArray array) {
+        return !BooleanIndexing.or(array, Conditions.notFinite());
+    }
+
+    /** Whether parameters {@code [from, to)} of the shard are finite. */
+    boolean parametersFinite(int from, int to) {
+        return from >= to || finite(params.get(NDArrayIndex.interval(from, to)));
+    }
+
+    /**
+     * The optimizer made the parameters non-finite although the gradient was finite (an optimizer overflow, e.g. a
+     * learning rate far too large). The update cannot be undone, so the shard stops publishing and checkpointing:
+     * workers see the step fail, and the last checkpoint stays the newest good state to resume from.
+     */
+    void poison() {
+        poisoned = true;
+    }
+
+    boolean poisoned() {
+        return poisoned;
+    }
+
     /** The parameters as float32 values over native memory (read by the publisher). */
     UnsafeBuffer parametersBuffer() {
         return paramsBuffer;
@@ -87,7 +115,7 @@ final class ShardModel {
 
     /** Writes a checkpoint when the configured interval says so; a failure is logged, and training goes on. */
     void checkpointIfDue() {
-        if (checkpoints != null && config.checkpointEvery() > 0 && version % config.checkpointEvery() == 0) {
+        if (checkpoints != null && !poisoned && config.checkpointEvery() > 0 && version % config.checkpointEvery() == 0) {
             try {
                 writeCheckpoint();
             } catch (IOException e) {

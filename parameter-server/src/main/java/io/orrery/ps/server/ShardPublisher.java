@@ -30,6 +30,10 @@ final class ShardPublisher {
     private volatile long publishedVersion;
     /** Next chunk to offer of the version being published; -1 when everything is sent. */
     private int publishCursor = -1;
+    /** A StepFailed not yet taken by the broadcast, or null. */
+    private String failedReason;
+    private long failedStep;
+    private long failedDeadlineNs;
     private long publishStallSinceNs;
     private boolean stallReported;
 
@@ -70,7 +74,7 @@ final class ShardPublisher {
      * later ones (the same result as one update of the whole shard, bit for bit: {@link RangedStep}). Chunks that
      * back pressure holds back are sent by {@link #continuePublish} as usual.
      */
-    void applyByRangesAndPublish(RangedStep step, int chunksPerRange) {
+    boolean applyByRangesAndPublish(RangedStep step, int chunksPerRange) {
         long next = model.version() + 1;
         publishCursor = 0;
         publishStallSinceNs = 0;
@@ -78,9 +82,17 @@ final class ShardPublisher {
         publishedVersion = next;
         long minStep = minMemberStep();
         boolean offering = true;
+        boolean finite = true;
         for (int r = 0; r < step.ranges(); r++) {
             step.apply(r);
             int last = Math.min(chunkCount, (r + 1) * chunksPerRange);
+            // Checked before any of the range is offered: nothing non-finite reaches a worker.
+            if (finite && !model.parametersFinite(layout.chunkOffset(r * chunksPerRange),
+                    layout.chunkOffset(last - 1) + layout.chunkLength(shard, last - 1))) {
+                finite = false;
+                model.poison();
+                offering = false;
+            }
             while (offering && publishCursor < last) {
                 offering = offerChunk(publishCursor, next, minStep) > 0;
                 if (offering) {
@@ -91,10 +103,15 @@ final class ShardPublisher {
         step.finish();
         model.advance();
         continuePublish();
+        return finite;
     }
 
     /** Starts broadcasting the model's current version; {@link #continuePublish} sends it. */
     void startPublish() {
+        if (model.poisoned()) {
+            publishCursor = -1;
+            return;
+        }
         long version = model.version();
         if (publishCursor >= 0 && publishedVersion < version) {
             // The previous version is still partly unsent (the broadcast is back pressured): publish the newest
@@ -115,8 +132,10 @@ final class ShardPublisher {
      * logged once. With no worker connected there is nobody to send to, and a joining worker asks anyway.
      */
     int continuePublish() {
-        if (publishCursor < 0) {
-            return 0;
+        int failures = offerStepFailed();
+        if (publishCursor < 0 || model.poisoned()) {
+            publishCursor = -1;
+            return failures;
         }
         long version = model.version();
         long minStep = minMemberStep();
@@ -136,7 +155,7 @@ final class ShardPublisher {
                 LOG.warn("parameters not published: shard={} version={} chunk={}/{} result={}", shard, version, c,
                         chunkCount, Offers.resultName(result));
                 publishCursor = -1;
-                return sent;
+                return sent + failures;
             }
             long now = System.nanoTime();
             if (publishStallSinceNs == 0) {
@@ -149,19 +168,45 @@ final class ShardPublisher {
                         shard, version, c, chunkCount, Offers.resultName(result),
                         (now - publishStallSinceNs) / 1_000_000, registry.memberCount());
             }
-            return sent;
+            return sent + failures;
         }
         publishCursor = -1;
-        return sent;
+        return sent + failures;
     }
 
-    /** Tells the workers that step {@code step} failed on this shard, with the reason. */
+    /**
+     * Tells the workers that step {@code step} failed on this shard, with the reason. Offered now and, while the
+     * broadcast is back pressured, again on later duty cycles ({@link #continuePublish}) until the offer timeout:
+     * the shard's thread never waits for it.
+     */
     void stepFailed(long step, String reason) {
-        proxy.stepFailed(broadcast, step, shard, reason);
+        failedStep = step;
+        failedReason = reason;
+        failedDeadlineNs = System.nanoTime() + config.offerTimeout().toNanos();
+        offerStepFailed();
+    }
+
+    private int offerStepFailed() {
+        if (failedReason == null) {
+            return 0;
+        }
+        long result = proxy.tryStepFailed(broadcast, failedStep, shard, failedReason);
+        if (result > 0) {
+            failedReason = null;
+            return 1;
+        }
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED
+                || System.nanoTime() - failedDeadlineNs > 0) {
+            stats.publishFailures.incrementAndGet();
+            LOG.error("could not tell workers about the failed step: shard={} step={} result={}", shard, failedStep,
+                    Offers.resultName(result));
+            failedReason = null;
+        }
+        return 0;
     }
 
     /** The oldest last step of the current members, or -1 without members (sent with every parameter chunk). */
-    private long minMemberStep() {
+    long minMemberStep() {
         long minStep = Long.MAX_VALUE;
         for (int w = 0; w < registry.capacity(); w++) {
             if (registry.isMember(w)) {

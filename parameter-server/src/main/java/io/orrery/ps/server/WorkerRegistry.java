@@ -6,22 +6,43 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Members of the job: worker id to address, last sign of life and last step pushed. Written by the control agent,
- * read by shard agents (to reject unknown workers and to name missing ones); lock free.
+ * Members of the job: worker id to address, the sender it is bound to, last sign of life and last step pushed.
+ * Written by the control agent, read by shard agents (to reject unknown workers and other senders, and to name
+ * missing ones); lock free.
+ *
+ * <p>An id is bound to the Aeron session id and source (the sending host and port as the media driver saw them)
+ * of the Join that obtained it. Messages naming the id are accepted only from that sender; another sender gets the
+ * id only after the holder has been silent for longer than the worker timeout (a restarted process), and only the
+ * holder can leave. Every change of membership moves {@link #epoch()} on, so that a SYNC step in progress can
+ * recount whom it waits for.
  */
 final class WorkerRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
+
+    /** {@link #join} result: every id is held by a live sender. */
+    static final int FULL = -1;
+    /** {@link #join} result: the requested id is held by another live sender. */
+    static final int TAKEN = -2;
 
     private final int capacity;
     private final AtomicReferenceArray<String> addresses;
     private final AtomicLongArray lastSeenNs;
     private final AtomicLongArray lastStep;
     private final AtomicIntegerArray joined;
+    private final AtomicIntegerArray sessionIds;
+    private final AtomicReferenceArray<String> sources;
+    /** The correlation id of the Join that bound each id: a JoinAck REJECTED with it tells an evicted holder. */
+    private final AtomicLongArray correlationIds;
+    private final AtomicLong epoch = new AtomicLong();
+    /** Moves on each time the last member leaves (the job is empty: e.g. between two Spark stages). */
+    private final AtomicLong generation = new AtomicLong();
+    private final AtomicLongArray leftInGeneration;
 
     WorkerRegistry(int capacity) {
         this.capacity = capacity;
@@ -29,6 +50,10 @@ final class WorkerRegistry {
         this.lastSeenNs = new AtomicLongArray(capacity);
         this.lastStep = new AtomicLongArray(capacity);
         this.joined = new AtomicIntegerArray(capacity);
+        this.sessionIds = new AtomicIntegerArray(capacity);
+        this.sources = new AtomicReferenceArray<>(capacity);
+        this.correlationIds = new AtomicLongArray(capacity);
+        this.leftInGeneration = new AtomicLongArray(capacity);
         for (int i = 0; i < capacity; i++) {
             lastStep.set(i, -1);
         }
@@ -38,35 +63,105 @@ final class WorkerRegistry {
         return capacity;
     }
 
+    /** The sender holding an id, and the Join that bound it. */
+    record Holder(int sessionId, String source, long correlationId, String address) {
+    }
+
     /**
-     * Gives a joining worker an id: its requested id when it rejoins (or asks for a free one), else the lowest
-     * free id. Returns -1 when every id is taken by another address.
+     * Gives a joining sender an id: the id it already holds; else its requested id when that is free, held by
+     * a sender silent for longer than {@code timeoutNs}, or left; else (no id requested) the lowest free id, or
+     * the lowest id whose holder is silent. Returns {@link #TAKEN} when the requested id is held by a live sender,
+     * {@link #FULL} when every id is. {@code evicted} receives the previous holder of an id taken over.
      */
-    int join(int requestedId, String address, long nowNs) {
-        if (requestedId >= 0 && requestedId < capacity) {
-            // A rejoin names its old id: it replaces whatever process held it (that one is gone or restarted).
-            String previous = addresses.get(requestedId);
-            if (previous != null && !previous.equals(address)) {
-                LOG.warn("worker id taken over: workerId={} newAddress={} previousAddress={} lastSeenMsAgo={}",
-                        requestedId, address, previous, (nowNs - lastSeenNs.get(requestedId)) / 1_000_000);
-            }
-            addresses.set(requestedId, address);
-            lastSeenNs.set(requestedId, nowNs);
-            joined.set(requestedId, 1);
-            return requestedId;
-        }
+    int join(int requestedId, String address, int sessionId, String source, long correlationId, long nowNs,
+             long timeoutNs, Holder[] evicted) {
+        evicted[0] = null;
         for (int i = 0; i < capacity; i++) {
-            if (addresses.compareAndSet(i, null, address)) {
-                lastSeenNs.set(i, nowNs);
-                joined.set(i, 1);
+            if (addresses.get(i) != null && holds(i, sessionId, source)) {
+                bind(i, address, sessionId, source, correlationId, nowNs); // the same sender again (a resent Join)
                 return i;
             }
         }
-        return -1;
+        if (requestedId >= 0 && requestedId < capacity) {
+            if (addresses.get(requestedId) != null && nowNs - lastSeenNs.get(requestedId) <= timeoutNs) {
+                return TAKEN;
+            }
+            takeOver(requestedId, address, sessionId, source, correlationId, nowNs, evicted);
+            return requestedId;
+        }
+        for (int i = 0; i < capacity; i++) {
+            if (addresses.get(i) == null) {
+                bind(i, address, sessionId, source, correlationId, nowNs);
+                return i;
+            }
+        }
+        for (int i = 0; i < capacity; i++) {
+            if (nowNs - lastSeenNs.get(i) > timeoutNs) {
+                takeOver(i, address, sessionId, source, correlationId, nowNs, evicted);
+                return i;
+            }
+        }
+        return FULL;
+    }
+
+    private void takeOver(int id, String address, int sessionId, String source, long correlationId, long nowNs,
+                          Holder[] evicted) {
+        String previous = addresses.get(id);
+        if (previous != null) {
+            evicted[0] = new Holder(sessionIds.get(id), sources.get(id), correlationIds.get(id), previous);
+            LOG.warn("worker id taken over: workerId={} newAddress={} previousAddress={} lastSeenMsAgo={}", id,
+                    address, previous, (nowNs - lastSeenNs.get(id)) / 1_000_000);
+        }
+        bind(id, address, sessionId, source, correlationId, nowNs);
+    }
+
+    private void bind(int id, String address, int sessionId, String source, long correlationId, long nowNs) {
+        // Binding first, address last: a reader that sees the member sees its sender.
+        sessionIds.set(id, sessionId);
+        sources.set(id, source);
+        correlationIds.set(id, correlationId);
+        lastSeenNs.set(id, nowNs);
+        joined.set(id, 1);
+        addresses.set(id, address);
+        epoch.incrementAndGet();
+    }
+
+    /**
+     * Whether {@code id} is bound to this sender (also after the holder left: its last chunks may still be in a
+     * shard's stream).
+     */
+    boolean holds(int id, int sessionId, String source) {
+        return id >= 0 && id < capacity && joined.get(id) != 0 && sessionIds.get(id) == sessionId
+                && source.equals(sources.get(id));
+    }
+
+    /** The current holder of a member id, or null when the id has no member. */
+    Holder holder(int id) {
+        String address = addresses.get(id);
+        return address == null ? null : new Holder(sessionIds.get(id), sources.get(id), correlationIds.get(id), address);
+    }
+
+    /** Moves on at every join and leave. */
+    long epoch() {
+        return epoch.get();
     }
 
     void leave(int id) {
+        leftInGeneration.set(id, generation.get());
         addresses.set(id, null);
+        if (memberCount() == 0) {
+            generation.incrementAndGet();
+        }
+        epoch.incrementAndGet();
+    }
+
+    /**
+     * Whether a SYNC step need not wait for {@code id}: its holder left cleanly while others stayed members, and did
+     * not rejoin. Once every member has left (the end of a Spark stage, before the next stage's tasks join), every
+     * id is waited for again, so that the first steps of the next stage are exact whichever worker joins first.
+     */
+    boolean excused(int id) {
+        return joined.get(id) != 0 && addresses.get(id) == null && leftInGeneration.get(id) == generation.get();
     }
 
     boolean isMember(int id) {

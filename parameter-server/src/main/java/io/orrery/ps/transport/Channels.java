@@ -66,6 +66,15 @@ public final class Channels {
                 + UdpSettings.forHost(serverHost).senderParams();
     }
 
+    /**
+     * Worker-side publication channel to the server's ingress with an explicit Aeron session id: a worker sends its
+     * Join, heartbeats and every shard's gradients under one session id, which the server binds to its worker id.
+     */
+    public static String workerEgress(String serverHost, int port, int mtu, int termLength, int sessionId) {
+        return workerEgress(serverHost, port, mtu, termLength) + "|" + "session-id="
+                + sessionId;
+    }
+
     /** Worker-side subscription to the broadcast: an ephemeral local port registered at the control port. */
     public static String workerBroadcast(String serverHost, int port, String localHost) {
         if (serverHost == null) {

@@ -67,10 +67,10 @@ class GradientCodecTest {
     @Test
     void sparsePairsAreBoundsCheckedAndAddedAtTheirIndex() {
         UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
-        payload.putInt(0, 2, ByteOrder.LITTLE_ENDIAN);
-        payload.putFloat(4, 1.5f, ByteOrder.LITTLE_ENDIAN);
-        payload.putInt(8, 0, ByteOrder.LITTLE_ENDIAN);
-        payload.putFloat(12, -1f, ByteOrder.LITTLE_ENDIAN);
+        payload.putInt(0, 0, ByteOrder.LITTLE_ENDIAN);
+        payload.putFloat(4, -1f, ByteOrder.LITTLE_ENDIAN);
+        payload.putInt(8, 2, ByteOrder.LITTLE_ENDIAN);
+        payload.putFloat(12, 1.5f, ByteOrder.LITTLE_ENDIAN);
         assertNull(GradientCodec.check(Encoding.SPARSE, payload, 2, 3));
         UnsafeBuffer acc = new UnsafeBuffer(new byte[12]);
         GradientCodec.addInto(Encoding.SPARSE, payload, 2, acc, 0);
@@ -79,5 +79,19 @@ class GradientCodecTest {
         assertEquals(DropReason.BAD_LENGTH, GradientCodec.check(Encoding.SPARSE, payload, 2, 2)); // index 2 out of range
         payload.putInt(0, -1, ByteOrder.LITTLE_ENDIAN);
         assertEquals(DropReason.BAD_LENGTH, GradientCodec.check(Encoding.SPARSE, payload, 2, 3));
+    }
+
+    @Test
+    void sparseIndicesMustBeStrictlyIncreasing() {
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
+        payload.putInt(0, 2, ByteOrder.LITTLE_ENDIAN);
+        payload.putFloat(4, 1.5f, ByteOrder.LITTLE_ENDIAN);
+        payload.putInt(8, 0, ByteOrder.LITTLE_ENDIAN);
+        payload.putFloat(12, -1f, ByteOrder.LITTLE_ENDIAN);
+        assertEquals(DropReason.NOT_CANONICAL, GradientCodec.check(Encoding.SPARSE, payload, 2, 3), "decreasing");
+        payload.putInt(8, 2, ByteOrder.LITTLE_ENDIAN);
+        assertEquals(DropReason.NOT_CANONICAL, GradientCodec.check(Encoding.SPARSE, payload, 2, 3),
+                "one index twice would add to one value twice");
+        assertEquals(1.5f, GradientCodec.maxAbs(Encoding.SPARSE, payload, 1));
     }
 }

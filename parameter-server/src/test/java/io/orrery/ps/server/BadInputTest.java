@@ -54,8 +54,26 @@ class BadInputTest {
         params = Nd4j.zeros(DataType.FLOAT, N);
         worker.awaitInitialParameters(params, IpcRoundTripTest.WAIT);
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(server.aeronDirectory()));
-        raw = aeron.addPublication("aeron:ipc?mtu=8192", Channels.SHARD_STREAM_BASE);
+        raw = workerShardPublication(worker);
         chunkElements = server.layout().chunkElements();
+    }
+
+    /**
+     * The worker's own gradient publication: the server takes worker 0's id only from the sender that joined with
+     * it (its Aeron session and source), so bad messages are injected as a buggy or compromised worker would send
+     * them. Used from the test thread only, which also pushes the worker's gradients (one writer).
+     */
+    static Publication workerShardPublication(ParameterServerClient worker) {
+        try {
+            java.lang.reflect.Field f = ParameterServerClient.class.getDeclaredField("connections");
+            f.setAccessible(true);
+            Object connections = f.get(worker);
+            java.lang.reflect.Method m = connections.getClass().getDeclaredMethod("shardPublication", int.class);
+            m.setAccessible(true);
+            return (Publication) m.invoke(connections, 0);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot reach the worker's shard publication", e);
+        }
     }
 
     @AfterEach

@@ -1,0 +1,104 @@
+package io.orrery.ps.server;
+
+import io.aeron.Publication;
+import io.orrery.ps.transport.Offers;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+
+/**
+ * Replies of the control agent (join answers, rejections, eviction notices), offered without ever blocking: the
+ * control agent shares shard 0's thread, and a retry loop on a back-pressured or unconnected broadcast would stall
+ * that shard (a flood of bad Joins could stall training). Each duty cycle offers the queued replies once; one not
+ * accepted stays queued until its deadline and is then dropped and counted. Rejections, which anyone who can reach
+ * the server can provoke, are rate limited (a token bucket) and the queue is bounded; answers to accepted joins
+ * (only workers holding the token get them) are never refused by the limit.
+ */
+final class ControlOutbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlOutbox.class);
+    /** Queued replies at most; more are dropped (counted) rather than held. */
+    static final int MAX_QUEUED = 64;
+    /** Rejections per second at most, on average... */
+    static final int REJECTIONS_PER_SECOND = 20;
+    /** ... with bursts of this many. */
+    static final int REJECTION_BURST = 20;
+
+    private final Publication broadcast;
+    private final long timeoutNs;
+    private final ServerStats stats;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private double rejectionTokens = REJECTION_BURST;
+    private long lastRefillNs = System.nanoTime();
+
+    ControlOutbox(Publication broadcast, long timeoutNs, ServerStats stats) {
+        this.broadcast = broadcast;
+        this.timeoutNs = timeoutNs;
+        this.stats = stats;
+    }
+
+    private record Pending(byte[] message, long deadlineNs, String what) {
+    }
+
+    /** Queues an answer to an accepted join (or an eviction notice to a member); false when the queue is full. */
+    boolean reply(DirectBuffer buffer, int length, String what, long nowNs) {
+        return enqueue(buffer, length, what, nowNs);
+    }
+
+    /** Queues a rejection unless the rate limit or the queue says no; a refused one is counted, not sent. */
+    boolean reject(DirectBuffer buffer, int length, String what, long nowNs) {
+        rejectionTokens = Math.min(REJECTION_BURST,
+                rejectionTokens + (nowNs - lastRefillNs) * (REJECTIONS_PER_SECOND / 1e9));
+        lastRefillNs = nowNs;
+        if (rejectionTokens < 1) {
+            stats.rejectionsNotSent.incrementAndGet();
+            return false;
+        }
+        rejectionTokens -= 1;
+        return enqueue(buffer, length, what, nowNs);
+    }
+
+    private boolean enqueue(DirectBuffer buffer, int length, String what, long nowNs) {
+        if (queue.size() >= MAX_QUEUED) {
+            stats.rejectionsNotSent.incrementAndGet();
+            return false;
+        }
+        byte[] copy = new byte[length];
+        buffer.getBytes(0, copy);
+        queue.add(new Pending(copy, nowNs + timeoutNs, what));
+        return true;
+    }
+
+    /** Offers queued replies once each, in order, stopping at the first the broadcast does not take. */
+    int send(long nowNs) {
+        int sent = 0;
+        Pending p;
+        while ((p = queue.peek()) != null) {
+            view.wrap(p.message());
+            long result = broadcast.offer(view, 0, p.message().length);
+            if (result > 0) {
+                queue.poll();
+                sent++;
+                continue;
+            }
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || nowNs - p.deadlineNs() > 0) {
+                queue.poll();
+                stats.rejectionsNotSent.incrementAndGet();
+                LOG.warn("control reply not sent: what={} result={} hint=\"no worker is reading the broadcast, or it is"
+                        + " back pressured\"", p.what(), Offers.resultName(result));
+                sent++;
+                continue;
+            }
+            break;
+        }
+        return sent;
+    }
+
+    int queued() {
+        return queue.size();
+    }
+}
