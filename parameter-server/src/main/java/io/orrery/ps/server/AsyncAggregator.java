@@ -87,6 +87,7 @@ final class AsyncAggregator extends Aggregator {
             stats.staleness(model.version() - chunk.baseVersion());
             accumulators[worker].divi(workers);
             applyWhole(accumulators[worker]);
+            ContributionLedger.applied(shard, step, worker);
             stepApplied(start);
             clear(worker);
             workerChunks[worker] = 0;

@@ -135,6 +135,7 @@ final class SyncAggregator extends Aggregator {
     }
 
     private void applyAndPublish(long startNs) {
+        ContributionLedger.applied(shard, model.version(), received, workers, chunkCount);
         // Ranges published as they are updated, unless a broadcast is still unsent (then the newest replaces it).
         if (publisher.idle()) {
             publisher.applyByRangesAndPublish(rangedStep, chunksPerRange);
