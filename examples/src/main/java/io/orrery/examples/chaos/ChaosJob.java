@@ -87,6 +87,14 @@ final class ChaosJob implements AutoCloseable {
         return dir;
     }
 
+    int port() {
+        return port;
+    }
+
+    Path tokenFile() {
+        return tokenFile;
+    }
+
     Path ledger() {
         return ledger;
     }

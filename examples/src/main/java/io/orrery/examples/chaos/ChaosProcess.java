@@ -29,6 +29,7 @@ final class ChaosProcess implements AutoCloseable {
     private volatile long progress;
     private volatile String result;
     private volatile String failure;
+    private volatile String lastLine = "";
 
     private ChaosProcess(String name, Process process, Path log) {
         this.name = name;
@@ -72,6 +73,7 @@ final class ChaosProcess implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 out.println(line);
+                lastLine = line;
                 if (line.startsWith("progress=")) {
                     progress = Long.parseLong(line.substring(9).trim());
                 } else if (line.startsWith("result ")) {
@@ -105,6 +107,11 @@ final class ChaosProcess implements AutoCloseable {
     /** The worker's own failure message, if it printed one. */
     String failure() {
         return failure;
+    }
+
+    /** The last line it printed. */
+    String lastLine() {
+        return lastLine;
     }
 
     Path log() {
