@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChaosProcess implements AutoCloseable {
 
+    /** The packages of java.base the project opens to its JVMs (the parent POM's {@code orrery.jvm.opens}). */
+    private static final List<String> OPENS = List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
+            "java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic",
+            "jdk.internal.misc", "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar");
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -46,8 +51,12 @@ final class ChaosProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
+        // `java -jar` takes the opens from the jar's manifest, which `-cp` ignores: give them explicitly
+        for (String module : OPENS) {
+            command.add("--add-opens=java.base/" + module + "=ALL-UNNAMED");
+        }
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
+            if ((arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) && !command.contains(arg)) {
                 command.add(arg);
             }
         }

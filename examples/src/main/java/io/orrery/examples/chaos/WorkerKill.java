@@ -26,7 +26,8 @@ final class WorkerKill implements Scenario {
             return "worker 1 never reached step " + step + "; not killed";
         }
         job.worker(1).killHard();
+        long at = job.worker(1).progress();
         job.restartWorker(1);
-        return "killed at step " + job.worker(1).progress() + " (target " + step + "), restarted";
+        return "killed after its step " + at + " (target " + step + "), restarted";
     }
 }
