@@ -49,6 +49,7 @@ final class ChaosJob implements AutoCloseable {
     private final ChaosProcess[] workers;
     private final List<ChaosProcess> all = new ArrayList<>();
     private final long[] firstLocal;
+    private volatile long steadySinceNs = Long.MAX_VALUE;
 
     private ChaosJob(Settings settings, Path dir) throws IOException {
         this.settings = settings;
@@ -123,6 +124,16 @@ final class ChaosJob implements AutoCloseable {
     void restartWorker(int k) {
         firstLocal[k] = workers[k].progress();
         startWorker(k);
+    }
+
+    /** Marks the moment all workers train (a soak's memory is judged from here on). */
+    void markSteady() {
+        steadySinceNs = System.nanoTime();
+    }
+
+    /** {@link System#nanoTime()} when {@link #markSteady()} was called, else {@link Long#MAX_VALUE}. */
+    long steadySinceNs() {
+        return steadySinceNs;
     }
 
     /** Makes the workers stop after their current step (a soak ends by time). */

@@ -87,6 +87,9 @@ final class ChaosMatrix {
             codes = job.awaitWorkers(deadline(settings).plus(scenario.extraTime()));
             fault.join(60_000);
             outcome = outcome(job, codes);
+            if (scenario instanceof PacketLoss && job.ps().alive()) {
+                note[0] = ("ps " + DriverCounters.of(job.ps().pid()) + "; " + note[0]).trim();
+            }
             job.close();
             double seconds = (System.nanoTime() - t0) / 1e9;
             Ledger ledger = Ledger.read(job.ledger());

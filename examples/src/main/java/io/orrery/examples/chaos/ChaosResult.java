@@ -11,11 +11,23 @@ record ChaosResult(String scenario, String mode, int trial, String outcome, long
             + "replayed_after_restart,accuracy,accuracy_delta_points,peak_rss_mb,peak_open_files,rss_growth_pct,"
             + "seconds,note";
 
-    /** Completed, nothing applied twice, accuracy within {@code tolerancePoints} of the unfaulted run. */
+    /**
+     * Completed, some step applied, nothing applied twice, and accuracy within {@code tolerancePoints} of the
+     * unfaulted run (a soak: memory flat instead).
+     */
     boolean passed(double tolerancePoints) {
-        return outcome.equals("completed") && appliedTwice == 0 && !Double.isNaN(accuracyDeltaPoints)
-                && Math.abs(accuracyDeltaPoints) <= tolerancePoints;
+        if (!outcome.equals("completed") || appliedTwice != 0 || stepsApplied <= 0) {
+            return false;
+        }
+        if (scenario.startsWith("soak")) {
+            // trains for a time, not the reference's steps: judged by memory, within 10% over the steady part
+            return !Double.isNaN(memoryGrowth) && Math.abs(memoryGrowth) <= MEMORY_GROWTH_LIMIT;
+        }
+        return !Double.isNaN(accuracyDeltaPoints) && Math.abs(accuracyDeltaPoints) <= tolerancePoints;
     }
+
+    /** A soak passes when total resident memory grows by at most this fraction over its steady part. */
+    static final double MEMORY_GROWTH_LIMIT = 0.10;
 
     String csv() {
         return String.join(",", scenario, mode, Integer.toString(trial), quote(outcome), Long.toString(stepsExpected),

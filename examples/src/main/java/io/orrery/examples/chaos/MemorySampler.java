@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Samples, once a second, the resident memory and open files of every process of a job (from /proc). Resident memory
- * covers heap and off-heap (ND4J buffers, Aeron's mapped logs) alike. "Flat" compares the server's and the workers'
- * mean resident memory over the second quarter of the run with the last quarter, after warm-up.
+ * covers heap and off-heap (ND4J buffers, Aeron's mapped logs) alike. "Flat" compares the mean total resident memory
+ * over the second quarter of the steady part of the run (from {@link ChaosJob#markSteady()}) with the last quarter.
  */
 final class MemorySampler implements AutoCloseable {
 
@@ -47,7 +47,9 @@ final class MemorySampler implements AutoCloseable {
                 }
             }
             synchronized (samples) {
-                samples.add(new long[]{total, files, ps});
+                if (System.nanoTime() >= job.steadySinceNs()) {
+                    samples.add(new long[]{total, files, ps});
+                }
             }
             try {
                 Thread.sleep(1000);

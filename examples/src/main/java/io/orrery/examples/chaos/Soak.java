@@ -46,6 +46,14 @@ final class Soak implements Scenario {
 
     @Override
     public String inject(ChaosJob job, Random random) throws Exception {
+        // the clock starts when every worker trains: JVM start and data loading take tens of seconds on a busy host
+        for (int k = 0; k < workers; k++) {
+            if (!Scenario.awaitProgress(job.worker(k), 1, Duration.ofMinutes(5))) {
+                job.stopWorkers();
+                return "worker " + k + " never completed a step; soak not started";
+            }
+        }
+        job.markSteady();
         Thread.sleep(duration.toMillis());
         job.stopWorkers();
         return "stopped by time after " + duration.toSeconds() + " s";

@@ -33,6 +33,7 @@ class ChaosQuickMatrixTest {
             scenarios.add(f[0] + "/" + f[1]);
             assertEquals("\"completed\"", f[3], "run did not complete: " + row + "\n" + report);
             assertEquals("0", f[6], "a contribution was applied twice: " + row);
+            assertTrue(Long.parseLong(f[5]) > 0, "no step applied: " + row);
             if (f[1].equals("SYNC")) {
                 assertTrue(Math.abs(Double.parseDouble(f[9])) <= ChaosCommand.TOLERANCE_POINTS,
                         "SYNC accuracy moved more than 0.3 points from the unfaulted run: " + row);
