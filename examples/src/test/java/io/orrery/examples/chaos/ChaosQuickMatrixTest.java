@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The quick form of the fault matrix, as CI runs it: real `ps` and worker JVMs on loopback UDP, real signals, real
  * packet loss in the media drivers, a real rogue process. Every run must complete and apply no contribution twice
  * (the server's ledger). Accuracy is held to within 0.3 points of the unfaulted run in SYNC, which is deterministic;
- * ASYNC and BOUNDED depend on arrival order, and two unfaulted quick runs of them differ by up to 1.5 points here
+ * ASYNC and BOUNDED depend on arrival order, and unfaulted quick runs of them differed by up to 5 points here
  * (measured 2026-12-02), so a quick run cannot judge 0.3 points for them: the report shows their deltas.
  */
 class ChaosQuickMatrixTest {
