@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 CustomLayerCommand.class,
                 io.orrery.examples.speed.CoreEpochBenchmark.class,
                 io.orrery.examples.spark.SparkTrainCommand.class,
+                io.orrery.examples.chaos.ChaosCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OrreryCli implements Runnable {

@@ -90,6 +90,7 @@ final class AsyncAggregator extends Aggregator {
             // The gradient is one worker's finite values, each chunk over its own range and no sparse index
             // twice: it is finite by construction. The updated parameters are checked.
             if (applyWhole(accumulators[worker])) {
+                ContributionLedger.applied(shard, step, worker);
                 stepApplied(start);
             } else {
                 stats.nonFiniteSteps.incrementAndGet();

@@ -263,6 +263,7 @@ final class SyncAggregator extends Aggregator {
             tellFailed(version, reason);
             return;
         }
+        ContributionLedger.applied(shard, version, received, workers, chunkCount);
         if (arrivals != null) {
             arrivals.published(System.nanoTime());
         }

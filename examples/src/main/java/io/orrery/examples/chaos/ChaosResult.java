@@ -1,0 +1,44 @@
+package io.orrery.examples.chaos;
+
+import java.util.Locale;
+
+/** One row of results.csv: a scenario in one mode, one trial. */
+record ChaosResult(String scenario, String mode, int trial, String outcome, long stepsExpected, long stepsApplied,
+                   long appliedTwice, long replayedAfterRestart, double accuracy, double accuracyDeltaPoints,
+                   long peakRssBytes, long peakOpenFiles, double memoryGrowth, double seconds, String note) {
+
+    static final String HEADER = "scenario,mode,trial,outcome,steps_expected,steps_applied,contributions_applied_twice,"
+            + "replayed_after_restart,accuracy,accuracy_delta_points,peak_rss_mb,peak_open_files,rss_growth_pct,"
+            + "seconds,note";
+
+    /**
+     * Completed, some step applied, nothing applied twice, and accuracy within {@code tolerancePoints} of the
+     * unfaulted run (a soak: memory flat instead).
+     */
+    boolean passed(double tolerancePoints) {
+        if (!outcome.equals("completed") || appliedTwice != 0 || stepsApplied <= 0) {
+            return false;
+        }
+        if (scenario.startsWith("soak")) {
+            // trains for a time, not the reference's steps: judged by memory, grown by at most 10% over the steady part
+            return !Double.isNaN(memoryGrowth) && memoryGrowth <= MEMORY_GROWTH_LIMIT;
+        }
+        return !Double.isNaN(accuracyDeltaPoints) && Math.abs(accuracyDeltaPoints) <= tolerancePoints;
+    }
+
+    /** A soak passes when total resident memory grows by at most this fraction over its steady part (shrinking is fine). */
+    static final double MEMORY_GROWTH_LIMIT = 0.10;
+
+    String csv() {
+        return String.join(",", scenario, mode, Integer.toString(trial), quote(outcome), Long.toString(stepsExpected),
+                Long.toString(stepsApplied), Long.toString(appliedTwice), Long.toString(replayedAfterRestart),
+                String.format(Locale.ROOT, "%.4f", accuracy), String.format(Locale.ROOT, "%.2f", accuracyDeltaPoints),
+                Long.toString(peakRssBytes >> 20), Long.toString(peakOpenFiles),
+                Double.isNaN(memoryGrowth) ? "" : String.format(Locale.ROOT, "%.1f", memoryGrowth * 100),
+                String.format(Locale.ROOT, "%.1f", seconds), quote(note));
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\"", "'").replace('\n', ' ') + "\"";
+    }
+}
