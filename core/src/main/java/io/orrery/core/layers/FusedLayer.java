@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * A layer that can train without the tape: it runs forward and backward directly on ND4J arrays, into buffers it
  * reuses from step to step, and writes its weight gradients straight into views of the model's flat gradient buffer.
- * Built-in layers implement it; a {@code Sequential} made only of such layers trains on this path, which is much
- * faster (no per-operation records, no allocation of large temporaries, no input gradient for the first layer).
+ * Built-in layers implement it. A {@code Sequential}'s training step uses this path for every layer that implements
+ * it, and runs any other layer (a user layer) through its own tape between them: the capability is per layer. The
+ * fused path is much faster (no per-operation records, no allocation of large temporaries, no input gradient for the
+ * first layer). Arrays may be c- or f-order; images and sequences pass between layers c-order (channels last).
  */
 public interface FusedLayer {
 

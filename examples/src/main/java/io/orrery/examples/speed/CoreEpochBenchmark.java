@@ -2,6 +2,8 @@ package io.orrery.examples.speed;
 
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
+import io.orrery.core.layers.FusedLayer;
+import io.orrery.core.layers.Layer;
 import io.orrery.examples.BookModels;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -107,5 +110,44 @@ public final class CoreEpochBenchmark implements Callable<Integer> {
         long t3 = System.nanoTime();
         System.out.printf(Locale.ROOT, "per step: gather %.3f ms, forward+backward %.3f ms, optimizer %.3f ms%n",
                 (t1 - t0) / 1e6 / steps, (t2 - t1) / 1e6 / steps, (t3 - t2) / 1e6 / steps);
+        layerBreakdown(model, xb, Math.min(steps, 200));
+    }
+
+    /**
+     * Forward and backward of each layer alone on one batch, in wall time and in this thread's CPU time (the CPU
+     * time stays meaningful on a busy machine as long as BLAS runs on the calling thread, i.e. with one BLAS thread).
+     */
+    private static void layerBreakdown(Sequential model, INDArray xb, int reps) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<Layer> layers = model.layers();
+        int n = layers.size();
+        long[] fw = new long[n];
+        long[] bw = new long[n];
+        long[] fwCpu = new long[n];
+        long[] bwCpu = new long[n];
+        INDArray[] acts = new INDArray[n + 1];
+        for (int rep = 0; rep < reps; rep++) {
+            acts[0] = xb;
+            for (int i = 0; i < n; i++) {
+                long w = System.nanoTime();
+                long c = mx.getCurrentThreadCpuTime();
+                acts[i + 1] = ((FusedLayer) layers.get(i)).forward(acts[i], true);
+                fwCpu[i] += mx.getCurrentThreadCpuTime() - c;
+                fw[i] += System.nanoTime() - w;
+            }
+            INDArray g = acts[n].dup('f');
+            for (int i = n - 1; i >= 0; i--) {
+                long w = System.nanoTime();
+                long c = mx.getCurrentThreadCpuTime();
+                g = ((FusedLayer) layers.get(i)).backward(acts[i], acts[i + 1], g, i > 0);
+                bwCpu[i] += mx.getCurrentThreadCpuTime() - c;
+                bw[i] += System.nanoTime() - w;
+            }
+        }
+        System.out.println("per layer (ms per batch, wall / this thread's CPU):");
+        for (int i = 0; i < n; i++) {
+            System.out.printf(Locale.ROOT, "  %-18s forward %7.3f / %7.3f   backward %7.3f / %7.3f%n", layers.get(i).name(),
+                    fw[i] / 1e6 / reps, fwCpu[i] / 1e6 / reps, bw[i] / 1e6 / reps, bwCpu[i] / 1e6 / reps);
+        }
     }
 }
