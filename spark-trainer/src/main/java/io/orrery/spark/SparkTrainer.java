@@ -1,17 +1,14 @@
 package io.orrery.spark;
 
-import io.orrery.core.callbacks.Callback;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.models.TrainingLoop;
 import io.orrery.ps.GradientEncoding;
-import io.orrery.ps.StatsSnapshot;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.data.InputColumns;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
-import io.orrery.spark.exchange.HubExchange;
 import io.orrery.spark.exchange.ExchangeFactory;
 import io.orrery.spark.exchange.ServerSettings;
 import org.apache.spark.api.java.JavaRDD;

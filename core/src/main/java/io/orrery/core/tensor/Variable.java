@@ -2,6 +2,7 @@ package io.orrery.core.tensor;
 
 import io.orrery.core.autodiff.GradientTape;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -41,7 +42,7 @@ public final class Variable extends Tensor {
 
     /** A trainable scalar variable in the default float type, as {@code tf.Variable(0.)}. */
     public static Variable scalar(double initialValue, String name) {
-        return new Variable(org.nd4j.linalg.factory.Nd4j.scalar(Backend.floatx(), initialValue), name, true);
+        return new Variable(Nd4j.scalar(Backend.floatx(), initialValue), name, true);
     }
 
     public String name() {

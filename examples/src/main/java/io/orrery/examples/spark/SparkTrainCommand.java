@@ -9,7 +9,9 @@ import io.orrery.core.models.FitOptions;
 import io.orrery.examples.ConsoleLogging;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.ps.TrainingMode;
+import io.orrery.spark.ExecutorEnvironment;
 import io.orrery.spark.data.Sample;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -24,12 +26,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * {@code spark-train}: the reference MNIST model trained by the Spark trainer through the Aeron parameter server.
@@ -183,7 +189,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         if (local || System.getProperty("spark.jars") != null) {
             return;
         }
-        String jar = org.apache.spark.SparkContext.jarOfClass(SparkTrainCommand.class).getOrElse(() -> null);
+        String jar = SparkContext.jarOfClass(SparkTrainCommand.class).getOrElse(() -> null);
         if (jar != null) {
             builder.config("spark.jars", jar);
             // the executors need the same module openings as this JVM (Agrona reaches jdk.internal.misc.Unsafe)
@@ -192,14 +198,14 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 builder.config("spark.executor.extraJavaOptions", opens);
             }
         }
-        io.orrery.spark.ExecutorEnvironment.forTaskCpus(Integer.parseInt(System.getProperty("spark.task.cpus", "1")))
+        ExecutorEnvironment.forTaskCpus(Integer.parseInt(System.getProperty("spark.task.cpus", "1")))
                 .forEach((name, value) -> builder.config("spark.executorEnv." + name, value));
     }
 
     /** The jar manifest's {@code Add-Opens} packages as {@code --add-opens=module/package=ALL-UNNAMED} flags. */
     private static String moduleFlagsFromManifest(String jar) {
-        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
-            java.util.jar.Manifest manifest = file.getManifest();
+        try (JarFile file = new JarFile(jar)) {
+            Manifest manifest = file.getManifest();
             String packages = manifest == null ? null : manifest.getMainAttributes().getValue("Add-Opens");
             if (packages == null) {
                 return "";
@@ -209,8 +215,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 flags.append(flags.length() == 0 ? "" : " ").append("--add-opens=").append(p).append("=ALL-UNNAMED");
             }
             return flags.toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the manifest of " + jar + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the manifest of " + jar + ": " + e.getMessage(), e);
         }
     }
 }
