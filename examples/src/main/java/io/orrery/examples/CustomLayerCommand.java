@@ -17,9 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code custom-layer}: the seed's SimpleDense, alone and stacked in a Sequential trained on MNIST. */
+/**
+ * {@code custom-layer}: Keras's classic user-defined SimpleDense (a kernel, a bias, an activation), alone and stacked
+ * in a Sequential trained on MNIST.
+ */
 @Command(name = "custom-layer", mixinStandardHelpOptions = true,
-        description = "Use the seed's user-defined SimpleDense layer, then train a Sequential of them on MNIST.")
+        description = "Use a user-defined SimpleDense layer, then train a Sequential of them on MNIST.")
 final class CustomLayerCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", defaultValue = "2", description = "Training epochs (default: ${DEFAULT-VALUE}).")

@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
-/** {@code mnist}: the seed's walk-through, Dense(512, relu) -> Dense(10, softmax), rmsprop, in one process. */
+/** {@code mnist}: Keras's first MNIST walk-through, Dense(512, relu) -> Dense(10, softmax), rmsprop, in one process. */
 @Command(name = "mnist", mixinStandardHelpOptions = true,
         description = "Train the Keras book's first MNIST model locally and print test_acc.")
 final class MnistCommand implements Callable<Integer> {

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * What the trainer needs from a model: a recipe to rebuild it on another JVM, its flat parameter and gradient
- * buffers (DESIGN.md invariant 1), a gradient computation, its optimizer and a mergeable evaluation.
+ * buffers (docs/architecture.md, invariant 1), a gradient computation, its optimizer and a mergeable evaluation.
  *
  * <p>Method names follow core's {@code Sequential}, so the adapter over it is a one-line delegation per method.
  * Instances are not thread-safe; each Spark task builds its own replica from {@link #spec()}.

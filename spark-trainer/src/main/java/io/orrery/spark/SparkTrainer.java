@@ -262,8 +262,9 @@ public final class SparkTrainer {
 
         /**
          * Trains through an Aeron parameter server started in the driver for each fit: {@code aeron:ipc} in Spark
-         * local mode, UDP on {@code spark.driver.host} otherwise. This is the default (DESIGN.md: gradients go
-         * through the parameter server); the call only undoes an earlier {@code parameterServer(host, ...)}.
+         * local mode, UDP on {@code spark.driver.host} otherwise. This is the default (gradients go through a
+         * parameter server unless an exchange is set); the call only undoes an earlier
+         * {@code parameterServer(host, ...)}.
          */
         public Builder parameterServer() {
             this.server = ServerChoice.EMBEDDED;
@@ -388,7 +389,7 @@ public final class SparkTrainer {
                         + ". Set them on that server instead, or drop them.");
             }
             if (exchange == null && server == null) {
-                // DESIGN.md: gradients go through the Aeron parameter server, by default one in the driver.
+                // The default path: gradients go through an Aeron parameter server, one started in the driver.
                 server = ServerChoice.EMBEDDED;
             }
             return new SparkTrainer(this);

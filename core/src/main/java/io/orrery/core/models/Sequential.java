@@ -301,7 +301,7 @@ public class Sequential {
 
     /**
      * Runs the layers on a batch, recorded on open tapes: {@code model.call(x, false)} inside a GradientTape gives
-     * gradients with respect to the weights, as in the seed's custom training loops.
+     * gradients with respect to the weights, as in Keras's custom training loops.
      */
     public Tensor call(Tensor inputs, boolean training) {
         buildWithBatchAxis(batchShape(inputs.shape()));

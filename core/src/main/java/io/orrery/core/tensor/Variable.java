@@ -120,7 +120,7 @@ public final class Variable extends Tensor {
         return this;
     }
 
-    /** A writable sub-range, as {@code v[0, 0]} in the seed: {@code v.at(0, 0).assign(3.0)}. */
+    /** A writable sub-range, as TensorFlow's {@code v[0, 0]}: {@code v.at(0, 0).assign(3.0)}. */
     public Slice at(long... indices) {
         INDArrayIndex[] idx = new INDArrayIndex[indices.length];
         for (int i = 0; i < indices.length; i++) {
