@@ -4,10 +4,12 @@ import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
+import io.orrery.core.tensor.Backend;
 import io.orrery.core.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,9 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code custom-layer}: the seed's SimpleDense, alone and stacked in a Sequential trained on MNIST. */
+/**
+ * {@code custom-layer}: Keras's classic user-defined SimpleDense (a kernel, a bias, an activation), alone and stacked
+ * in a Sequential trained on MNIST.
+ */
 @Command(name = "custom-layer", mixinStandardHelpOptions = true,
-        description = "Use the seed's user-defined SimpleDense layer, then train a Sequential of them on MNIST.")
+        description = "Use a user-defined SimpleDense layer, then train a Sequential of them on MNIST.")
 final class CustomLayerCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", defaultValue = "2", description = "Training epochs (default: ${DEFAULT-VALUE}).")
@@ -28,7 +33,7 @@ final class CustomLayerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        io.orrery.core.tensor.Backend.configureThreads();
+        Backend.configureThreads();
         // my_dense = SimpleDense(units=32, activation=tf.nn.relu); input_tensor = tf.ones(shape=(2, 784))
         SimpleDense myDense = new SimpleDense(32, "relu");
         Tensor output = myDense.apply(Tensor.of(Nd4j.ones(DataType.FLOAT, 2, 784)));
@@ -47,8 +52,8 @@ final class CustomLayerCommand implements Callable<Integer> {
         TrainTestSplit data = Mnist.load();
         int n = Math.min(samples, 60000);
         INDArray x = data.train().images().reshape(60000, 784).castTo(DataType.FLOAT).divi(255)
-                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n), org.nd4j.linalg.indexing.NDArrayIndex.all());
-        INDArray y = data.train().labels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n));
+                .get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        INDArray y = data.train().labels().get(NDArrayIndex.interval(0, n));
         INDArray tx = data.test().images().reshape(10000, 784).castTo(DataType.FLOAT).divi(255);
         model.fit(x, y, FitOptions.defaults().epochs(epochs).batchSize(128).seed(1));
         double acc = model.evaluate(tx, data.test().labels()).get("accuracy");

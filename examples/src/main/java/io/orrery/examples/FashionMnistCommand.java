@@ -1,8 +1,10 @@
 package io.orrery.examples;
 
 import io.orrery.core.data.FashionMnist;
+import io.orrery.core.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
@@ -20,13 +22,13 @@ final class FashionMnistCommand implements Callable<Integer> {
     @Mixin
     WalkthroughOptions options;
 
-    @picocli.CommandLine.Option(names = "--model", defaultValue = "mlp",
+    @Option(names = "--model", defaultValue = "mlp",
             description = "mlp (Dense 512 -> Dense 10) or convnet (the book's chapter 8 convnet) (default: ${DEFAULT-VALUE}).")
     Model model;
 
     @Override
     public Integer call() {
-        io.orrery.core.tensor.Backend.configureThreads();
+        Backend.configureThreads();
         var data = options.data == null ? FashionMnist.load() : FashionMnist.load(options.data);
         if (model == Model.convnet) {
             ConvnetWalkthrough.run(data, options.epochs, options.batchSize, options.seed, System.out);

@@ -1,12 +1,13 @@
 package io.orrery.examples;
 
 import io.orrery.core.data.Mnist;
+import io.orrery.core.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
-/** {@code mnist}: the seed's walk-through, Dense(512, relu) -> Dense(10, softmax), rmsprop, in one process. */
+/** {@code mnist}: Keras's first MNIST walk-through, Dense(512, relu) -> Dense(10, softmax), rmsprop, in one process. */
 @Command(name = "mnist", mixinStandardHelpOptions = true,
         description = "Train the Keras book's first MNIST model locally and print test_acc.")
 final class MnistCommand implements Callable<Integer> {
@@ -16,7 +17,7 @@ final class MnistCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        io.orrery.core.tensor.Backend.configureThreads();
+        Backend.configureThreads();
         Walkthrough.run(options.data == null ? Mnist.load() : Mnist.load(options.data),
                 options.epochs, options.batchSize, options.seed, System.out);
         return 0;

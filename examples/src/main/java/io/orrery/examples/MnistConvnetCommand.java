@@ -1,6 +1,7 @@
 package io.orrery.examples;
 
 import io.orrery.core.data.Mnist;
+import io.orrery.core.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +27,7 @@ final class MnistConvnetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        io.orrery.core.tensor.Backend.configureThreads();
+        Backend.configureThreads();
         ConvnetWalkthrough.run(data == null ? Mnist.load() : Mnist.load(data), epochs, batchSize, seed, System.out);
         return 0;
     }

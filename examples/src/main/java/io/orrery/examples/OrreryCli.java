@@ -1,5 +1,10 @@
 package io.orrery.examples;
 
+import io.orrery.examples.bench.BenchCommand;
+import io.orrery.examples.chaos.ChaosCommand;
+import io.orrery.examples.spark.SparkTrainCommand;
+import io.orrery.examples.speed.CoreEpochBenchmark;
+import io.orrery.ps.ParameterServerMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,9 +20,9 @@ import picocli.CommandLine.Command;
                 MnistLstmCommand.class,
                 TapeCommand.class,
                 CustomLayerCommand.class,
-                io.orrery.examples.speed.CoreEpochBenchmark.class,
-                io.orrery.examples.spark.SparkTrainCommand.class,
-                io.orrery.examples.chaos.ChaosCommand.class,
+                CoreEpochBenchmark.class,
+                SparkTrainCommand.class,
+                ChaosCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OrreryCli implements Runnable {
@@ -38,8 +43,8 @@ public final class OrreryCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new OrreryCli());
         // the standalone parameter server keeps its own name as a main class; here it is the `ps` command
-        cli.addSubcommand("ps", new io.orrery.ps.ParameterServerMain());
-        cli.addSubcommand("bench", new io.orrery.examples.bench.BenchCommand());
+        cli.addSubcommand("ps", new ParameterServerMain());
+        cli.addSubcommand("bench", new BenchCommand());
         return cli;
     }
 }

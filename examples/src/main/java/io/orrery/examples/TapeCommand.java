@@ -11,8 +11,11 @@ import picocli.CommandLine.Command;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code tape}: the seed's GradientTape examples, printing their values. */
-@Command(name = "tape", mixinStandardHelpOptions = true, description = "Run the seed's GradientTape examples and print the gradients.")
+/**
+ * {@code tape}: Keras's GradientTape examples (a square, a watched constant, a falling apple's acceleration), printing
+ * their values.
+ */
+@Command(name = "tape", mixinStandardHelpOptions = true, description = "Run Keras's GradientTape examples and print the gradients.")
 final class TapeCommand implements Callable<Integer> {
 
     @Override

@@ -1,2 +1,2 @@
-/** Runnable examples behind one picocli command line: the seed's walk-through, GradientTape, custom layers. */
+/** Runnable examples behind one picocli command line: Keras's first MNIST walk-through, GradientTape, custom layers. */
 package io.orrery.examples;

@@ -10,9 +10,9 @@ import java.io.ObjectOutputStream;
 import java.lang.reflect.Method;
 
 /**
- * Copies and merges core metric states. {@code Metric.merge(Metric)} is part of core's metric contract (DESIGN.md:
- * mergeable metrics); it is looked up reflectively so that this module builds against core versions from before it
- * landed, and fails with a clear message there.
+ * Copies and merges core metric states. {@code Metric.merge(Metric)} is part of core's metric contract (so that an
+ * evaluation split over executors merges their states into one result); it is looked up reflectively so that this
+ * module builds against core versions from before it landed, and fails with a clear message there.
  */
 final class MetricStates {
 

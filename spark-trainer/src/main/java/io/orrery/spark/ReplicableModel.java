@@ -4,11 +4,15 @@ import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.OptimizerState;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
  * What the trainer needs from a model: a recipe to rebuild it on another JVM, its flat parameter and gradient
- * buffers (DESIGN.md invariant 1), a gradient computation, its optimizer and a mergeable evaluation.
+ * buffers (docs/architecture.md, invariant 1), a gradient computation, its optimizer and a mergeable evaluation.
  *
  * <p>Method names follow core's {@code Sequential}, so the adapter over it is a one-line delegation per method.
  * Instances are not thread-safe; each Spark task builds its own replica from {@link #spec()}.
@@ -54,11 +58,11 @@ public interface ReplicableModel {
      * it in core's format ({@link OptimizerState#writeTo}) and calls {@link #restoreOptimizerState(byte[])}.
      */
     default void restoreOptimizerState(OptimizerState state) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             state.writeTo(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         restoreOptimizerState(bytes.toByteArray());
     }

@@ -1,17 +1,14 @@
 package io.orrery.spark;
 
-import io.orrery.core.callbacks.Callback;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.models.TrainingLoop;
 import io.orrery.ps.GradientEncoding;
-import io.orrery.ps.StatsSnapshot;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.data.InputColumns;
 import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
-import io.orrery.spark.exchange.HubExchange;
 import io.orrery.spark.exchange.ExchangeFactory;
 import io.orrery.spark.exchange.ServerSettings;
 import org.apache.spark.api.java.JavaRDD;
@@ -265,8 +262,9 @@ public final class SparkTrainer {
 
         /**
          * Trains through an Aeron parameter server started in the driver for each fit: {@code aeron:ipc} in Spark
-         * local mode, UDP on {@code spark.driver.host} otherwise. This is the default (DESIGN.md: gradients go
-         * through the parameter server); the call only undoes an earlier {@code parameterServer(host, ...)}.
+         * local mode, UDP on {@code spark.driver.host} otherwise. This is the default (gradients go through a
+         * parameter server unless an exchange is set); the call only undoes an earlier
+         * {@code parameterServer(host, ...)}.
          */
         public Builder parameterServer() {
             this.server = ServerChoice.EMBEDDED;
@@ -391,7 +389,7 @@ public final class SparkTrainer {
                         + ". Set them on that server instead, or drop them.");
             }
             if (exchange == null && server == null) {
-                // DESIGN.md: gradients go through the Aeron parameter server, by default one in the driver.
+                // The default path: gradients go through an Aeron parameter server, one started in the driver.
                 server = ServerChoice.EMBEDDED;
             }
             return new SparkTrainer(this);

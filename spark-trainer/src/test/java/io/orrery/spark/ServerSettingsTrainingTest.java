@@ -1,6 +1,5 @@
 package io.orrery.spark;
 
-import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;

@@ -178,7 +178,7 @@ public final class GradientTape implements AutoCloseable {
      * {@code target}) through what was recorded.
      */
     public List<Tensor> gradient(Tensor target, List<? extends Tensor> sources, Tensor outputGradients) {
-        if (!java.util.Arrays.equals(target.shape(), outputGradients.shape())) {
+        if (!Arrays.equals(target.shape(), outputGradients.shape())) {
             throw new IllegalArgumentException("output gradients must have the target's shape " + Arrays.toString(target.shape())
                     + ", found " + Arrays.toString(outputGradients.shape()));
         }

@@ -3,6 +3,7 @@ package io.orrery.core.callbacks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.IllegalFormatException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -57,7 +58,7 @@ public final class ModelCheckpoint extends Callback {
             String text;
             try {
                 text = spec == null ? String.valueOf(value) : String.format(Locale.ROOT, "%" + spec, value);
-            } catch (java.util.IllegalFormatException e) {
+            } catch (IllegalFormatException e) {
                 throw new IllegalArgumentException("ModelCheckpoint path " + pattern + ": cannot format {" + key + ":" + spec + "}: "
                         + e.getMessage() + "; use a format such as 02d or .4f", e);
             }

@@ -1,5 +1,6 @@
 package io.orrery.core.data;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -24,11 +25,11 @@ public final class LabeledImages {
     public LabeledImages(IdxFile imagesIdx, IdxFile labelsIdx) {
         if (imagesIdx.rank() != 3) {
             throw new IllegalArgumentException("images: expected 3 dimensions [n, rows, cols], found "
-                    + java.util.Arrays.toString(imagesIdx.dims()));
+                    + Arrays.toString(imagesIdx.dims()));
         }
         if (labelsIdx.rank() != 1) {
             throw new IllegalArgumentException("labels: expected 1 dimension [n], found "
-                    + java.util.Arrays.toString(labelsIdx.dims()));
+                    + Arrays.toString(labelsIdx.dims()));
         }
         if (imagesIdx.count() != labelsIdx.count()) {
             throw new IllegalArgumentException("images and labels: expected the same number of samples, found "
@@ -67,7 +68,7 @@ public final class LabeledImages {
         }
         if (asked != per || sampleShape.length == 0) {
             throw new IllegalArgumentException("images: expected a sample shape of " + per + " values (e.g. [" + dims[1] + ", "
-                    + dims[2] + ", 1] or [" + per + "]), found " + java.util.Arrays.toString(sampleShape));
+                    + dims[2] + ", 1] or [" + per + "]), found " + Arrays.toString(sampleShape));
         }
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = size();
@@ -105,7 +106,7 @@ public final class LabeledImages {
 
     @Override
     public String toString() {
-        return "LabeledImages[images " + java.util.Arrays.toString(imagesIdx.dims()) + ", labels "
-                + java.util.Arrays.toString(labelsIdx.dims()) + "]";
+        return "LabeledImages[images " + Arrays.toString(imagesIdx.dims()) + ", labels "
+                + Arrays.toString(labelsIdx.dims()) + "]";
     }
 }

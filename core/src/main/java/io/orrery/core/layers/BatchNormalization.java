@@ -6,6 +6,7 @@ import io.orrery.core.tensor.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,7 +75,7 @@ public final class BatchNormalization extends Layer {
     /** Rebuilds the layer from {@link #getConfig()}. */
     public static BatchNormalization fromConfig(Map<String, Object> config) {
         Object axisValue = config.getOrDefault("axis", -1);
-        if (axisValue instanceof java.util.List<?> list) {
+        if (axisValue instanceof List<?> list) {
             if (list.size() != 1) {
                 throw new IllegalArgumentException("BatchNormalization supports one axis, received axis " + list);
             }

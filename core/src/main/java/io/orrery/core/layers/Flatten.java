@@ -2,15 +2,18 @@ package io.orrery.core.layers;
 
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Flattens every axis but the batch axis, as {@code keras.layers.Flatten}: (batch, 28, 28) becomes (batch, 784). */
 public final class Flatten extends Layer implements FusedLayer {
 
-    private final java.util.Map<String, INDArray> buffers = new java.util.HashMap<>();
+    private final Map<String, INDArray> buffers = new HashMap<>();
 
     public static Flatten fromConfig(Map<String, Object> config) {
         Flatten f = new Flatten();
@@ -54,10 +57,10 @@ public final class Flatten extends Layer implements FusedLayer {
         return dx;
     }
 
-    private INDArray buffer(String key, org.nd4j.linalg.api.buffer.DataType type, char order, long... shape) {
+    private INDArray buffer(String key, DataType type, char order, long... shape) {
         INDArray b = buffers.get(key);
         if (b == null) {
-            b = org.nd4j.linalg.factory.Nd4j.createUninitialized(type, shape, order);
+            b = Nd4j.createUninitialized(type, shape, order);
             buffers.put(key, b);
         }
         return b;

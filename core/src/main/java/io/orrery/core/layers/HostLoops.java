@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Small fused loops of the training path run in Java over host memory: each replaces three or four ND4J ops
@@ -31,7 +32,7 @@ final class HostLoops {
     /** Whether the arrays are contiguous float32 host buffers of one shape and ordering. */
     static boolean usable(INDArray a, INDArray b) {
         return CPU_BACKEND && usable(a) && usable(b) && a.ordering() == b.ordering() && a.length() == b.length()
-                && java.util.Arrays.equals(a.shape(), b.shape());
+                && Arrays.equals(a.shape(), b.shape());
     }
 
     static boolean usable(INDArray a) {

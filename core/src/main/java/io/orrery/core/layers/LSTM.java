@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Long short-term memory, as {@code keras.layers.LSTM}. For each step, with the gates in Keras's order i, f, c, o:
@@ -63,7 +64,7 @@ public final class LSTM extends RecurrentLayer {
     }
 
     /** Keras's unit_forget_bias: the bias initializer for the i, c and o quarters, ones for f. */
-    private INDArray forgetBiasOne(Initializer base, DataType type, java.util.Random rng) {
+    private INDArray forgetBiasOne(Initializer base, DataType type, Random rng) {
         INDArray i = base.create(new long[]{units}, type, rng);
         INDArray f = Nd4j.ones(type, units);
         INDArray co = base.create(new long[]{2L * units}, type, rng);

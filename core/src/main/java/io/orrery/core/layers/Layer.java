@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public abstract class Layer {
 
-    private static final Map<String, AtomicInteger> NAME_COUNTERS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> NAME_COUNTERS = new ConcurrentHashMap<>();
 
     private String name;
     private final List<Variable> weights = new ArrayList<>();

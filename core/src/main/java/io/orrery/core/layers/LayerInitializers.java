@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -39,7 +40,7 @@ final class LayerInitializers {
     static INDArray orthogonal(long[] shape, DataType type, Random rng) {
         if (shape.length < 2) {
             throw new IllegalArgumentException("the orthogonal initializer needs a weight of rank 2 or more, found shape "
-                    + java.util.Arrays.toString(shape));
+                    + Arrays.toString(shape));
         }
         int cols = (int) shape[shape.length - 1];
         int rows = (int) (Layer.product(shape, 0) / cols);

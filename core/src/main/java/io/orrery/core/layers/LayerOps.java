@@ -1,6 +1,8 @@
 package io.orrery.core.layers;
 
+import io.orrery.core.autodiff.Backward;
 import io.orrery.core.autodiff.GradientTape;
+import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,7 +23,7 @@ final class LayerOps {
     private LayerOps() {
     }
 
-    private static Tensor record(INDArray value, Tensor[] inputs, io.orrery.core.autodiff.Backward backward) {
+    private static Tensor record(INDArray value, Tensor[] inputs, Backward backward) {
         Tensor out = new Tensor(value);
         GradientTape.record(out, inputs, backward);
         return out;
@@ -65,8 +67,8 @@ final class LayerOps {
         }
         INDArray v = a.array().addRowVector(bias.array());
         long n = bias.shape()[0];
-        return record(v, new Tensor[]{a, bias}, g -> new Tensor[]{g, io.orrery.core.tensor.Ops.reshape(
-                io.orrery.core.tensor.Ops.sum(g, false, 0), n)});
+        return record(v, new Tensor[]{a, bias}, g -> new Tensor[]{g, Ops.reshape(
+                Ops.sum(g, false, 0), n)});
     }
 
     /** Swaps the first two axes of a rank-3 tensor, (batch, time, f) to (time, batch, f) and back, as a row-major copy. */

@@ -19,6 +19,9 @@ import java.util.Map;
  *
  * <p>Both paths use one table per batch size: for each output value, the input cells of its window. The max picks
  * the first largest cell (the tape gathers it; the fused path remembers it for the backward scatter).
+ *
+ * <p>This file is over 400 lines because its hot loops (the window scan, the argmax, the average backward) are
+ * written once for float and once for double buffers, so that neither data type pays a conversion per element.
  */
 abstract class PoolingLayer extends Layer implements FusedLayer {
 

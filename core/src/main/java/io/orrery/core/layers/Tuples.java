@@ -3,6 +3,7 @@ package io.orrery.core.layers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** Keras's "an int or a tuple of n ints" arguments (kernel_size, strides, pool_size...), checked and expanded. */
 final class Tuples {
@@ -50,7 +51,7 @@ final class Tuples {
     }
 
     static String padding(String padding, String layer) {
-        String p = padding == null ? "valid" : padding.toLowerCase(java.util.Locale.ROOT);
+        String p = padding == null ? "valid" : padding.toLowerCase(Locale.ROOT);
         if (!p.equals("valid") && !p.equals("same")) {
             throw new IllegalArgumentException("Invalid value for padding in " + layer + ": expected one of [valid, same], received \""
                     + padding + "\"");

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Categorical cross-entropy with integer class targets of shape [batch] or [batch, 1], as the seed's MNIST model
- * uses. Labels outside [0, classes) are an error, not garbage.
+ * Categorical cross-entropy with integer class targets of shape [batch] or [batch, 1], as Keras's MNIST
+ * example uses. Labels outside [0, classes) are an error, not garbage.
  */
 public final class SparseCategoricalCrossentropy extends Loss {
     private final boolean fromLogits;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -110,7 +111,7 @@ public abstract class Metric implements Serializable {
     }
 
     static String shape(INDArray a) {
-        return a == null ? "null" : java.util.Arrays.toString(a.shape());
+        return a == null ? "null" : Arrays.toString(a.shape());
     }
 
     static void requireNonNull(INDArray yTrue, INDArray yPred, String metric) {

@@ -2,6 +2,7 @@ package io.orrery.core.models;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -77,8 +78,8 @@ final class BatchIterator {
                 : Nd4j.createUninitialized(source.dataType(), new long[]{rows.length, cols}, ordering);
         boolean contiguous = rows[rows.length - 1] - rows[0] == rows.length - 1 && isAscending(rows);
         if (contiguous) {
-            dest.assign(source.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(rows[0], rows[0] + rows.length),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            dest.assign(source.get(NDArrayIndex.interval(rows[0], rows[0] + rows.length),
+                    NDArrayIndex.all()));
         } else {
             Nd4j.pullRows(source, dest, 1, rows);
         }

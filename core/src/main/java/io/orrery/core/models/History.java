@@ -1,5 +1,6 @@
 package io.orrery.core.models;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,7 +11,7 @@ import java.util.Map;
  * What {@code fit} returns, as Keras's {@code History}: per-epoch values of the loss and metrics ("loss", "accuracy",
  * "val_loss", ...), and notes on what happened (a distributed trainer records retries here).
  */
-public final class History implements java.io.Serializable {
+public final class History implements Serializable {
 
     private final Map<String, List<Double>> history = new LinkedHashMap<>();
     private final List<String> events = new ArrayList<>();

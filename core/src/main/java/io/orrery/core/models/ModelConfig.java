@@ -7,12 +7,11 @@ import io.orrery.core.layers.Layer;
 import io.orrery.core.layers.LayerRegistry;
 import io.orrery.core.losses.Loss;
 import io.orrery.core.losses.Losses;
-import io.orrery.core.metrics.Metric;
-import io.orrery.core.metrics.Metrics;
 import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.Optimizers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +96,7 @@ final class ModelConfig {
         }
         if (root.get("input_shape") instanceof List<?> shape) {
             long[] s = shape.stream().mapToLong(d -> ((Number) d).longValue()).toArray();
-            model.build(java.util.Arrays.copyOfRange(s, 1, s.length));
+            model.build(Arrays.copyOfRange(s, 1, s.length));
         }
         return model;
     }

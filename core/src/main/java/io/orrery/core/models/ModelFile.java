@@ -7,21 +7,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -70,7 +76,7 @@ final class ModelFile {
                     zip.closeEntry();
                 }
             }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -86,15 +92,15 @@ final class ModelFile {
         Map<String, byte[]> entries = new HashMap<>();
         // ZipFile reads the central directory at the end of the file, so a truncated file fails here instead of
         // loading silently without its last entries
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
                 try (InputStream in = zip.getInputStream(e)) {
                     entries.put(e.getName(), in.readAllBytes());
                 }
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new IOException(file + " is not an Orrery model file (not a zip, or truncated: " + e.getMessage() + ")", e);
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             // a zip cut short ends inside compressed data: name the file and the likely cause, not just "ZLIB"
             throw new IOException(file + " is truncated or corrupt (" + e.getMessage() + "); save the model again", e);
         }
@@ -126,8 +132,8 @@ final class ModelFile {
         if (opt != null && model.optimizer() != null) {
             OptimizerState state;
             try {
-                state = OptimizerState.readFrom(new DataInputStream(new java.io.ByteArrayInputStream(opt)), Backend.floatx());
-            } catch (java.io.EOFException e) {
+                state = OptimizerState.readFrom(new DataInputStream(new ByteArrayInputStream(opt)), Backend.floatx());
+            } catch (EOFException e) {
                 throw new IOException(file + ": optimizer.bin is truncated (" + opt.length + " bytes); the file is corrupt", e);
             }
             if (state.slots().length != model.optimizer().slotCount()

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * One contiguous buffer for all of a model's trainable weights and one, of the same layout, for their gradients
- * (DESIGN.md invariant 1). Each weight variable becomes a column-major view into the parameter buffer, at an offset
- * given by its position in the model; the parameter server ships slices of exactly these buffers.
+ * (docs/architecture.md, invariant 1). Each weight variable becomes a column-major view into the parameter buffer,
+ * at an offset given by its position in the model; the parameter server ships slices of exactly these buffers.
  *
  * <p>Non-trainable weights (BatchNormalization's moving statistics) live in a second flat buffer,
  * {@link #nonTrainable()}, laid out the same way: they are state, not parameters, so the optimizer, the gradient

@@ -1,6 +1,5 @@
 package io.orrery.core.models;
 
-import io.orrery.core.autodiff.GradientTape;
 import io.orrery.core.layers.FusedLayer;
 import io.orrery.core.layers.Layer;
 import io.orrery.core.losses.Loss;
@@ -14,6 +13,8 @@ import io.orrery.core.tensor.Backend;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,6 +37,10 @@ import java.util.Random;
  *
  * Once built, all weights live in one flat parameter buffer ({@link #parameters()}), gradients in another of the same
  * layout ({@link #gradients()}), and the optimizer state is flat too: the parameter server ships slices of them.
+ *
+ * <p>This file is over 400 lines because it is the whole public face of a Keras model (build, weights, compile, fit,
+ * evaluate, predict, save), each method short; the work is in {@link TrainingStep}, {@link TrainingLoop},
+ * {@link BatchIterator}, {@link ModelConfig} and {@link ModelFile}.
  */
 public class Sequential {
 
@@ -296,7 +301,7 @@ public class Sequential {
 
     /**
      * Runs the layers on a batch, recorded on open tapes: {@code model.call(x, false)} inside a GradientTape gives
-     * gradients with respect to the weights, as in the seed's custom training loops.
+     * gradients with respect to the weights, as in Keras's custom training loops.
      */
     public Tensor call(Tensor inputs, boolean training) {
         buildWithBatchAxis(batchShape(inputs.shape()));
@@ -317,11 +322,11 @@ public class Sequential {
         long n = x.size(0);
         long[] outShape = outputShape();
         outShape[0] = n;
-        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(layout.parameters().dataType(), outShape, 'c');
+        INDArray out = Nd4j.createUninitialized(layout.parameters().dataType(), outShape, 'c');
         BatchIterator batches = new BatchIterator(x, null, batchSize, false, 0);
         while (batches.next()) {
             INDArray pred = forwardInference(batches.x());
-            out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(batches.start(), batches.start() + batches.size()))
+            out.get(NDArrayIndex.interval(batches.start(), batches.start() + batches.size()))
                     .assign(pred);
         }
         return out;

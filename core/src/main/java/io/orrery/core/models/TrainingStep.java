@@ -9,11 +9,16 @@ import io.orrery.core.losses.CategoricalCrossentropy;
 import io.orrery.core.losses.Loss;
 import io.orrery.core.losses.SparseCategoricalCrossentropy;
 import io.orrery.core.metrics.Metric;
+import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -142,14 +147,14 @@ final class TrainingStep {
         int classes = (int) probs.size(1);
         int[] labels = sparseTargets ? labels(y, batch, classes) : argmaxRows(y, batch, classes);
         // soft one-hot targets (label smoothing): the loss is -sum(y log p) over all classes, not only the argmax class
-        double softLossSum = sparseTargets ? 0 : -org.nd4j.linalg.ops.transforms.Transforms.log(
-                org.nd4j.linalg.ops.transforms.Transforms.min(org.nd4j.linalg.ops.transforms.Transforms.max(probs, Loss.EPSILON, true),
+        double softLossSum = sparseTargets ? 0 : -Transforms.log(
+                Transforms.min(Transforms.max(probs, Loss.EPSILON, true),
                         1 - Loss.EPSILON, false), false).muli(y.castTo(probs.dataType())).sumNumber().doubleValue();
         double lossSum = 0;
         double invBatch = 1.0 / batch;
         if (probs.dataType() == DataType.FLOAT && probs.ordering() == 'f' && probs.offset() == 0) {
             // one pass over host memory: loss terms, p - onehot, and the 1/batch scale (no ND4J ops)
-            java.nio.FloatBuffer buffer = probs.data().asNioFloat();
+            FloatBuffer buffer = probs.data().asNioFloat();
             float[] p = new float[batch * classes];
             buffer.get(0, p, 0, p.length);
             for (int i = 0; i < batch; i++) {
@@ -173,7 +178,7 @@ final class TrainingStep {
         if (!sparseTargets) {
             // one-hot targets that are not exactly one-hot (label smoothing) need the general form p - y
             INDArray oneHot = y.castTo(probs.dataType());
-            INDArray exact = io.orrery.core.tensor.Ops.oneHot(org.nd4j.linalg.factory.Nd4j.createFromArray(labels), classes, probs.dataType()).array();
+            INDArray exact = Ops.oneHot(Nd4j.createFromArray(labels), classes, probs.dataType()).array();
             probs.addi(exact.subi(oneHot).muli(invBatch));
             lossSum = softLossSum;
         }
@@ -183,7 +188,7 @@ final class TrainingStep {
     private static int[] labels(INDArray y, int batch, int classes) {
         if (y.length() != batch) {
             throw new IllegalArgumentException("sparse_categorical_crossentropy: expected " + batch
-                    + " class indices (shape (batch,) or (batch, 1)), found targets of shape " + java.util.Arrays.toString(y.shape()));
+                    + " class indices (shape (batch,) or (batch, 1)), found targets of shape " + Arrays.toString(y.shape()));
         }
         double[] values = y.reshape(batch).toDoubleVector();
         int[] labels = new int[batch];
@@ -201,7 +206,7 @@ final class TrainingStep {
     private static int[] argmaxRows(INDArray y, int batch, int classes) {
         if (y.rank() != 2 || y.size(0) != batch || y.size(1) != classes) {
             throw new IllegalArgumentException("categorical_crossentropy: expected one-hot targets of shape (" + batch + ", "
-                    + classes + "), found " + java.util.Arrays.toString(y.shape()));
+                    + classes + "), found " + Arrays.toString(y.shape()));
         }
         return y.argMax(1).toIntVector();
     }

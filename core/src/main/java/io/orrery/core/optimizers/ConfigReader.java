@@ -3,6 +3,7 @@ package io.orrery.core.optimizers;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads typed values out of a plain configuration map (as parsed from a model file), with messages that name the
@@ -108,7 +109,7 @@ final class ConfigReader {
         for (String key : config.keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException(owner + ": unknown setting \"" + key + "\"; expected some of "
-                        + new java.util.TreeSet<>(known));
+                        + new TreeSet<>(known));
             }
         }
     }

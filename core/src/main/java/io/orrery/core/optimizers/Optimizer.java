@@ -2,6 +2,7 @@ package io.orrery.core.optimizers;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -126,7 +127,7 @@ public abstract class Optimizer {
     public OptimizerState newState(long size, DataType dataType) {
         INDArray[] slots = new INDArray[slotCount()];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[]{size}, initialSlotValue(i), dataType);
+            slots[i] = Nd4j.valueArrayOf(new long[]{size}, initialSlotValue(i), dataType);
         }
         return new OptimizerState(0, slots);
     }

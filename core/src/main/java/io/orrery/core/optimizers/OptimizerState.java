@@ -11,8 +11,8 @@ import java.io.IOException;
 /**
  * The mutable state of an optimizer over one flat parameter slice: the iteration counter and the slot vectors.
  *
- * <p>Slots are flat vectors of the slice's length, so a model's optimizer state is itself flat (DESIGN.md invariant 1)
- * and a parameter-server shard can own exactly its part.
+ * <p>Slots are flat vectors of the slice's length, so a model's optimizer state is itself flat (docs/architecture.md,
+ * invariant 1) and a parameter-server shard can own exactly its part.
  */
 public final class OptimizerState {
 

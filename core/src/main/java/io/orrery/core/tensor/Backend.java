@@ -1,6 +1,7 @@
 package io.orrery.core.tensor;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Process-wide numeric settings, as {@code keras.backend}: the default float type of new weights and constants.
@@ -31,9 +32,9 @@ public final class Backend {
         boolean passiveWaits = "PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"));
         int omp = Integer.getInteger("orrery.omp.threads", 1);
         int blas = Integer.getInteger("orrery.blas.threads", passiveWaits ? cores : 1);
-        org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(Math.max(1, omp));
-        org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(Math.max(1, omp));
-        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(Math.max(1, blas));
+        Nd4j.getEnvironment().setMaxMasterThreads(Math.max(1, omp));
+        Nd4j.getEnvironment().setMaxThreads(Math.max(1, omp));
+        Nd4j.factory().blas().setMaxThreads(Math.max(1, blas));
     }
 
     /** Sets the default float type; tests use {@code DOUBLE} for finite-difference gradient checks. */

@@ -2,6 +2,7 @@ package io.orrery.core.tensor;
 
 import io.orrery.core.autodiff.GradientTape;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -41,7 +42,7 @@ public final class Variable extends Tensor {
 
     /** A trainable scalar variable in the default float type, as {@code tf.Variable(0.)}. */
     public static Variable scalar(double initialValue, String name) {
-        return new Variable(org.nd4j.linalg.factory.Nd4j.scalar(Backend.floatx(), initialValue), name, true);
+        return new Variable(Nd4j.scalar(Backend.floatx(), initialValue), name, true);
     }
 
     public String name() {
@@ -119,7 +120,7 @@ public final class Variable extends Tensor {
         return this;
     }
 
-    /** A writable sub-range, as {@code v[0, 0]} in the seed: {@code v.at(0, 0).assign(3.0)}. */
+    /** A writable sub-range, as TensorFlow's {@code v[0, 0]}: {@code v.at(0, 0).assign(3.0)}. */
     public Slice at(long... indices) {
         INDArrayIndex[] idx = new INDArrayIndex[indices.length];
         for (int i = 0; i < indices.length; i++) {

@@ -67,7 +67,7 @@ class TapeSemanticsTest {
 
     @Test
     void aVariableInATrainingLoopSeesEachStepsValue() {
-        // the seed's toy loop: gradient, then assignSub, many times; each step's gradient is at that step's value
+        // a training loop by hand: gradient, then assignSub, many times; each step's gradient is at that step's value
         Variable w = new Variable(Nd4j.scalar(3.0), "w", true);
         for (int step = 0; step < 5; step++) {
             double before = w.item();

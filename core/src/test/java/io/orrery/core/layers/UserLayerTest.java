@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A user-defined layer (the seed's SimpleDense) in a Sequential: tape training, exact gradients, model files. */
+/** A user-defined layer (Keras's SimpleDense example) in a Sequential: tape training, exact gradients, model files. */
 class UserLayerTest {
 
     @AfterEach

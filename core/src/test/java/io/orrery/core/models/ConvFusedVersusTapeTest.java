@@ -6,7 +6,6 @@ import io.orrery.core.layers.Conv2D;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.layers.FiniteDifferences;
 import io.orrery.core.layers.Flatten;
-import io.orrery.core.layers.GlobalAveragePooling2D;
 import io.orrery.core.layers.Layer;
 import io.orrery.core.layers.MaxPooling2D;
 import io.orrery.core.layers.SimpleDense;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
@@ -307,7 +308,7 @@ public final class BenchCommand implements Callable<Integer> {
         requireAtLeastOne("--simulate-workers", simulateWorkers);
         for (String s : systems) {
             if (!SYSTEMS.contains(s)) {
-                throw bad("Invalid value for --systems: expected one of " + List.copyOf(new java.util.TreeSet<>(SYSTEMS))
+                throw bad("Invalid value for --systems: expected one of " + List.copyOf(new TreeSet<>(SYSTEMS))
                         + ", received \"" + s + "\"");
             }
         }

@@ -15,6 +15,7 @@ import io.orrery.spark.data.Sample;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.OutputStream;
@@ -86,7 +87,7 @@ public final class OrrerySparkRunner implements BenchRunner {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             // Read on the executors and cached there, as spark-train does; the untimed count fills the cache.
             JavaRDD<Sample> rdd = IdxOverSpark.rdd(sc, folder, "train", config.workers())
-                    .persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
+                    .persist(StorageLevel.MEMORY_ONLY());
             long trainSize = rdd.count();
             Sequential model = ReferenceWorkload.newModel();
             SparkTrainer trainer = SparkTrainer.builder(spark).workers(config.workers())

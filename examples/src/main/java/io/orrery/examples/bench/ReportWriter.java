@@ -1,5 +1,6 @@
 package io.orrery.examples.bench;
 
+import io.orrery.examples.bench.sim.ModelProfile;
 import io.orrery.examples.bench.sim.StepPrediction;
 import io.orrery.examples.bench.sim.StepSimulator;
 
@@ -8,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** Writes {@code report.md}: the results table, Orrery against DL4J, the charts and the simulation. */
@@ -80,7 +84,7 @@ public final class ReportWriter {
      * throughput the trainer keeps when it adds Spark and the parameter-server exchange to every step.
      */
     private static void overheadOverCore(StringBuilder md, List<RunResult> rows) {
-        List<String[]> lines = new java.util.ArrayList<>();
+        List<String[]> lines = new ArrayList<>();
         for (RunResult o : rows) {
             BenchConfig c = o.config();
             if (!o.ok() || !BenchConfig.ORRERY.equals(c.system()) || c.workers() != 1) {
@@ -136,10 +140,10 @@ public final class ReportWriter {
     }
 
     static Map<Integer, Optional<RunResult>> best(List<RunResult> rows,
-                                                          java.util.function.Predicate<RunResult> system) {
+                                                          Predicate<RunResult> system) {
         return rows.stream().filter(r -> r.ok() && system.test(r))
                 .collect(Collectors.groupingBy(r -> r.config().workers(), TreeMap::new,
-                        Collectors.maxBy(java.util.Comparator.comparingDouble(RunResult::samplesPerSecond))));
+                        Collectors.maxBy(Comparator.comparingDouble(RunResult::samplesPerSecond))));
     }
 
     private static void simulation(StringBuilder md, SimulationResult sim) {
@@ -167,7 +171,7 @@ public final class ReportWriter {
                     1e3 * p.communicationSeconds(), 1e3 * p.waitingSeconds(), p.samplesPerSecond(), p.efficiency()));
         }
         md.append('\n');
-        ScalingStudy.write(md, io.orrery.examples.bench.sim.ModelProfile.mnistMlp(sim.computeSecondsPerSample(),
+        ScalingStudy.write(md, ModelProfile.mnistMlp(sim.computeSecondsPerSample(),
                 sim.calibrationSource()));
         md.append("Assumptions of the model:\n\n");
         for (String a : StepSimulator.ASSUMPTIONS) {

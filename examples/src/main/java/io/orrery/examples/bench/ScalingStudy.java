@@ -1,5 +1,6 @@
 package io.orrery.examples.bench;
 
+import java.util.function.IntFunction;
 import io.orrery.examples.bench.sim.ModelProfile;
 import io.orrery.examples.bench.sim.Network;
 import io.orrery.examples.bench.sim.PublishedScaling;
@@ -65,7 +66,7 @@ final class ScalingStudy {
     }
 
     private static void row(StringBuilder md, String label, double gbit, String method,
-                            java.util.function.IntFunction<StepPrediction> predict) {
+                            IntFunction<StepPrediction> predict) {
         md.append(String.format(Locale.ROOT, "| %s | %.0f | %s |", label, gbit, method));
         for (int n : WORKERS) {
             md.append(String.format(Locale.ROOT, " %.2f |", predict.apply(n).efficiency()));

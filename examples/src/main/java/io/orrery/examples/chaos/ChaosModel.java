@@ -1,5 +1,6 @@
 package io.orrery.examples.chaos;
 
+import io.orrery.core.losses.Losses;
 import io.orrery.core.data.LabeledImages;
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
@@ -29,7 +30,7 @@ final class ChaosModel {
         Sequential model = new Sequential(List.of(new Dense(64, "relu"), new Dense(10, "softmax")));
         model.setSeed(1);
         model.build(784);
-        model.compile(new SGD(LEARNING_RATE), io.orrery.core.losses.Losses.get("sparse_categorical_crossentropy"),
+        model.compile(new SGD(LEARNING_RATE), Losses.get("sparse_categorical_crossentropy"),
                 "accuracy");
         return model;
     }

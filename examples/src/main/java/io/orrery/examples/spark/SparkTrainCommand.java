@@ -10,7 +10,9 @@ import io.orrery.examples.ConsoleLogging;
 import io.orrery.examples.cluster.ModuleFlags;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.ps.TrainingMode;
+import io.orrery.spark.ExecutorEnvironment;
 import io.orrery.spark.data.Sample;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -184,7 +186,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         if (local || System.getProperty("spark.jars") != null) {
             return;
         }
-        String jar = org.apache.spark.SparkContext.jarOfClass(SparkTrainCommand.class).getOrElse(() -> null);
+        String jar = SparkContext.jarOfClass(SparkTrainCommand.class).getOrElse(() -> null);
         if (jar != null) {
             builder.config("spark.jars", jar);
             // the executors need the same module openings as this JVM (Agrona reaches jdk.internal.misc.Unsafe)
@@ -193,7 +195,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 builder.config("spark.executor.extraJavaOptions", opens);
             }
         }
-        io.orrery.spark.ExecutorEnvironment.forTaskCpus(Integer.parseInt(System.getProperty("spark.task.cpus", "1")))
+        ExecutorEnvironment.forTaskCpus(Integer.parseInt(System.getProperty("spark.task.cpus", "1")))
                 .forEach((name, value) -> builder.config("spark.executorEnv." + name, value));
     }
 

@@ -1,5 +1,7 @@
 package io.orrery.examples.speed;
 
+import java.lang.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.layers.FusedLayer;
@@ -118,7 +120,7 @@ public final class CoreEpochBenchmark implements Callable<Integer> {
      * time stays meaningful on a busy machine as long as BLAS runs on the calling thread, i.e. with one BLAS thread).
      */
     private static void layerBreakdown(Sequential model, INDArray xb, int reps) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         List<Layer> layers = model.layers();
         int n = layers.size();
         long[] fw = new long[n];

@@ -2,7 +2,6 @@ package io.orrery.ps.server;
 
 import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.protocol.ShardLayout;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -10,7 +10,7 @@ import java.net.InetSocketAddress;
 
 /**
  * The channel strings and stream ids of a job. Only channels differ between one JVM ({@code aeron:ipc}) and a
- * cluster ({@code aeron:udp}); the classes using them are the same (DESIGN.md invariant 5).
+ * cluster ({@code aeron:udp}); the classes using them are the same (docs/architecture.md, invariant 5).
  *
  * <p>Workers publish joins and heartbeats on {@link #CONTROL_STREAM_ID} and the gradient chunks of shard s on
  * {@code SHARD_STREAM_BASE + s}, all to the server's ingress endpoint, so every shard agent polls its own

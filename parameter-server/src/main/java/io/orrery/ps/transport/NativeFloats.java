@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * Wraps the off-heap memory of a contiguous float32 ND4J vector in an Agrona buffer, so that chunks go between the
- * Aeron log and a model's flat buffer with no intermediate copy (DESIGN.md invariant 1).
+ * Aeron log and a model's flat buffer with no intermediate copy (docs/architecture.md, invariant 1).
  */
 public final class NativeFloats {
 

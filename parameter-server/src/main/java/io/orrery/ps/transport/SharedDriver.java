@@ -7,9 +7,9 @@ import java.io.File;
 import java.nio.file.Path;
 
 /**
- * One embedded media driver per JVM, shared by all workers in it (DESIGN.md: each executor JVM starts one driver,
- * shared by its tasks). Reference counted: the first {@link #acquire} launches it, the last {@link Lease#close()}
- * stops it and removes its directory.
+ * One embedded media driver per JVM, shared by all workers in it (an executor JVM runs many tasks, and a driver per
+ * task would multiply the driver's threads and log buffers). Reference counted: the first {@link #acquire} launches
+ * it, the last {@link Lease#close()} stops it and removes its directory.
  */
 public final class SharedDriver {
 

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** DESIGN.md invariant 6: a server restarted on a checkpoint resumes with identical state, bit for bit. */
+/** docs/architecture.md, invariant 6: a server restarted on a checkpoint resumes with identical state, bit for bit. */
 class CheckpointTest {
 
     static final int N = 7000;

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DESIGN.md invariant 2: N workers in SYNC mode, each on its b samples of a global batch, end with the same
+ * docs/architecture.md, invariant 2: N workers in SYNC mode, each on its b samples of a global batch, end with the same
  * parameters (to float tolerance) as one process training on the N*b samples, for SGD and Adam and N = 1, 2, 4.
  */
 class SyncExactnessTest {

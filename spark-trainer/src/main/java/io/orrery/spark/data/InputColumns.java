@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.StructType;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -75,7 +76,7 @@ public final class InputColumns implements Serializable {
     }
 
     /** An array column's values (Float or Double elements) as floats. */
-    public static float[] floats(java.util.List<Object> values) {
+    public static float[] floats(List<Object> values) {
         float[] out = new float[values.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = ((Number) values.get(i)).floatValue();

@@ -22,7 +22,7 @@ import java.util.Arrays;
  * with one {@link BarrierTaskContext#allGather} and connect over TCP; each step every worker sends its batch-mean
  * gradient to the hub, which sums them in worker order, averages, and sends the average back. Every worker then
  * applies its own copy of the optimizer to the same bytes, so all replicas stay identical and equal one worker on
- * the global batch (DESIGN.md invariant 2).
+ * the global batch (docs/architecture.md, invariant 2).
  *
  * <p>Spark's barrier RPC itself polls about once a second, too slow for a step; it is used only to meet.
  */

@@ -10,10 +10,10 @@ import java.time.Duration;
 
 /**
  * The exchange through the Aeron parameter server: the worker pushes its gradient of step t and, in SYNC mode, waits
- * for the server's parameters of version t+1, straight between the model's flat buffers and the wire (DESIGN.md data
- * flow). In ASYNC and BOUNDED mode it takes the newest parameters that have arrived
- * ({@code ParameterServerClient.nextParameters}), so that its next gradient is computed while the server applies
- * this one.
+ * for the server's parameters of version t+1, straight between the model's flat buffers and the wire
+ * (docs/architecture.md, one step's data flow). In ASYNC and BOUNDED mode it takes the newest parameters that have
+ * arrived ({@code ParameterServerClient.nextParameters}), so that its next gradient is computed while the server
+ * applies this one.
  * The server owns the optimizer; a retried stage continues from the server's current version.
  */
 public final class ParameterServerExchange implements GradientExchange {

@@ -2,6 +2,7 @@ package io.orrery.spark.exec;
 
 import io.orrery.core.tensor.Backend;
 
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ final class NativeThreads {
         int cores = Runtime.getRuntime().availableProcessors();
         TaskContext task = TaskContext.get();
         // In local mode tasks run in the driver's JVM (executor id "driver") and share its cores as below.
-        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        SparkEnv env = SparkEnv.get();
         if (!serverInJvm && task != null && env != null && !"driver".equals(env.executorId())) {
             forExecutorTask(task.cpus(), tasksPerJvm, cores);
             return;

@@ -9,6 +9,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -27,7 +28,7 @@ public final class PredictTask<T, R> implements FlatMapFunction<Iterator<T>, R> 
     private static final long serialVersionUID = 1L;
 
     /** Makes an output element from an input element and its probabilities; serializable for Spark. */
-    public interface Combiner<T, R> extends java.io.Serializable {
+    public interface Combiner<T, R> extends Serializable {
         R combine(T input, float[] probabilities);
     }
 

@@ -1,6 +1,7 @@
 package io.orrery.spark.exec;
 
 import java.io.Serializable;
+import java.util.Map;
 
 /**
  * What a training task sends back to the driver at the end of its stage.
@@ -27,6 +28,6 @@ public record TaskReport(int worker, int stageAttempt, String executorId, String
                          int steps, double lossSum, double seconds,
                          double computeSeconds, double exchangeSeconds, double sendSeconds, double waitSeconds,
                          long bytesSent, long bytesReceived,
-                         java.util.Map<String, Double> metrics, float[] parameters, byte[] optimizerState)
+                         Map<String, Double> metrics, float[] parameters, byte[] optimizerState)
         implements Serializable {
 }

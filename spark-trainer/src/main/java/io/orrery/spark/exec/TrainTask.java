@@ -8,6 +8,7 @@ import io.orrery.spark.data.SampleChecker;
 import io.orrery.spark.exchange.ExchangeFactory;
 import io.orrery.spark.exchange.GradientExchange;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.collection.Iterator;
@@ -15,6 +16,7 @@ import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
 
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -92,13 +94,13 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
                 lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, exchangeCounters[0] / 1e9, exchangeCounters[1] / 1e9,
                 exchangeCounters[2], exchangeCounters[3],
-                new java.util.HashMap<>(replica.trainingMetrics()), reporter ? replica.parameters().toFloatVector() : null,
+                new HashMap<>(replica.trainingMetrics()), reporter ? replica.parameters().toFloatVector() : null,
                 reporter ? replica.optimizerState() : null);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
     }
 
     private static String executorId() {
-        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        SparkEnv env = SparkEnv.get();
         return env == null ? "unknown" : env.executorId();
     }
 }

@@ -1,5 +1,7 @@
 package io.orrery.examples.bench.sim;
 
+import java.util.Locale;
+
 /**
  * Fits the step model to this machine and checks it against a measured point.
  *
@@ -52,7 +54,7 @@ public final class Calibration {
         double measuredStep = batchPerWorker / oneWorker.samplesPerSecond();
         double compute = measuredStep - overhead.communicationSeconds() - overhead.waitingSeconds();
         if (!(compute > 0)) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "Measured 1-worker step (%.3g s) is shorter than the modelled communication alone (%.3g s):"
                             + " the local network figures are too pessimistic; raise its bandwidth or lower latency",
                     measuredStep, overhead.communicationSeconds() + overhead.waitingSeconds()));
@@ -86,7 +88,7 @@ public final class Calibration {
         double reduce = probe.waitingSeconds();
         double wire = measuredStep - computeSecondsPerStep - reduce - 2 * latencySeconds;
         if (!(wire > 0)) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "The measured 1-worker step"
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "The measured 1-worker step"
                     + " (%.3g s) leaves no time for the exchange after compute (%.3g s): the step split does not fit"
                     + " this model", measuredStep, computeSecondsPerStep));
         }
