@@ -7,9 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -25,12 +23,12 @@ final class ColocatedState {
     }
 
     /**
-     * One report carrying the whole model's parameters and optimizer state, made from the N shard reports.
+     * Puts the whole model's parameters and optimizer state, joined from the N shard reports, into {@code model}.
      *
      * @param reports the stage's reports, sorted by worker
-     * @param modelLength the flat buffer's length, to check the slices cover it
      */
-    static TaskReport join(List<TaskReport> reports, long modelLength) {
+    static void restore(ReplicableModel model, List<TaskReport> reports) {
+        long modelLength = model.parameters().length();
         int n = reports.size();
         float[][] params = new float[n][];
         OptimizerState[] states = new OptimizerState[n];
@@ -65,13 +63,9 @@ final class ColocatedState {
             }
             slots[s] = n == 1 ? parts[0] : Nd4j.concat(0, parts);
         }
+        model.parameters().assign(Nd4j.createFromArray(whole));
         // Every shard applies every step, so their iteration counts agree.
-        byte[] state = write(new OptimizerState(states[0].iterations(), slots));
-        TaskReport first = reports.get(0);
-        return new TaskReport(first.worker(), first.stageAttempt(), first.executorId(), first.gpuAddress(),
-                first.firstStep(), first.steps(), first.lossSum(), first.seconds(), first.computeSeconds(),
-                first.exchangeSeconds(), first.sendSeconds(), first.waitSeconds(), first.bytesSent(),
-                first.bytesReceived(), first.metrics(), whole, state);
+        model.restoreOptimizerState(new OptimizerState(states[0].iterations(), slots));
     }
 
     private static OptimizerState read(byte[] bytes) {
@@ -80,15 +74,5 @@ final class ColocatedState {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] write(OptimizerState state) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            state.writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }

@@ -165,7 +165,15 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         }
         reports.sort(Comparator.comparingInt(TaskReport::worker));
         recordStage(epoch, reports);
-        takeEpochState(colocated() ? ColocatedState.join(reports, model.parameters().length()) : reports.get(0));
+        if (colocated()) {
+            // The shards stopped with the stage: the driver's model takes their slices, and ships them next epoch.
+            ColocatedState.restore(model, reports);
+            parameters = model.parameters().toFloatVector();
+            optimizerState = model.optimizerState();
+            step += stepsPerEpoch;
+        } else {
+            takeEpochState(reports.get(0));
+        }
         long steps = reports.stream().mapToLong(TaskReport::steps).sum();
         Map<String, Double> logs = new LinkedHashMap<>();
         logs.put("loss", reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1));

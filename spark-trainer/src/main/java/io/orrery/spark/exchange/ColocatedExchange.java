@@ -1,6 +1,5 @@
 package io.orrery.spark.exchange;
 
-import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.EmbeddedServer;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.ps.TrainingMode;
@@ -9,11 +8,8 @@ import io.orrery.ps.client.ParameterServerClient;
 import io.orrery.spark.ReplicableModel;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
-import org.nd4j.linalg.api.buffer.DataType;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -100,7 +96,7 @@ public final class ColocatedExchange implements GradientExchange {
         EmbeddedServer.Builder config = EmbeddedServer.builder(replica.parameters(), replica.optimizer(), job.workers())
                 .jobId(job.jobId()).token(job.token()).mode(TrainingMode.SYNC).encoding(job.encoding())
                 .shards(job.workers()).shardRange(worker, 1).stepTimeout(job.stepTimeout())
-                .initialVersion(plannedStep).initialOptimizerState(readState(replica.optimizerState()));
+                .initialVersion(plannedStep).initialOptimizerState(replica.serverOptimizerState());
         if (job.checkpointDir() != null) {
             config.checkpoints(Path.of(job.checkpointDir()), job.checkpointEvery());
         }
@@ -219,17 +215,6 @@ public final class ColocatedExchange implements GradientExchange {
                 server.close();
                 server = null;
             }
-        }
-    }
-
-    private static OptimizerState readState(byte[] state) {
-        if (state == null) {
-            return null;
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            return OptimizerState.readFrom(in, DataType.FLOAT);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
