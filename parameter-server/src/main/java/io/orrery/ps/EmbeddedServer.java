@@ -4,6 +4,7 @@ import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.server.ParameterServer;
 import io.orrery.ps.server.ParameterServerConfig;
+import io.orrery.ps.transport.SharedDriver;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -32,11 +33,13 @@ public final class EmbeddedServer implements AutoCloseable {
     private final ParameterServer server;
     private final String host;
     private final int port;
+    private final SharedDriver.Lease driverLease;
 
-    private EmbeddedServer(ParameterServer server, String host, int port) {
+    private EmbeddedServer(ParameterServer server, String host, int port, SharedDriver.Lease driverLease) {
         this.server = server;
         this.host = host;
         this.port = port;
+        this.driverLease = driverLease;
     }
 
     /**
@@ -94,6 +97,29 @@ public final class EmbeddedServer implements AutoCloseable {
         return server.optimizerState();
     }
 
+    /** First shard this server hosts (0 unless {@link Builder#shardRange} split the job over several servers). */
+    public int firstShard() {
+        return server.config().firstShard();
+    }
+
+    /** How many shards this server hosts. */
+    public int hostedShards() {
+        return server.config().ownedShards();
+    }
+
+    /**
+     * A copy of the contiguous parameters of the shards this server hosts (the whole model unless
+     * {@link Builder#shardRange} was set); consistent only when no step is in progress.
+     */
+    public INDArray hostedParameters() {
+        return server.hostedParameters();
+    }
+
+    /** The optimizer state of the hosted shards, over {@link #hostedParameters()}; read it between steps. */
+    public OptimizerState hostedOptimizerState() {
+        return server.hostedOptimizerState();
+    }
+
     /** The server's counters now. */
     public StatsSnapshot stats() {
         return server.stats().snapshot();
@@ -101,7 +127,13 @@ public final class EmbeddedServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            if (driverLease != null) {
+                driverLease.close();
+            }
+        }
     }
 
     /** Settings of an embedded server; {@link #start()} checks them together. */
@@ -109,6 +141,7 @@ public final class EmbeddedServer implements AutoCloseable {
         private final ParameterServerConfig.Builder config;
         private String host;
         private int port = -1;
+        private boolean sharedDriver;
 
         private Builder(INDArray initialParameters, Optimizer optimizer, int workers) {
             this.config = ParameterServerConfig.builder().jobId(System.nanoTime() & Long.MAX_VALUE)
@@ -142,6 +175,51 @@ public final class EmbeddedServer implements AutoCloseable {
         /** Where checkpoints go; with {@code every > 0} each shard writes one every {@code every} steps. */
         public Builder checkpoints(Path directory, int every) {
             config.checkpoints(directory, every);
+            return this;
+        }
+
+        /** The job's id, when the caller chooses it (several servers of one job must share it); else a fresh one. */
+        public Builder jobId(long jobId) {
+            config.jobId(jobId);
+            return this;
+        }
+
+        /** The job's secret token, when the caller chooses it (servers of one job share it); else a random one. */
+        public Builder token(long token) {
+            config.token(token);
+            return this;
+        }
+
+        /**
+         * Host only shards {@code first .. first + count - 1} of {@link #shards(int)}: one job split over several
+         * servers (for example one per Spark executor), each with its own endpoint; workers connect to all of them.
+         */
+        public Builder shardRange(int first, int count) {
+            config.shardRange(first, count);
+            return this;
+        }
+
+        /**
+         * Continue from the optimizer state of the whole flat buffer (iterations and slots of the model's length),
+         * instead of a fresh one; each hosted shard copies its slice at {@link #start()}.
+         */
+        public Builder initialOptimizerState(OptimizerState state) {
+            config.initialOptimizerState(state);
+            return this;
+        }
+
+        /** Start at this version (the step the job has reached) instead of 0. */
+        public Builder initialVersion(long version) {
+            config.initialVersion(version);
+            return this;
+        }
+
+        /**
+         * Over UDP, run in the JVM's one shared media driver (the one its workers' clients use with
+         * {@code ClientConfig.Builder.sharedDriver(true)}) instead of a driver of its own: one driver per JVM.
+         */
+        public Builder sharedDriver() {
+            this.sharedDriver = true;
             return this;
         }
 
@@ -203,7 +281,26 @@ public final class EmbeddedServer implements AutoCloseable {
          * @throws IllegalArgumentException naming the setting when one is missing or out of range
          */
         public EmbeddedServer start() {
-            return new EmbeddedServer(ParameterServer.start(config.build()), host, port);
+            if (sharedDriver && host == null) {
+                throw new IllegalArgumentException("sharedDriver: only over UDP (each aeron:ipc server needs a driver"
+                        + " of its own, its stream ids are fixed); call udp(...) or udpOnFreePorts(...) first,"
+                        + " or drop sharedDriver()");
+            }
+            ParameterServerConfig built = config.build();
+            SharedDriver.Lease lease = null;
+            if (sharedDriver) {
+                lease = SharedDriver.acquire(built.termLength(), 1 + built.workers() * (built.ownedShards() + 1));
+                // The same settings (and the token drawn by the first build) over the shared driver.
+                built = config.aeronDirectory(lease.directory()).token(built.token()).build();
+            }
+            try {
+                return new EmbeddedServer(ParameterServer.start(built), host, port, lease);
+            } catch (RuntimeException e) {
+                if (lease != null) {
+                    lease.close();
+                }
+                throw e;
+            }
         }
     }
 }

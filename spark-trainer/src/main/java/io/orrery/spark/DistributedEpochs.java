@@ -108,16 +108,21 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
             link = settings.server().open(model, workers, settings.mode(), settings.spark(), settings.joinTimeout(),
                     settings.stepTimeout(), settings.serverSettings());
             exchange = link.factory();
-            history.addEvent("parameter server: " + link.endpoint().describe()
-                    + (link.server() == null ? " (external)" : " (in the driver)"));
+            history.addEvent("parameter server: " + link.describe());
         }
         // Through a server, tasks take the parameters from it and never step their optimizer: nothing to ship.
         parameters = viaServer() ? null : model.parameters().toFloatVector();
         optimizerState = viaServer() ? null : model.optimizerState();
     }
 
+    /** A server outlives the stages and holds the parameters between them (not so colocated shards). */
     private boolean viaServer() {
-        return link != null;
+        return link != null && !link.colocated();
+    }
+
+    /** Shards started by the tasks of each stage from the shipped parameters, their slices reported back. */
+    private boolean colocated() {
+        return link != null && link.colocated();
     }
 
     private boolean serverInDriver() {
@@ -138,7 +143,7 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         Broadcast<float[]> parametersNow = viaServer() ? null : sc.broadcast(parameters);
         Broadcast<byte[]> optimizerNow = viaServer() ? null : sc.broadcast(optimizerState);
         StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, seed, mode.isSync(),
-                tasksPerJvm(), serverInDriver() && isLocalMode(), !serverInDriver());
+                tasksPerJvm(), (serverInDriver() && isLocalMode()) || colocated(), !serverInDriver());
         long started = System.nanoTime();
         // In ASYNC/BOUNDED the server's version moves once per worker gradient, N times per global step.
         Thread live = line != null && line.live() ? liveProgress(mode.isSync() ? 1 : workers, started) : null;
@@ -160,7 +165,15 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         }
         reports.sort(Comparator.comparingInt(TaskReport::worker));
         recordStage(epoch, reports);
-        takeEpochState(reports.get(0));
+        if (colocated()) {
+            // The shards stopped with the stage: the driver's model takes their slices, and ships them next epoch.
+            ColocatedState.restore(model, reports);
+            parameters = model.parameters().toFloatVector();
+            optimizerState = model.optimizerState();
+            step += stepsPerEpoch;
+        } else {
+            takeEpochState(reports.get(0));
+        }
         long steps = reports.stream().mapToLong(TaskReport::steps).sum();
         Map<String, Double> logs = new LinkedHashMap<>();
         logs.put("loss", reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1));

@@ -53,6 +53,22 @@ public interface ReplicableModel {
     void restoreOptimizerState(byte[] state);
 
     /**
+     * The optimizer state in core's form, for parameter-server shards that start from it (colocated shards start
+     * from the driver's state at every epoch). The default reads {@link #optimizerState()} as core's format
+     * ({@link OptimizerState#readFrom}); a model that writes its own format overrides it.
+     */
+    default OptimizerState serverOptimizerState() {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(optimizerState()))) {
+            return OptimizerState.readFrom(in, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("optimizer state: expected core's format (OptimizerState.writeTo)"
+                    + " from " + getClass().getName() + ".optimizerState(); override serverOptimizerState() when the"
+                    + " model writes its own: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Takes the optimizer state a parameter server built for the whole flat buffer (its shards joined), so that
      * after a fit through the server the driver's model continues where the server stopped. The default writes
      * it in core's format ({@link OptimizerState#writeTo}) and calls {@link #restoreOptimizerState(byte[])}.

@@ -7,10 +7,16 @@ import org.apache.spark.sql.SparkSession;
 
 import java.time.Duration;
 
-/** Which parameter server a trainer uses: one started in the driver per fit, or an external one. */
+/**
+ * Which parameter server a trainer uses: one started in the driver per fit, shards colocated with the workers, or
+ * an external one.
+ */
 final class ServerChoice {
 
     static final ServerChoice EMBEDDED = new ServerChoice(null, 0, 0, 0);
+
+    /** Shard k of N in the JVM of worker k's executor ({@link ShardPlacement#COLOCATED}). */
+    static final ServerChoice COLOCATED = new ServerChoice(null, 0, 0, 0);
 
     private final String host;
     private final int port;
@@ -44,6 +50,9 @@ final class ServerChoice {
         String master = spark.sparkContext().master();
         // Tasks share the driver's JVM only in local mode; local-cluster executors are separate JVMs.
         boolean ipc = master.startsWith("local") && !master.startsWith("local-cluster");
+        if (this == COLOCATED) {
+            return ParameterServerLink.colocated(model, workers, ipc, joinTimeout, stepTimeout, settings);
+        }
         String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
         return ParameterServerLink.embedded(model, workers, mode, ipc, driverHost, joinTimeout, stepTimeout,
                 settings);

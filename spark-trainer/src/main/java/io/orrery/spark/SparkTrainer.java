@@ -215,6 +215,7 @@ public final class SparkTrainer {
         private Path checkpointDir;
         private int checkpointEvery;
         private boolean serverSettingsSet;
+        private ShardPlacement placement = ShardPlacement.DRIVER;
         private int evalBatchSize = 1024;
         private PrintStream progress = System.out;
         private boolean progressLive = System.console() != null;
@@ -343,6 +344,16 @@ public final class SparkTrainer {
             return this;
         }
 
+        /**
+         * Where the parameter server's shards run: {@link ShardPlacement#DRIVER} (the default), or
+         * {@link ShardPlacement#COLOCATED}, one shard of the flat buffer in each worker's executor, so that no single
+         * host carries every worker's gradients (SYNC only; not with an external server or a gradientExchange).
+         */
+        public Builder shardPlacement(ShardPlacement value) {
+            this.placement = Objects.requireNonNull(value, "shardPlacement");
+            return this;
+        }
+
         /** Batch size for evaluation and prediction on the executors (default 1024). */
         public Builder evalBatchSize(int value) {
             if (value < 1) {
@@ -387,6 +398,22 @@ public final class SparkTrainer {
                         + "the parameter server the trainer starts in the driver, found "
                         + (exchange != null ? "a gradientExchange(...)" : "an external parameterServer(host, ...)")
                         + ". Set them on that server instead, or drop them.");
+            }
+            if (placement == ShardPlacement.COLOCATED) {
+                if (exchange != null || (server != null && server.isExternal())) {
+                    throw new IllegalArgumentException("shardPlacement(COLOCATED) starts the shards in the executors, "
+                            + "found " + (exchange != null ? "a gradientExchange(...)" : "an external parameterServer("
+                            + "host, ...)") + " as well: expected one way to exchange gradients; remove one of them.");
+                }
+                if (!mode.isSync()) {
+                    throw new IllegalArgumentException("shardPlacement(COLOCATED) supports SYNC only, found mode "
+                            + mode + ": use mode(TrainingMode.SYNC), or ShardPlacement.DRIVER for " + mode + ".");
+                }
+                if (shards != 1) {
+                    throw new IllegalArgumentException("shardPlacement(COLOCATED) makes one shard per worker ("
+                            + workers + "), found parameterServerShards(" + shards + "): drop parameterServerShards.");
+                }
+                server = ServerChoice.COLOCATED;
             }
             if (exchange == null && server == null) {
                 // The default path: gradients go through an Aeron parameter server, one started in the driver.

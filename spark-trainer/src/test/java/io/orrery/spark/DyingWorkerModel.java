@@ -64,6 +64,9 @@ final class DyingWorkerModel implements ReplicableModel {
     @Override public io.orrery.core.optimizers.Optimizer optimizer() { return model.optimizer(); }
     @Override public byte[] optimizerState() { return model.optimizerState(); }
     @Override public void restoreOptimizerState(byte[] state) { model.restoreOptimizerState(state); }
+    @Override public io.orrery.core.optimizers.OptimizerState serverOptimizerState() {
+        return model.serverOptimizerState();
+    }
     @Override public void restoreOptimizerState(io.orrery.core.optimizers.OptimizerState state) {
         model.restoreOptimizerState(state);
     }

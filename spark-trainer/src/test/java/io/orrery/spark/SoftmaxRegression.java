@@ -105,6 +105,12 @@ final class SoftmaxRegression implements ReplicableModel {
         iterations = ByteBuffer.wrap(state).getLong();
     }
 
+    /** For colocated shards, which start from it: SGD has no slots, only the step count. */
+    @Override
+    public io.orrery.core.optimizers.OptimizerState serverOptimizerState() {
+        return new io.orrery.core.optimizers.OptimizerState(iterations, new org.nd4j.linalg.api.ndarray.INDArray[0]);
+    }
+
     /** From a parameter server: its SGD state counts the steps it applied. */
     @Override
     public void restoreOptimizerState(io.orrery.core.optimizers.OptimizerState state) {

@@ -8,6 +8,7 @@ import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
 import io.orrery.examples.ConsoleLogging;
 import io.orrery.examples.cluster.ModuleFlags;
+import io.orrery.spark.ShardPlacement;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.ExecutorEnvironment;
@@ -77,6 +78,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
             description = "Shards of the parameter server in the driver, one aggregation thread each (default: ${DEFAULT-VALUE}).")
     int shards;
 
+    @Option(names = "--shard-placement", defaultValue = "driver",
+            description = "Where the parameter server's shards run: driver (one server in the driver) or colocated "
+                    + "(one shard in each worker's executor, SYNC only; --shards does not apply) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String shardPlacement;
+
     @Option(names = "--checkpoint-dir", description = "Directory for the parameter server's checkpoints (parameters, "
             + "optimizer state, step; written atomically). Default: none.")
     Path checkpointDir;
@@ -111,6 +118,17 @@ public final class SparkTrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--shards': expected at least 1, "
                     + "found " + shards);
         }
+        ShardPlacement placement;
+        try {
+            placement = ShardPlacement.valueOf(shardPlacement.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--shard-placement': expected "
+                    + "driver or colocated, found \"" + shardPlacement + "\"");
+        }
+        if (placement == ShardPlacement.COLOCATED && shards != 1) {
+            throw new ParameterException(spec.commandLine(), "--shard-placement colocated makes one shard per worker: "
+                    + "drop --shards (found " + shards + ")");
+        }
         if (!(sparseFraction > 0 && sparseFraction <= 0.5)) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--sparse-fraction': expected a "
                     + "fraction in (0, 0.5], found " + sparseFraction);
@@ -139,8 +157,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
             JavaRDD<Sample> test = IdxOverSpark.rdd(sc, folder, "t10k", workers)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             System.out.printf(Locale.ROOT, "data: %s, %d train and %d test samples; master %s; %d workers, mode %s, "
-                    + "encoding %s, %d shard(s)%s%n", folder, train.count(), test.count(),
-                    spark.sparkContext().master(), workers, trainingMode, encoding, shards,
+                    + "encoding %s, %d shard(s) in %s%s%n", folder, train.count(), test.count(),
+                    spark.sparkContext().master(), workers, trainingMode, encoding,
+                    placement == ShardPlacement.COLOCATED ? workers : shards,
+                    placement == ShardPlacement.COLOCATED ? "the executors" : "the driver",
                     checkpointDir == null ? "" : ", checkpoints every " + checkpointEvery + " steps in " + checkpointDir);
 
             Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax")));
@@ -149,7 +169,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             model.build(784);
 
             SparkTrainer.Builder config = SparkTrainer.builder(spark).workers(workers).mode(trainingMode)
-                    .gradientEncoding(encoding).sparseFraction(sparseFraction).parameterServerShards(shards);
+                    .gradientEncoding(encoding).sparseFraction(sparseFraction).parameterServerShards(shards).shardPlacement(placement);
             if (checkpointDir != null) {
                 config.checkpoints(checkpointDir, checkpointEvery);
             }

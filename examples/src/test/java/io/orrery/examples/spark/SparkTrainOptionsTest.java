@@ -28,7 +28,7 @@ class SparkTrainOptionsTest {
         String[] r = run("spark-train", "--help");
         assertEquals("0", r[0]);
         for (String option : new String[]{"--encoding", "--sparse-fraction", "--shards", "--checkpoint-dir",
-                "--checkpoint-every"}) {
+                "--checkpoint-every", "--shard-placement"}) {
             assertTrue(r[1].contains(option), option + " in:\n" + r[1]);
         }
     }
@@ -46,6 +46,11 @@ class SparkTrainOptionsTest {
         assertTrue(r[2].contains("'--sparse-fraction': expected a fraction in (0, 0.5], found 0.9"), r[2]);
         r = run("spark-train", "--checkpoint-dir", "/tmp/x", "--checkpoint-every", "0");
         assertTrue(r[2].contains("'--checkpoint-every': expected at least 1 step, found 0"), r[2]);
+        r = run("spark-train", "--shard-placement", "everywhere");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("'--shard-placement': expected driver or colocated, found \"everywhere\""), r[2]);
+        r = run("spark-train", "--shard-placement", "colocated", "--shards", "2");
+        assertTrue(r[2].contains("--shard-placement colocated makes one shard per worker"), r[2]);
         r = run("spark-train", "--mode", "sometimes");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("Invalid value for option '--mode'"), r[2]);

@@ -114,6 +114,8 @@ public final class ParameterServer implements AutoCloseable {
                 } else {
                     long from = layout.shardOffset(s);
                     params = config.initialParameters().get(NDArrayIndex.interval(from, from + layout.shardLength(s))).dup();
+                    state = sliceOf(config.initialOptimizerState(), from, layout.shardLength(s));
+                    version = config.initialVersion();
                 }
                 shards[i] = new ShardAgent(config, s, layout, sub, broadcast, registry, stats, params, state, version, store);
             }
@@ -139,6 +141,18 @@ public final class ParameterServer implements AutoCloseable {
             endpoint.close();
             throw e;
         }
+    }
+
+    /** A shard's own copy of {@code whole}'s slots over {@code [from, from + length)}; null for null. */
+    private static OptimizerState sliceOf(OptimizerState whole, long from, long length) {
+        if (whole == null) {
+            return null;
+        }
+        INDArray[] slots = new INDArray[whole.slots().length];
+        for (int k = 0; k < slots.length; k++) {
+            slots[k] = whole.slots()[k].reshape(-1).get(NDArrayIndex.interval(from, from + length)).dup();
+        }
+        return new OptimizerState(whole.iterations(), slots);
     }
 
     private void launch(Agent agent, IdleStrategy idle) {
@@ -195,6 +209,32 @@ public final class ParameterServer implements AutoCloseable {
                     + config.firstShard() + ".." + (config.firstShard() + shards.length - 1));
         }
         return shards[local].optimizerState();
+    }
+
+    /**
+     * The contiguous parameters of the shards this process hosts (a copy), from the first hosted shard's offset.
+     * Consistent only when no step is in progress.
+     */
+    public INDArray hostedParameters() {
+        INDArray[] parts = new INDArray[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            parts[i] = shards[i].parameters().reshape(-1);
+        }
+        return parts.length == 1 ? parts[0].dup() : Nd4j.concat(0, parts);
+    }
+
+    /** The hosted shards' optimizer state, joined in shard order; read it only when no step is in progress. */
+    public OptimizerState hostedOptimizerState() {
+        OptimizerState first = shards[0].optimizerState();
+        INDArray[] slots = new INDArray[first.slots().length];
+        for (int k = 0; k < slots.length; k++) {
+            INDArray[] parts = new INDArray[shards.length];
+            for (int s = 0; s < parts.length; s++) {
+                parts[s] = shards[s].optimizerState().slots()[k].reshape(-1);
+            }
+            slots[k] = parts.length == 1 ? parts[0].dup() : Nd4j.concat(0, parts);
+        }
+        return new OptimizerState(first.iterations(), slots);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.orrery.ps.server;
 
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.orrery.core.optimizers.Optimizer;
+import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.WorkerProxy;
@@ -47,6 +48,8 @@ public final class ParameterServerConfig {
     private final boolean resume;
     private final Duration statsInterval;
     private final Duration offerTimeout;
+    private final OptimizerState initialOptimizerState;
+    private final long initialVersion;
 
     private ParameterServerConfig(Builder b) {
         this.jobId = b.jobId;
@@ -75,6 +78,8 @@ public final class ParameterServerConfig {
         this.resume = b.resume;
         this.statsInterval = b.statsInterval;
         this.offerTimeout = b.offerTimeout;
+        this.initialOptimizerState = b.initialOptimizerState;
+        this.initialVersion = b.initialVersion;
     }
 
     public static Builder builder() {
@@ -115,6 +120,13 @@ public final class ParameterServerConfig {
     public Duration statsInterval() { return statsInterval; }
     public Duration offerTimeout() { return offerTimeout; }
     public boolean ipc() { return bindHost == null; }
+    /**
+     * The whole flat buffer's optimizer state to start from (each shard takes its slice), or null for a fresh one;
+     * ignored when resuming from a checkpoint.
+     */
+    public OptimizerState initialOptimizerState() { return initialOptimizerState; }
+    /** The version (step) the shards start at when not resuming from a checkpoint; 0 by default. */
+    public long initialVersion() { return initialVersion; }
 
     /** Elements of a full chunk for frames of {@code mtu} bytes: header, SBE header, block and length prefix deducted. */
     public static int chunkElementsFor(int mtu) {
@@ -151,6 +163,8 @@ public final class ParameterServerConfig {
         private boolean resume;
         private Duration statsInterval = Duration.ofSeconds(30);
         private Duration offerTimeout = Duration.ofSeconds(10);
+        private OptimizerState initialOptimizerState;
+        private long initialVersion;
 
         private Builder() {
         }
@@ -190,6 +204,13 @@ public final class ParameterServerConfig {
         public Builder resume(boolean resume) { this.resume = resume; return this; }
         public Builder statsInterval(Duration interval) { this.statsInterval = interval; return this; }
         public Builder offerTimeout(Duration timeout) { this.offerTimeout = timeout; return this; }
+        /**
+         * Continue from this optimizer state of the whole flat buffer (iterations and slots of the model's length),
+         * as a server restarted from a trainer's state does; not copied, each shard copies its slice at start.
+         */
+        public Builder initialOptimizerState(OptimizerState state) { this.initialOptimizerState = state; return this; }
+        /** Start at this version (the step the job has reached) instead of 0; not for resumed servers. */
+        public Builder initialVersion(long version) { this.initialVersion = version; return this; }
 
         public ParameterServerConfig build() {
             if (workers < 1) {
@@ -248,6 +269,17 @@ public final class ParameterServerConfig {
             if (stepTimeout.isNegative() || stepTimeout.isZero() || workerTimeout.isNegative() || workerTimeout.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive: stepTimeout=" + stepTimeout
                         + " workerTimeout=" + workerTimeout);
+            }
+            if (initialVersion < 0) {
+                throw new IllegalArgumentException("initialVersion: expected >= 0, found " + initialVersion);
+            }
+            if (initialOptimizerState != null && initialParameters != null) {
+                for (INDArray slot : initialOptimizerState.slots()) {
+                    if (slot.length() != modelLength) {
+                        throw new IllegalArgumentException("initialOptimizerState: expected slots of the model's length "
+                                + modelLength + ", found " + slot.length() + "; pass the state of the whole flat buffer");
+                    }
+                }
             }
             token = tokenSetting != null ? tokenSetting : new SecureRandom().nextLong();
             return new ParameterServerConfig(this);

@@ -43,6 +43,19 @@ public interface GradientExchange extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * With parameter-server shards colocated on the workers: the flat parameters of the shard this task hosted,
+     * after the stage's last step, for the driver to join; null (the default) when the task hosts no shard.
+     */
+    default float[] hostedParameters() {
+        return null;
+    }
+
+    /** The hosted shard's optimizer state in core's format, after {@link #hostedParameters()}; null by default. */
+    default byte[] hostedOptimizerState() {
+        return null;
+    }
+
     /** Idempotent. */
     @Override
     void close();

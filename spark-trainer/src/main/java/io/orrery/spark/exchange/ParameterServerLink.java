@@ -16,10 +16,57 @@ public final class ParameterServerLink implements AutoCloseable {
 
     private final EmbeddedServer server;
     private final ParameterServerExchange.Endpoint endpoint;
+    private final ColocatedExchange.Job colocated;
 
     private ParameterServerLink(EmbeddedServer server, ParameterServerExchange.Endpoint endpoint) {
         this.server = server;
         this.endpoint = endpoint;
+        this.colocated = null;
+    }
+
+    private ParameterServerLink(ColocatedExchange.Job colocated) {
+        this.server = null;
+        this.endpoint = null;
+        this.colocated = colocated;
+    }
+
+    /**
+     * Shards colocated with the workers: nothing starts in the driver; each task of a stage starts shard k of N in
+     * its executor (see {@link ColocatedExchange}). Draws the job's id and secret token here, once per fit.
+     *
+     * @param ipc true when all tasks run in this JVM (Spark local mode)
+     */
+    public static ParameterServerLink colocated(ReplicableModel model, int workers, boolean ipc, Duration joinTimeout,
+                                                Duration stepTimeout, ServerSettings settings) {
+        if (model.optimizer() == null) {
+            throw new IllegalArgumentException("Training through colocated parameter-server shards needs the model's "
+                    + "optimizer: expected ReplicableModel.optimizer() to return one, found null. Compile the model "
+                    + "first.");
+        }
+        if (workers > model.parameters().length()) {
+            throw new IllegalArgumentException("colocated shards: one shard per worker needs at least one parameter "
+                    + "per shard, found " + workers + " workers and " + model.parameters().length()
+                    + " parameters; use fewer workers or ShardPlacement.DRIVER");
+        }
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        return new ParameterServerLink(new ColocatedExchange.Job(random.nextLong() & Long.MAX_VALUE, random.nextLong(),
+                workers, settings.encoding(), ipc, joinTimeout, stepTimeout,
+                settings.checkpointDir() == null ? null : settings.checkpointDir().toString(), settings.checkpointEvery(),
+                settings.sparseFraction(), settings.sparseThreshold()));
+    }
+
+    /** True when the shards run in the executors' tasks ({@link #colocated}), not in a server of this link. */
+    public boolean colocated() {
+        return colocated != null;
+    }
+
+    /** Where the shards are, for the fit's history: the driver's server's address, or the colocated layout. */
+    public String describe() {
+        if (colocated != null) {
+            return "colocated, one shard on each of " + colocated.workers() + " workers"
+                    + (colocated.ipc() ? " (aeron:ipc)" : " (udp)");
+        }
+        return endpoint.describe() + (server == null ? " (external)" : " (in the driver)");
     }
 
     /**
@@ -59,11 +106,15 @@ public final class ParameterServerLink implements AutoCloseable {
                 joinTimeout, stepTimeout, settings.sparseFraction(), settings.sparseThreshold()));
     }
 
+    /** The driver's or external server's endpoint; null with colocated shards. */
     public ParameterServerExchange.Endpoint endpoint() {
         return endpoint;
     }
 
     public ExchangeFactory factory() {
+        if (colocated != null) {
+            return ColocatedExchange.factory(colocated);
+        }
         return ParameterServerExchange.factory(endpoint);
     }
 

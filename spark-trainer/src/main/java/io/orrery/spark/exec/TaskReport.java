@@ -21,8 +21,10 @@ import java.util.Map;
  * @param bytesSent gradient payload bytes this worker sent
  * @param bytesReceived parameter payload bytes this worker received
  * @param metrics the replica's training metrics over its batches of this stage
- * @param parameters the final flat parameters (worker 0 only, else null)
- * @param optimizerState the final optimizer state (worker 0 only, else null)
+ * @param parameters the final flat parameters (worker 0 only, else null); with colocated shards, every worker's
+ *                   hosted shard's slice of them
+ * @param optimizerState the final optimizer state (worker 0 only, else null); with colocated shards, the hosted
+ *                       shard's slice of it
  */
 public record TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
                          int steps, double lossSum, double seconds,

@@ -69,6 +69,8 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         long started = System.nanoTime();
         long firstStep;
         long[] exchangeCounters;
+        float[] hostedParameters;
+        byte[] hostedState;
         try (GradientExchange gradients = exchange.open(context, replica)) {
             firstStep = gradients.join(plan.firstStep());
             // After a retried SYNC stage the server may be ahead: skip the steps it has already applied. (In ASYNC
@@ -88,14 +90,18 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
             }
             exchangeCounters = new long[]{gradients.sendNanos(), gradients.waitNanos(), gradients.bytesSent(),
                     gradients.bytesReceived()};
+            // With colocated shards every task reports the slice its shard holds (null otherwise).
+            hostedParameters = gradients.hostedParameters();
+            hostedState = hostedParameters == null ? null : gradients.hostedOptimizerState();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean reporter = worker == 0 && plan.reportState();
         TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
                 lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, exchangeCounters[0] / 1e9, exchangeCounters[1] / 1e9,
                 exchangeCounters[2], exchangeCounters[3],
-                new HashMap<>(replica.trainingMetrics()), reporter ? replica.parameters().toFloatVector() : null,
-                reporter ? replica.optimizerState() : null);
+                new HashMap<>(replica.trainingMetrics()),
+                hostedParameters != null ? hostedParameters : reporter ? replica.parameters().toFloatVector() : null,
+                hostedParameters != null ? hostedState : reporter ? replica.optimizerState() : null);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
     }
 
