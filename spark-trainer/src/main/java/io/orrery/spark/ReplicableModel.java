@@ -21,11 +21,30 @@ public interface ReplicableModel {
     /** Number of input features the model was built for (784 for MNIST). */
     long inputWidth();
 
+    /**
+     * The shape of one sample, without the batch axis: (784) for an MLP, (28, 28, 1) for a convnet. Spark input
+     * rows are flat, {@link #inputWidth()} floats each, reshaped to it row-major (channels last) on the executors.
+     * The default is the flat {@code {inputWidth()}}.
+     */
+    default long[] inputShape() {
+        return new long[]{inputWidth()};
+    }
+
     /** Number of classes; labels must lie in {@code [0, numClasses)}. */
     int numClasses();
 
     /** The flat float32 parameter vector; every layer's weights are views into it. */
     INDArray parameters();
+
+    /**
+     * The flat float32 vector of non-trainable state (BatchNormalization's moving statistics), or null if the model
+     * has none. It never goes through the gradient exchange: each replica updates its own copy while it trains, and
+     * the driver averages the replicas' copies at the end of each epoch (docs/spark-trainer.md). The default is
+     * null, for models without such state.
+     */
+    default INDArray nonTrainableParameters() {
+        return null;
+    }
 
     /** The flat gradient vector, same layout and length as {@link #parameters()}. */
     INDArray gradients();

@@ -68,6 +68,11 @@ public final class SequentialModel implements ReplicableModel {
     }
 
     @Override
+    public long[] inputShape() {
+        return java.util.Arrays.copyOfRange(batchShape, 1, batchShape.length);
+    }
+
+    @Override
     public int numClasses() {
         long[] out = model.outputShape();
         return Math.toIntExact(out[out.length - 1]);
@@ -76,6 +81,12 @@ public final class SequentialModel implements ReplicableModel {
     @Override
     public INDArray parameters() {
         return model.parameters();
+    }
+
+    /** {@link Sequential#nonTrainableParameters()}, or null when the model has no non-trainable weights. */
+    @Override
+    public INDArray nonTrainableParameters() {
+        return model.layout().nonTrainableSize() == 0 ? null : model.nonTrainableParameters();
     }
 
     @Override

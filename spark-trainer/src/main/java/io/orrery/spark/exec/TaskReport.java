@@ -22,11 +22,25 @@ import java.io.Serializable;
  * @param metrics the replica's training metrics over its batches of this stage
  * @param parameters the final flat parameters (worker 0 only, else null)
  * @param optimizerState the final optimizer state (worker 0 only, else null)
+ * @param nonTrainable the replica's final non-trainable state (BatchNormalization's moving statistics), from every
+ *                     worker, for the driver to average; null when the model has none
  */
 public record TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
                          int steps, double lossSum, double seconds,
                          double computeSeconds, double exchangeSeconds, double sendSeconds, double waitSeconds,
                          long bytesSent, long bytesReceived,
-                         java.util.Map<String, Double> metrics, float[] parameters, byte[] optimizerState)
+                         java.util.Map<String, Double> metrics, float[] parameters, byte[] optimizerState,
+                         float[] nonTrainable)
         implements Serializable {
+
+    /** A report without non-trainable state (models without it). */
+    public TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
+                      int steps, double lossSum, double seconds,
+                      double computeSeconds, double exchangeSeconds, double sendSeconds, double waitSeconds,
+                      long bytesSent, long bytesReceived,
+                      java.util.Map<String, Double> metrics, float[] parameters, byte[] optimizerState) {
+        this(worker, stageAttempt, executorId, gpuAddress, firstStep, steps, lossSum, seconds, computeSeconds,
+                exchangeSeconds, sendSeconds, waitSeconds, bytesSent, bytesReceived, metrics, parameters,
+                optimizerState, null);
+    }
 }

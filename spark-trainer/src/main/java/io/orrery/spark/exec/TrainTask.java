@@ -32,6 +32,8 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
     private final Broadcast<byte[]> optimizerState;
     private final ExchangeFactory exchange;
     private final StagePlan plan;
+    /** The driver's non-trainable state at the start of the stage; null for models without it. */
+    private Broadcast<float[]> nonTrainable;
 
     public TrainTask(ModelSpec spec, SampleChecker checker, Broadcast<float[]> parameters,
                      Broadcast<byte[]> optimizerState, ExchangeFactory exchange, StagePlan plan) {
@@ -41,6 +43,18 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         this.optimizerState = optimizerState;
         this.exchange = exchange;
         this.plan = plan;
+    }
+
+    /**
+     * Starts every replica from this non-trainable state (the workers' average after the previous epoch, see
+     * docs/spark-trainer.md) instead of the spec's initial one.
+     *
+     * @param state the driver's {@code nonTrainableParameters()}, or null for a model without any
+     * @return this task
+     */
+    public TrainTask startingNonTrainable(Broadcast<float[]> state) {
+        this.nonTrainable = state;
+        return this;
     }
 
     @Override
@@ -54,6 +68,11 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         // Null when the exchange is a parameter server: the task takes the parameters from it when it joins.
         if (parameters != null) {
             replica.parameters().assign(Nd4j.createFromArray(parameters.value()));
+        }
+        // Moving statistics are per replica: never exchanged during the stage, averaged by the driver after it.
+        org.nd4j.linalg.api.ndarray.INDArray state = replica.nonTrainableParameters();
+        if (state != null && nonTrainable != null && nonTrainable.value() != null) {
+            state.assign(Nd4j.createFromArray(nonTrainable.value()));
         }
         if (optimizerState != null && optimizerState.value() != null) {
             replica.restoreOptimizerState(optimizerState.value());
@@ -93,7 +112,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
                 lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, exchangeCounters[0] / 1e9, exchangeCounters[1] / 1e9,
                 exchangeCounters[2], exchangeCounters[3],
                 new java.util.HashMap<>(replica.trainingMetrics()), reporter ? replica.parameters().toFloatVector() : null,
-                reporter ? replica.optimizerState() : null);
+                reporter ? replica.optimizerState() : null, state == null ? null : state.toFloatVector());
         return JavaConverters.asScalaIterator(List.of(report).iterator());
     }
 
