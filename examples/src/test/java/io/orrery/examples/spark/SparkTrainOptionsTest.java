@@ -28,7 +28,7 @@ class SparkTrainOptionsTest {
         String[] r = run("spark-train", "--help");
         assertEquals("0", r[0]);
         for (String option : new String[]{"--encoding", "--sparse-fraction", "--shards", "--checkpoint-dir",
-                "--checkpoint-every"}) {
+                "--checkpoint-every", "--model"}) {
             assertTrue(r[1].contains(option), option + " in:\n" + r[1]);
         }
     }
@@ -46,6 +46,9 @@ class SparkTrainOptionsTest {
         assertTrue(r[2].contains("'--sparse-fraction': expected a fraction in (0, 0.5], found 0.9"), r[2]);
         r = run("spark-train", "--checkpoint-dir", "/tmp/x", "--checkpoint-every", "0");
         assertTrue(r[2].contains("'--checkpoint-every': expected at least 1 step, found 0"), r[2]);
+        r = run("spark-train", "--model", "resnet");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("Invalid value for option '--model': expected mlp or convnet, found \"resnet\""), r[2]);
         r = run("spark-train", "--mode", "sometimes");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("Invalid value for option '--mode'"), r[2]);
