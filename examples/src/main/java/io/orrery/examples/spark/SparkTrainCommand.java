@@ -165,7 +165,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
                     model.countParams(), batchSize);
 
             SparkTrainer.Builder config = SparkTrainer.builder(spark).workers(workers).mode(trainingMode)
-                    .gradientEncoding(encoding).sparseFraction(sparseFraction).parameterServerShards(shards);
+                    .gradientEncoding(encoding).sparseFraction(sparseFraction).parameterServerShards(shards)
+                    // A convolution keeps im2col buffers per batch size (about 430 MB for the second Conv2D at the
+                    // default 1,024): evaluating in batches of 128 fits a 1 GB executor heap.
+                    .evalBatchSize(convnet ? 128 : 1024);
             if (checkpointDir != null) {
                 config.checkpoints(checkpointDir, checkpointEvery);
             }
