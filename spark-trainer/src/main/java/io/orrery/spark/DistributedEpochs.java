@@ -67,6 +67,8 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
     private ExchangeFactory exchange;
     private float[] parameters;
     private byte[] optimizerState;
+    /** The driver's non-trainable state (moving statistics), broadcast to each epoch's replicas; null if none. */
+    private float[] nonTrainable;
     private long step;
     private ProgressLine line;
     private double lastStageSeconds;
@@ -82,7 +84,7 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         this.sc = JavaSparkContext.fromSparkContext(settings.spark().sparkContext());
         this.group = group;
         this.history = history;
-        this.checker = new SampleChecker(model.inputWidth(), model.numClasses());
+        this.checker = new SampleChecker(model.inputShape(), model.numClasses());
         this.workerBatch = globalBatch / settings.workers();
         this.globalBatch = globalBatch;
         this.seed = seed;
@@ -113,6 +115,7 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         // Through a server, tasks take the parameters from it and never step their optimizer: nothing to ship.
         parameters = viaServer() ? null : model.parameters().toFloatVector();
         optimizerState = viaServer() ? null : model.optimizerState();
+        nonTrainable = model.nonTrainableParameters() == null ? null : model.nonTrainableParameters().toFloatVector();
     }
 
     /** A server outlives the stages and holds the parameters between them (not so colocated shards). */
@@ -142,6 +145,8 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
                 + ", batch " + globalBatch + " (" + workerBatch + " per worker)", false);
         Broadcast<float[]> parametersNow = viaServer() ? null : sc.broadcast(parameters);
         Broadcast<byte[]> optimizerNow = viaServer() ? null : sc.broadcast(optimizerState);
+        // Not carried by the server (it sees trainable parameters only): the driver ships it, whatever the exchange.
+        Broadcast<float[]> nonTrainableNow = nonTrainable == null ? null : sc.broadcast(nonTrainable);
         StagePlan plan = new StagePlan(epoch, workers, workerBatch, stepsPerEpoch, step, seed, mode.isSync(),
                 tasksPerJvm(), (serverInDriver() && isLocalMode()) || colocated(), !serverInDriver());
         long started = System.nanoTime();
@@ -150,7 +155,8 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         List<TaskReport> reports;
         try {
             reports = new ArrayList<>(split.blocks().rdd().barrier()
-                    .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchange, plan),
+                    .mapPartitions(new TrainTask(model.spec(), checker, parametersNow, optimizerNow, exchange, plan)
+                                    .startingNonTrainable(nonTrainableNow),
                             false, ClassTag$.MODULE$.apply(TaskReport.class))
                     // A shuffle after the barrier stage makes it a ShuffleMapStage: Spark retries those when a task
                     // or executor dies, but aborts a failed barrier ResultStage.
@@ -163,6 +169,9 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
             parametersNow.destroy();
             optimizerNow.destroy();
         }
+        if (nonTrainableNow != null) {
+            nonTrainableNow.destroy();
+        }
         reports.sort(Comparator.comparingInt(TaskReport::worker));
         recordStage(epoch, reports);
         if (colocated()) {
@@ -174,6 +183,7 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         } else {
             takeEpochState(reports.get(0));
         }
+        averageNonTrainable(reports);
         long steps = reports.stream().mapToLong(TaskReport::steps).sum();
         Map<String, Double> logs = new LinkedHashMap<>();
         logs.put("loss", reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1));
@@ -198,6 +208,34 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
             // model continues where the server stopped (in a later fit, or saved with the model).
             model.restoreOptimizerState(link.optimizerState());
         }
+    }
+
+    /**
+     * Sets the driver's non-trainable state to the element-wise mean of the workers' (Keras's MirroredStrategy:
+     * each replica updated its own moving statistics from its own batches; they are aggregated by MEAN). The next
+     * epoch's replicas start from it. Summed in float64 so that the mean does not depend on the reports' order.
+     */
+    private void averageNonTrainable(List<TaskReport> reports) {
+        if (nonTrainable == null) {
+            return;
+        }
+        double[] sum = new double[nonTrainable.length];
+        for (TaskReport r : reports) {
+            float[] state = r.nonTrainable();
+            if (state == null || state.length != sum.length) {
+                throw new IllegalStateException("Worker " + r.worker() + " reported " + (state == null ? "no"
+                        : state.length + " values of") + " non-trainable state; expected " + sum.length
+                        + " (the model's non-trainable weights). The executors run a different model or an older "
+                        + "Orrery jar: ship the driver's jar to them.");
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += state[i];
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            nonTrainable[i] = (float) (sum[i] / reports.size());
+        }
+        model.nonTrainableParameters().assign(Nd4j.createFromArray(nonTrainable));
     }
 
     /** Logs the stage's tasks and records its figures, retries, placement and the server's staleness. */

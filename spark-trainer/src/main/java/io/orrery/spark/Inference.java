@@ -36,8 +36,8 @@ final class Inference {
         Broadcast<float[]> parameters = sc.broadcast(model.parameters().toFloatVector());
         try {
             sc.setJobDescription("Orrery evaluate");
-            List<Evaluation> parts = data.mapPartitions(new EvaluateTask(model.spec(),
-                    new SampleChecker(model.inputWidth(), model.numClasses()), parameters, batchSize)).collect();
+            List<Evaluation> parts = data.mapPartitions(new EvaluateTask(ReplicaState.specWithState(model),
+                    new SampleChecker(model.inputShape(), model.numClasses()), parameters, batchSize)).collect();
             if (parts.isEmpty()) {
                 throw new InvalidInputException("Cannot evaluate on an empty data set: expected at least one sample");
             }
@@ -58,7 +58,7 @@ final class Inference {
     JavaRDD<float[]> predict(ReplicableModel model, JavaRDD<float[]> features) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<float[]> parameters = sc.broadcast(model.parameters().toFloatVector());
-        return features.mapPartitions(new PredictTask<float[], float[]>(model.spec(), model.inputWidth(), parameters,
+        return features.mapPartitions(new PredictTask<float[], float[]>(ReplicaState.specWithState(model), model.inputWidth(), parameters,
                 batchSize, f -> f, (f, p) -> p));
     }
 
@@ -66,7 +66,7 @@ final class Inference {
     Dataset<Row> predict(ReplicableModel model, Dataset<Row> data, int featuresIndex) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<float[]> parameters = sc.broadcast(model.parameters().toFloatVector());
-        JavaRDD<Row> rows = data.javaRDD().mapPartitions(new PredictTask<Row, Row>(model.spec(), model.inputWidth(),
+        JavaRDD<Row> rows = data.javaRDD().mapPartitions(new PredictTask<Row, Row>(ReplicaState.specWithState(model), model.inputWidth(),
                 parameters, batchSize, row -> InputColumns.floats(row.getList(featuresIndex)), Inference::withPrediction));
         StructType schema = data.schema()
                 .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false))

@@ -9,6 +9,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * What the trainer needs from a model: a recipe to rebuild it on another JVM, its flat parameter and gradient
@@ -25,11 +28,30 @@ public interface ReplicableModel {
     /** Number of input features the model was built for (784 for MNIST). */
     long inputWidth();
 
+    /**
+     * The shape of one sample, without the batch axis: (784) for an MLP, (28, 28, 1) for a convnet. Spark input
+     * rows are flat, {@link #inputWidth()} floats each, reshaped to it row-major (channels last) on the executors.
+     * The default is the flat {@code {inputWidth()}}.
+     */
+    default long[] inputShape() {
+        return new long[]{inputWidth()};
+    }
+
     /** Number of classes; labels must lie in {@code [0, numClasses)}. */
     int numClasses();
 
     /** The flat float32 parameter vector; every layer's weights are views into it. */
     INDArray parameters();
+
+    /**
+     * The flat float32 vector of non-trainable state (BatchNormalization's moving statistics), or null if the model
+     * has none. It never goes through the gradient exchange: each replica updates its own copy while it trains, and
+     * the driver averages the replicas' copies at the end of each epoch (docs/spark-trainer.md). The default is
+     * null, for models without such state.
+     */
+    default INDArray nonTrainableParameters() {
+        return null;
+    }
 
     /** The flat gradient vector, same layout and length as {@link #parameters()}. */
     INDArray gradients();
@@ -58,11 +80,11 @@ public interface ReplicableModel {
      * ({@link OptimizerState#readFrom}); a model that writes its own format overrides it.
      */
     default OptimizerState serverOptimizerState() {
-        try (java.io.DataInputStream in = new java.io.DataInputStream(
-                new java.io.ByteArrayInputStream(optimizerState()))) {
-            return OptimizerState.readFrom(in, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("optimizer state: expected core's format (OptimizerState.writeTo)"
+        try (DataInputStream in = new DataInputStream(
+                new ByteArrayInputStream(optimizerState()))) {
+            return OptimizerState.readFrom(in, DataType.FLOAT);
+        } catch (IOException e) {
+            throw new UncheckedIOException("optimizer state: expected core's format (OptimizerState.writeTo)"
                     + " from " + getClass().getName() + ".optimizerState(); override serverOptimizerState() when the"
                     + " model writes its own: " + e.getMessage(), e);
         }

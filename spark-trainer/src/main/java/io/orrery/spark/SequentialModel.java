@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Core's {@link Sequential} as a {@link ReplicableModel}: the spec is {@link Sequential#toJson()}, rebuilt on each
@@ -68,6 +69,11 @@ public final class SequentialModel implements ReplicableModel {
     }
 
     @Override
+    public long[] inputShape() {
+        return Arrays.copyOfRange(batchShape, 1, batchShape.length);
+    }
+
+    @Override
     public int numClasses() {
         long[] out = model.outputShape();
         return Math.toIntExact(out[out.length - 1]);
@@ -76,6 +82,12 @@ public final class SequentialModel implements ReplicableModel {
     @Override
     public INDArray parameters() {
         return model.parameters();
+    }
+
+    /** {@link Sequential#nonTrainableParameters()}, or null when the model has no non-trainable weights. */
+    @Override
+    public INDArray nonTrainableParameters() {
+        return model.layout().nonTrainableSize() == 0 ? null : model.nonTrainableParameters();
     }
 
     @Override

@@ -38,6 +38,10 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Immutable and thread-safe to share; calls run Spark jobs labelled with a job group.
+ *
+ * <p>Why this file is longer than 400 lines: it is the trainer's whole public face, the builder with one documented
+ * setter per setting and the checks that combine them; the work itself is in {@code DistributedEpochs},
+ * {@code Inference} and the {@code exchange} package.
  */
 public final class SparkTrainer {
 

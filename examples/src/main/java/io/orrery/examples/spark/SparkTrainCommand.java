@@ -1,11 +1,11 @@
 package io.orrery.examples.spark;
 
 import io.orrery.core.data.DataDirectory;
-import io.orrery.core.layers.Dense;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
+import io.orrery.examples.BookModels;
 import io.orrery.examples.ConsoleLogging;
 import io.orrery.examples.cluster.ModuleFlags;
 import io.orrery.spark.ShardPlacement;
@@ -29,18 +29,19 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code spark-train}: the reference MNIST model trained by the Spark trainer through the Aeron parameter server.
- * Local mode needs nothing installed; under spark-submit the master comes from spark-submit.
+ * {@code spark-train}: one of the Keras book's MNIST models ({@link BookModels}: the reference MLP, or the convnet on
+ * (28, 28, 1) images reshaped from the same 784-float rows on the executors) trained by the Spark trainer through the
+ * Aeron parameter server. Local mode needs nothing installed; under spark-submit the master comes from spark-submit.
  */
 @Command(name = "spark-train", mixinStandardHelpOptions = true,
-        description = "Train the reference MNIST model on Spark through the Aeron parameter server and print test_acc.")
+        description = "Train an MNIST model (the reference MLP or the book's convnet) on Spark through the Aeron "
+                + "parameter server and print test_acc.")
 public final class SparkTrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkTrainCommand.class);
@@ -58,8 +59,14 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "5", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Global batch, split over the workers (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--model", defaultValue = "mlp", description = "mlp (Dense(512, relu) -> Dense(10, softmax) on 784 "
+            + "features) or convnet (the Keras book's: three Conv2D, two MaxPooling2D, Dense(10) on (28, 28, 1); "
+            + "104,202 parameters) (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--batch-size", description = "Global batch, split over the workers (default: 128 for mlp, 64 for "
+            + "convnet, as in the book).")
+    Integer batchSize;
 
     @Option(names = "--data", description = "Folder (local path or URI Spark can read: file://, hdfs://, ...) with the "
             + "four MNIST IDX files, raw or .gz (default: the dataset cache's mnist folder).")
@@ -110,6 +117,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': " + e.getMessage());
         }
+        if (!modelName.equals("mlp") && !modelName.equals("convnet")) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--model': expected mlp or "
+                    + "convnet, found \"" + modelName + "\"");
+        }
+        boolean convnet = modelName.equals("convnet");
+        int batchSize = this.batchSize != null ? this.batchSize : convnet ? 64 : 128;
         if (workers < 1 || batchSize < workers) {
             throw new ParameterException(spec.commandLine(), "--workers must be >= 1 and --batch-size >= workers; found "
                     + "workers=" + workers + " batch-size=" + batchSize);
@@ -163,13 +176,23 @@ public final class SparkTrainCommand implements Callable<Integer> {
                     placement == ShardPlacement.COLOCATED ? "the executors" : "the driver",
                     checkpointDir == null ? "" : ", checkpoints every " + checkpointEvery + " steps in " + checkpointDir);
 
-            Sequential model = new Sequential(List.of(new Dense(512, "relu"), new Dense(10, "softmax")));
-            model.setSeed(seed);
+            // The same 784-float rows feed both: the trainer reshapes them to the model's input shape.
+            Sequential model = convnet ? BookModels.convnet(seed) : BookModels.mlp(seed);
             model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
-            model.build(784);
+            if (convnet) {
+                model.build(28, 28, 1);
+            } else {
+                model.build(784);
+            }
+            System.out.printf(Locale.ROOT, "model: %s, %,d parameters, global batch %d%n", modelName,
+                    model.countParams(), batchSize);
 
             SparkTrainer.Builder config = SparkTrainer.builder(spark).workers(workers).mode(trainingMode)
-                    .gradientEncoding(encoding).sparseFraction(sparseFraction).parameterServerShards(shards).shardPlacement(placement);
+                    .gradientEncoding(encoding).sparseFraction(sparseFraction).parameterServerShards(shards)
+                    // A convolution keeps im2col buffers per batch size (about 430 MB for the second Conv2D at the
+                    // default 1,024): evaluating in batches of 128 fits a 1 GB executor heap.
+                    .shardPlacement(placement)
+                    .evalBatchSize(convnet ? 128 : 1024);
             if (checkpointDir != null) {
                 config.checkpoints(checkpointDir, checkpointEvery);
             }

@@ -28,7 +28,7 @@ class SparkTrainOptionsTest {
         String[] r = run("spark-train", "--help");
         assertEquals("0", r[0]);
         for (String option : new String[]{"--encoding", "--sparse-fraction", "--shards", "--checkpoint-dir",
-                "--checkpoint-every", "--shard-placement"}) {
+                "--checkpoint-every", "--shard-placement", "--model"}) {
             assertTrue(r[1].contains(option), option + " in:\n" + r[1]);
         }
     }
@@ -51,6 +51,9 @@ class SparkTrainOptionsTest {
         assertTrue(r[2].contains("'--shard-placement': expected driver or colocated, found \"everywhere\""), r[2]);
         r = run("spark-train", "--shard-placement", "colocated", "--shards", "2");
         assertTrue(r[2].contains("--shard-placement colocated makes one shard per worker"), r[2]);
+        r = run("spark-train", "--model", "resnet");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("Invalid value for option '--model': expected mlp or convnet, found \"resnet\""), r[2]);
         r = run("spark-train", "--mode", "sometimes");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("Invalid value for option '--mode'"), r[2]);

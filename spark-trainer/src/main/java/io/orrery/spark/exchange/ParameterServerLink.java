@@ -6,6 +6,7 @@ import io.orrery.ps.TrainingMode;
 import io.orrery.spark.ReplicableModel;
 
 import java.time.Duration;
+import java.security.SecureRandom;
 
 /**
  * The driver's side of training through a parameter server: either starts one in the driver for the duration of a
@@ -48,7 +49,7 @@ public final class ParameterServerLink implements AutoCloseable {
                     + "per shard, found " + workers + " workers and " + model.parameters().length()
                     + " parameters; use fewer workers or ShardPlacement.DRIVER");
         }
-        java.security.SecureRandom random = new java.security.SecureRandom();
+        SecureRandom random = new SecureRandom();
         return new ParameterServerLink(new ColocatedExchange.Job(random.nextLong() & Long.MAX_VALUE, random.nextLong(),
                 workers, settings.encoding(), ipc, joinTimeout, stepTimeout,
                 settings.checkpointDir() == null ? null : settings.checkpointDir().toString(), settings.checkpointEvery(),

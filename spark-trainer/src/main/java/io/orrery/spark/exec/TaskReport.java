@@ -25,11 +25,25 @@ import java.util.Map;
  *                   hosted shard's slice of them
  * @param optimizerState the final optimizer state (worker 0 only, else null); with colocated shards, the hosted
  *                       shard's slice of it
+ * @param nonTrainable the replica's final non-trainable state (BatchNormalization's moving statistics), from every
+ *                     worker, for the driver to average; null when the model has none
  */
 public record TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
                          int steps, double lossSum, double seconds,
                          double computeSeconds, double exchangeSeconds, double sendSeconds, double waitSeconds,
                          long bytesSent, long bytesReceived,
-                         Map<String, Double> metrics, float[] parameters, byte[] optimizerState)
+                         Map<String, Double> metrics, float[] parameters, byte[] optimizerState,
+                         float[] nonTrainable)
         implements Serializable {
+
+    /** A report without non-trainable state (models without it). */
+    public TaskReport(int worker, int stageAttempt, String executorId, String gpuAddress, long firstStep,
+                      int steps, double lossSum, double seconds,
+                      double computeSeconds, double exchangeSeconds, double sendSeconds, double waitSeconds,
+                      long bytesSent, long bytesReceived,
+                      Map<String, Double> metrics, float[] parameters, byte[] optimizerState) {
+        this(worker, stageAttempt, executorId, gpuAddress, firstStep, steps, lossSum, seconds, computeSeconds,
+                exchangeSeconds, sendSeconds, waitSeconds, bytesSent, bytesReceived, metrics, parameters,
+                optimizerState, null);
+    }
 }

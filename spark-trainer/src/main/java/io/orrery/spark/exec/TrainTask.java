@@ -18,6 +18,7 @@ import scala.runtime.AbstractFunction1;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One worker of a training stage (a barrier task): binds its GPU, rebuilds the model from its spec with the current
@@ -34,6 +35,8 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
     private final Broadcast<byte[]> optimizerState;
     private final ExchangeFactory exchange;
     private final StagePlan plan;
+    /** The driver's non-trainable state at the start of the stage; null for models without it. */
+    private Broadcast<float[]> nonTrainable;
 
     public TrainTask(ModelSpec spec, SampleChecker checker, Broadcast<float[]> parameters,
                      Broadcast<byte[]> optimizerState, ExchangeFactory exchange, StagePlan plan) {
@@ -43,6 +46,18 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         this.optimizerState = optimizerState;
         this.exchange = exchange;
         this.plan = plan;
+    }
+
+    /**
+     * Starts every replica from this non-trainable state (the workers' average after the previous epoch, see
+     * docs/spark-trainer.md) instead of the spec's initial one.
+     *
+     * @param state the driver's {@code nonTrainableParameters()}, or null for a model without any
+     * @return this task
+     */
+    public TrainTask startingNonTrainable(Broadcast<float[]> state) {
+        this.nonTrainable = state;
+        return this;
     }
 
     @Override
@@ -56,6 +71,11 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         // Null when the exchange is a parameter server: the task takes the parameters from it when it joins.
         if (parameters != null) {
             replica.parameters().assign(Nd4j.createFromArray(parameters.value()));
+        }
+        // Moving statistics are per replica: never exchanged during the stage, averaged by the driver after it.
+        INDArray state = replica.nonTrainableParameters();
+        if (state != null && nonTrainable != null && nonTrainable.value() != null) {
+            state.assign(Nd4j.createFromArray(nonTrainable.value()));
         }
         if (optimizerState != null && optimizerState.value() != null) {
             replica.restoreOptimizerState(optimizerState.value());
@@ -101,7 +121,8 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
                 exchangeCounters[2], exchangeCounters[3],
                 new HashMap<>(replica.trainingMetrics()),
                 hostedParameters != null ? hostedParameters : reporter ? replica.parameters().toFloatVector() : null,
-                hostedParameters != null ? hostedState : reporter ? replica.optimizerState() : null);
+                hostedParameters != null ? hostedState : reporter ? replica.optimizerState() : null,
+                state == null ? null : state.toFloatVector());
         return JavaConverters.asScalaIterator(List.of(report).iterator());
     }
 
