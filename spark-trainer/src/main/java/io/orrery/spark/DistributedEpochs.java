@@ -314,8 +314,7 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
     }
 
     private boolean isLocalMode() {
-        String master = settings.spark().sparkContext().master();
-        return master.startsWith("local") && !master.startsWith("local-cluster");
+        return SparkMasters.isSingleJvm(settings.spark().sparkContext().master());
     }
 
     /**

@@ -49,7 +49,7 @@ final class ServerChoice {
         }
         String master = spark.sparkContext().master();
         // Tasks share the driver's JVM only in local mode; local-cluster executors are separate JVMs.
-        boolean ipc = master.startsWith("local") && !master.startsWith("local-cluster");
+        boolean ipc = SparkMasters.isSingleJvm(master);
         if (this == COLOCATED) {
             return ParameterServerLink.colocated(model, workers, ipc, joinTimeout, stepTimeout, settings);
         }

@@ -9,6 +9,7 @@ import io.orrery.examples.BookModels;
 import io.orrery.examples.ConsoleLogging;
 import io.orrery.examples.cluster.ModuleFlags;
 import io.orrery.spark.ShardPlacement;
+import io.orrery.spark.SparkMasters;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.ExecutorEnvironment;
@@ -150,7 +151,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--checkpoint-every': expected "
                     + "at least 1 step, found " + checkpointEvery);
         }
-        boolean localSpark = master != null ? master.startsWith("local") : System.getProperty("spark.master") == null;
+        boolean localSpark = master != null ? SparkMasters.isSingleJvm(master) : System.getProperty("spark.master") == null;
         Optional<Path> logFile = ConsoleLogging.setUp("spark-train", ConsoleLogging.Console.of(verbose, localSpark));
         SparkSession.Builder builder = SparkSession.builder().appName("orrery-spark-train");
         if (master != null) {
@@ -225,7 +226,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
      * executors need this jar to load the trainer's classes; and OpenBLAS there should not spin (docs/benchmarks.md).
      */
     private void shipOwnJarToExecutors(SparkSession.Builder builder) {
-        boolean local = master != null && master.startsWith("local");
+        // local-cluster executors are JVMs of their own: they need the jar as much as a real cluster's do.
+        boolean local = SparkMasters.isSingleJvm(master);
         if (local || System.getProperty("spark.jars") != null) {
             return;
         }
