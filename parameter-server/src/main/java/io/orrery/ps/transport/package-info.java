@@ -1,5 +1,6 @@
 /**
  * Aeron plumbing shared by server and client: the embedded media driver (own directory, free-space check,
- * consistent timeouts), channel strings, and {@code offer()} with bounded retry.
+ * consistent timeouts, fatal errors such as a dead driver handed to the owner), channel strings, {@code offer()} with
+ * bounded retry, and an agent error log that cannot be flooded.
  */
 package io.orrery.ps.transport;
