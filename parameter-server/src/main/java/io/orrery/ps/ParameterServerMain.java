@@ -134,9 +134,9 @@ public final class ParameterServerMain implements Callable<Integer> {
         Throwable failure = server.failure().getNow(null);
         if (failure != null) {
             System.err.println("parameter server stopped: its media driver (aeronDir=" + server.aeronDirectory()
-                    + ") is gone: " + failure + "; nothing could reach the server any more. Restart the driver (or"
-                    + " run without --aeron-dir for an embedded one) and start again with --resume to continue from"
-                    + " the last checkpoint");
+                    + ") is lost (dead, or it dropped this client): " + failure + "; nothing could reach the server"
+                    + " any more. Restart the driver (or run without --aeron-dir for an embedded one) and start again"
+                    + " with --resume to continue from the last checkpoint");
             return EXIT_TRANSPORT_FAILED;
         }
         return 0;

@@ -2,8 +2,9 @@
  * The Orrery parameter server. This package holds its public face: the training mode ({@link
  * io.orrery.ps.TrainingMode}) and gradient encoding ({@link io.orrery.ps.GradientEncoding}) of a job, the facade a
  * trainer uses to run a server in its own JVM ({@link io.orrery.ps.EmbeddedServer}, {@link io.orrery.ps.StatsSnapshot}),
- * and {@link io.orrery.ps.ParameterServerMain}, which runs a server as its own process. The rest is in {@link
- * io.orrery.ps.server} (server), {@link io.orrery.ps.client} (workers), {@link io.orrery.ps.protocol} (wire format)
- * and {@link io.orrery.ps.transport} (Aeron plumbing).
+ * and {@link io.orrery.ps.ParameterServerMain}, which runs a server as its own process with the job token from a file
+ * or the environment ({@link io.orrery.ps.JobToken}). The rest is in {@link io.orrery.ps.server} (server), {@link
+ * io.orrery.ps.client} (workers), {@link io.orrery.ps.protocol} (wire format) and {@link io.orrery.ps.transport}
+ * (Aeron plumbing).
  */
 package io.orrery.ps;

@@ -98,7 +98,7 @@ class StandaloneServerDriverDeathTest {
             double exitedAfterS = (System.nanoTime() - killedAt) / 1e9;
             String output = Files.readString(psLog, StandardCharsets.UTF_8);
             assertEquals(ParameterServerMain.EXIT_TRANSPORT_FAILED, ps.exitValue(), output);
-            assertTrue(output.contains("parameter server stopped: its media driver (aeronDir=" + driverDir + ") is gone"),
+            assertTrue(output.contains("parameter server stopped: its media driver (aeronDir=" + driverDir + ") is lost"),
                     output);
             assertTrue(output.contains("token: from the environment variable ORRERY_PS_TOKEN"), output);
             assertFalse(output.contains(Long.toString(SECRET)), "the token was printed:\n" + output);

@@ -290,10 +290,15 @@ public final class ParameterServer implements AutoCloseable {
 
     /** The transport is gone: stop the agents (they would spin on dead publications for ever), close, tell the owner. */
     private void fail(Throwable cause) {
-        LOG.error("parameter server failed: jobId={} aeronDir={} embeddedDriver={} error={}; its media driver is gone,"
-                        + " so nothing can reach it or leave it: stopping (restart it with resume to continue from"
-                        + " the last checkpoint)", config.jobId(), endpoint.directory(), endpoint.embedded(),
-                cause.toString());
+        synchronized (this) {
+            if (closed) {
+                return; // closed by its owner first: a driver shutting down after that is no failure
+            }
+        }
+        LOG.error("parameter server failed: jobId={} aeronDir={} embeddedDriver={} error={}; it lost its media driver"
+                        + " (dead, or it dropped this client), so nothing can reach it or leave it: stopping (restart it"
+                        + " with resume to continue from the last checkpoint)", config.jobId(), endpoint.directory(),
+                endpoint.embedded(), cause.toString());
         try {
             close();
         } catch (RuntimeException e) {

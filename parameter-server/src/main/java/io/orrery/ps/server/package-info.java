@@ -4,6 +4,7 @@
  * chunks to the mode's aggregator ({@code SyncAggregator}, {@code AsyncAggregator}), which adds them straight from
  * the Aeron log into its accumulator and applies the model's optimizer to the shard ({@code ShardModel}); a
  * publisher broadcasts each version ({@code ShardPublisher}); a control agent handles joins, heartbeats and stats;
- * shards checkpoint themselves atomically.
+ * shards checkpoint themselves atomically ({@code CheckpointStore}, one file each in the format of {@code
+ * CheckpointFile}, checked before anything is allocated on resume).
  */
 package io.orrery.ps.server;
