@@ -66,7 +66,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         long exchangeNs = 0;
         long started = System.nanoTime();
         long firstStep;
-        long[] exchangeCounters;
+        ExchangeCounters counters;
         try (GradientExchange gradients = exchange.open(context, replica)) {
             firstStep = gradients.join(plan.firstStep());
             // After a retried SYNC stage the server may be ahead: skip the steps it has already applied. (In ASYNC
@@ -84,14 +84,13 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
                 exchangeNs += System.nanoTime() - t1;
                 done++;
             }
-            exchangeCounters = new long[]{gradients.sendNanos(), gradients.waitNanos(), gradients.bytesSent(),
-                    gradients.bytesReceived()};
+            counters = ExchangeCounters.of(gradients);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean reporter = worker == 0 && plan.reportState();
         TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
-                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, exchangeCounters[0] / 1e9, exchangeCounters[1] / 1e9,
-                exchangeCounters[2], exchangeCounters[3],
+                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, counters.sendNanos() / 1e9,
+                counters.waitNanos() / 1e9, counters.bytesSent(), counters.bytesReceived(),
                 new java.util.HashMap<>(replica.trainingMetrics()), reporter ? replica.parameters().toFloatVector() : null,
                 reporter ? replica.optimizerState() : null);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
