@@ -13,6 +13,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +125,19 @@ class InputValidationTest {
         SparkTrainer.builder(spark).workers(2).mode(TrainingMode.ASYNC).build();
         assertEquals(TrainingMode.bounded(3), TrainingMode.parse("Bounded:3"));
         assertThrows(IllegalArgumentException.class, () -> TrainingMode.parse("avg"));
+    }
+
+    @Test
+    void optionsOnlySequentialFitCanHonourAreClearErrors() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        var data = sc.parallelize(validSamples(40), 2);
+        INDArray x = Nd4j.zeros(DataType.FLOAT, 4, 4);
+        INDArray y = Nd4j.zeros(DataType.INT32, 4);
+        for (FitOptions bad : List.of(options.validationData(x, y), options.validationSplit(0.2), options.shuffle(false))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.fit(model, data, bad));
+            assertTrue(e.getMessage().contains("SparkTrainer.fit found") && e.getMessage().contains("expected"),
+                    e.getMessage());
+        }
     }
 
     private static List<Sample> validSamples(int n) {

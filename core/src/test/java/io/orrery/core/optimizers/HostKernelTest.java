@@ -25,6 +25,20 @@ class HostKernelTest {
         assertFalse(HostBuffers.usable(Nd4j.zeros(DataType.FLOAT, 4, 4).getColumn(1)));  // strided
     }
 
+    @Test
+    void theBaseClassRunsTheHostLoopOnlyForHostFloat32AndOptimizersThatHaveOne() {
+        Adam adam = new Adam();
+        INDArray f = Nd4j.ones(DataType.FLOAT, 10);
+        INDArray d = Nd4j.ones(DataType.DOUBLE, 10);
+        INDArray[] floatSlots = adam.newState(10, DataType.FLOAT).slots();
+        INDArray[] doubleSlots = adam.newState(10, DataType.DOUBLE).slots();
+
+        assertTrue(adam.hostStep(f, f.dup(), floatSlots, 0.1f));
+        assertFalse(adam.hostStep(d, d.dup(), doubleSlots, 0.1f));
+        assertEquals(1.0, d.getDouble(0), 0.0, "a refused host step leaves the parameters alone");
+        assertFalse(new SGD().hostStep(f, f.dup(), new INDArray[0], 0.1f), "SGD writes its formula once, as ND4J ops");
+    }
+
     /** One optimizer's two paths on the same inputs. */
     private interface Paths {
         void host(INDArray params, INDArray grads, INDArray[] slots);

@@ -88,7 +88,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         long exchangeNs = 0;
         long started = System.nanoTime();
         long firstStep;
-        long[] exchangeCounters;
+        ExchangeCounters counters;
         float[] hostedParameters;
         byte[] hostedState;
         try (GradientExchange gradients = exchange.open(context, replica)) {
@@ -108,8 +108,7 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
                 exchangeNs += System.nanoTime() - t1;
                 done++;
             }
-            exchangeCounters = new long[]{gradients.sendNanos(), gradients.waitNanos(), gradients.bytesSent(),
-                    gradients.bytesReceived()};
+            counters = ExchangeCounters.of(gradients);
             // With colocated shards every task reports the slice its shard holds (null otherwise).
             hostedParameters = gradients.hostedParameters();
             hostedState = hostedParameters == null ? null : gradients.hostedOptimizerState();
@@ -117,8 +116,8 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean reporter = worker == 0 && plan.reportState();
         TaskReport report = new TaskReport(worker, context.stageAttemptNumber(), executorId(), gpu, firstStep, done,
-                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, exchangeCounters[0] / 1e9, exchangeCounters[1] / 1e9,
-                exchangeCounters[2], exchangeCounters[3],
+                lossSum, seconds, computeNs / 1e9, exchangeNs / 1e9, counters.sendNanos() / 1e9,
+                counters.waitNanos() / 1e9, counters.bytesSent(), counters.bytesReceived(),
                 new HashMap<>(replica.trainingMetrics()),
                 hostedParameters != null ? hostedParameters : reporter ? replica.parameters().toFloatVector() : null,
                 hostedParameters != null ? hostedState : reporter ? replica.optimizerState() : null,
