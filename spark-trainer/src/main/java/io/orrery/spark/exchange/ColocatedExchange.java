@@ -4,7 +4,6 @@ import io.orrery.ps.EmbeddedServer;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.ps.TrainingMode;
 import io.orrery.ps.client.ClientConfig;
-import io.orrery.ps.client.ParameterServerClient;
 import io.orrery.spark.ReplicableModel;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
@@ -29,17 +28,10 @@ import java.time.Duration;
  * workers hold the last version. SYNC only: then a worker that received version T from its own shard knows that
  * shard has applied every step of the epoch.
  */
-public final class ColocatedExchange implements GradientExchange {
+public final class ColocatedExchange extends ClientExchange {
 
     private final Job job;
-    private final BarrierTaskContext context;
-    private final ReplicableModel replica;
     private EmbeddedServer server;
-    private ParameterServerClient client;
-    private long sendNanos;
-    private long waitNanos;
-    private long bytesSentAtClose;
-    private long bytesReceivedAtClose;
 
     /**
      * What every task of one fit needs to start its shard and reach the others; made once per fit on the driver.
@@ -71,9 +63,8 @@ public final class ColocatedExchange implements GradientExchange {
     }
 
     private ColocatedExchange(Job job, BarrierTaskContext context, ReplicableModel replica) {
+        super(context, replica);
         this.job = job;
-        this.context = context;
-        this.replica = replica;
     }
 
     /** The factory to pass to the stage's tasks. */
@@ -131,26 +122,18 @@ public final class ColocatedExchange implements GradientExchange {
             }
         }
         try {
-            this.client = ParameterServerClient.connect(client.build());
-            this.client.cancelWhen(context::isInterrupted);
-            this.client.awaitInitialParameters(replica.parameters(), job.joinTimeout());
+            return connect(client.build(), job.joinTimeout());
         } catch (RuntimeException e) {
             throw new ExchangeException("Cannot join the colocated shard servers " + String.join(", ", endpoints)
                     + " from worker " + worker + ": " + e.getMessage() + ". Check that the executors can reach each"
                     + " other's addresses over UDP (each runs one shard server on a free port pair).", e);
         }
-        return this.client.startStep();
     }
 
     @Override
     public void exchange(long step) {
         try {
-            long t0 = System.nanoTime();
-            client.pushGradients(step, replica.gradients());
-            long t1 = System.nanoTime();
-            client.nextParameters(step, replica.parameters(), job.stepTimeout());
-            sendNanos += t1 - t0;
-            waitNanos += System.nanoTime() - t1;
+            pushAndRead(step, job.stepTimeout());
         } catch (RuntimeException e) {
             throw new ExchangeException("colocated shard step failed: worker=" + context.partitionId() + " step="
                     + step + " shards=" + job.workers() + " reason=" + e.getMessage(), e);
@@ -180,36 +163,11 @@ public final class ColocatedExchange implements GradientExchange {
         return bytes.toByteArray();
     }
 
-    @Override
-    public long sendNanos() {
-        return sendNanos;
-    }
-
-    @Override
-    public long waitNanos() {
-        return waitNanos;
-    }
-
-    @Override
-    public long bytesSent() {
-        return client == null ? bytesSentAtClose : client.bytesSent();
-    }
-
-    @Override
-    public long bytesReceived() {
-        return client == null ? bytesReceivedAtClose : client.bytesReceived();
-    }
-
     /** Leaves the shard servers, then stops this task's one; idempotent. */
     @Override
     public void close() {
         try {
-            if (client != null) {
-                bytesSentAtClose = client.bytesSent();
-                bytesReceivedAtClose = client.bytesReceived();
-                client.close();
-                client = null;
-            }
+            super.close();
         } finally {
             if (server != null) {
                 server.close();

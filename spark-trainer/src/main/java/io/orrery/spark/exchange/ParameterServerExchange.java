@@ -1,7 +1,6 @@
 package io.orrery.spark.exchange;
 
 import io.orrery.ps.client.ClientConfig;
-import io.orrery.ps.client.ParameterServerClient;
 import io.orrery.spark.ReplicableModel;
 import org.apache.spark.BarrierTaskContext;
 
@@ -16,22 +15,13 @@ import java.time.Duration;
  * applies this one.
  * The server owns the optimizer; a retried stage continues from the server's current version.
  */
-public final class ParameterServerExchange implements GradientExchange {
-
-    private long sendNanos;
-    private long waitNanos;
-    private long bytesSentAtClose;
-    private long bytesReceivedAtClose;
+public final class ParameterServerExchange extends ClientExchange {
 
     private final Endpoint endpoint;
-    private final BarrierTaskContext context;
-    private final ReplicableModel replica;
-    private ParameterServerClient client;
 
     private ParameterServerExchange(Endpoint endpoint, BarrierTaskContext context, ReplicableModel replica) {
+        super(context, replica);
         this.endpoint = endpoint;
-        this.context = context;
-        this.replica = replica;
     }
 
     /**
@@ -84,65 +74,21 @@ public final class ParameterServerExchange implements GradientExchange {
             config.udp(endpoint.host(), endpoint.port()).sharedDriver(true);
         }
         try {
-            client = ParameterServerClient.connect(config.build());
-            // Spark kills the survivors of a failed barrier stage without interrupting their threads (it only marks
-            // the task context), so the waits poll the mark: a killed task leaves its wait within a millisecond
-            // instead of at the server's step timeout.
-            client.cancelWhen(context::isInterrupted);
-            client.awaitInitialParameters(replica.parameters(), endpoint.joinTimeout());
+            return connect(config.build(), endpoint.joinTimeout());
         } catch (RuntimeException e) {
             throw new ExchangeException("Cannot reach the parameter server at " + endpoint.describe() + " from worker "
                     + context.partitionId() + ": " + e.getMessage() + ". Check that the server runs and that its "
                     + "address and ports are reachable from the executors.", e);
         }
-        return client.startStep();
     }
 
     @Override
     public void exchange(long step) {
         try {
-            long t0 = System.nanoTime();
-            client.pushGradients(step, replica.gradients());
-            long t1 = System.nanoTime();
-            // A task whose peer died is released when Spark kills the stage's attempt (cancelWhen above), at the
-            // latest when the server fails the step (after its step timeout). SYNC waits for exactly the next
-            // version; ASYNC and BOUNDED take the newest that has arrived and compute on while the server applies.
-            client.nextParameters(step, replica.parameters(), endpoint.stepTimeout());
-            sendNanos += t1 - t0;
-            waitNanos += System.nanoTime() - t1;
+            pushAndRead(step, endpoint.stepTimeout());
         } catch (RuntimeException e) {
             throw new ExchangeException("parameter server step failed: server=" + endpoint.describe() + " worker="
                     + context.partitionId() + " step=" + step + " reason=" + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public long sendNanos() {
-        return sendNanos;
-    }
-
-    @Override
-    public long waitNanos() {
-        return waitNanos;
-    }
-
-    @Override
-    public long bytesSent() {
-        return client == null ? bytesSentAtClose : client.bytesSent();
-    }
-
-    @Override
-    public long bytesReceived() {
-        return client == null ? bytesReceivedAtClose : client.bytesReceived();
-    }
-
-    @Override
-    public void close() {
-        if (client != null) {
-            bytesSentAtClose = client.bytesSent();
-            bytesReceivedAtClose = client.bytesReceived();
-            client.close();
-            client = null;
         }
     }
 }
