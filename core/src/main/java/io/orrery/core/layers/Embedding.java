@@ -1,5 +1,6 @@
 package io.orrery.core.layers;
 
+import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,12 +67,13 @@ public final class Embedding extends Layer {
 
     @Override
     public Tensor call(Tensor inputs) {
-        return LayerOps.gather(embeddings, indices(inputs.array()), inputs.shape());
+        checkIndices(inputs.array());
+        return Ops.gather(embeddings, inputs.array());
     }
 
-    private int[] indices(INDArray x) {
+    /** Names the layer and the remedy; {@code Ops.gather}'s own check could only name the gathered axis. */
+    private void checkIndices(INDArray x) {
         double[] values = x.dup('c').reshape('c', new long[]{x.length()}).toDoubleVector();
-        int[] idx = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
             int k = (int) v;
@@ -79,9 +81,7 @@ public final class Embedding extends Layer {
                 throw new IllegalArgumentException("Embedding " + name() + ": input " + v + " at flat position " + i
                         + " is not an index in [0, " + inputDim + "); check the data or raise input_dim");
             }
-            idx[i] = k;
         }
-        return idx;
     }
 
     public Variable embeddings() {

@@ -75,42 +75,42 @@ public final class GRU extends RecurrentLayer {
         Tensor inputBias = null;
         Tensor recurrentBias = null;
         if (useBias && resetAfter) {
-            inputBias = Ops.reshape(LayerOps.slice(bias, 0, 0, 1), 3L * units);
-            recurrentBias = Ops.reshape(LayerOps.slice(bias, 0, 1, 2), 3L * units);
+            inputBias = Ops.reshape(Ops.slice(bias, 0, 0, 1), 3L * units);
+            recurrentBias = Ops.reshape(Ops.slice(bias, 0, 1, 1), 3L * units);
         } else if (useBias) {
             inputBias = bias;
         }
         if (resetAfter) {
             return new Prepared(inputBias, recurrentBias, null, null);
         }
-        return new Prepared(inputBias, null, LayerOps.slice(recurrentKernel, 1, 0, 2L * units),
-                LayerOps.slice(recurrentKernel, 1, 2L * units, 3L * units));
+        return new Prepared(inputBias, null, Ops.slice(recurrentKernel, 1, 0, 2L * units),
+                Ops.slice(recurrentKernel, 1, 2L * units, units));
     }
 
     @Override
     protected Tensor[] step(Tensor x, Tensor[] states, Object prepared) {
         Prepared p = (Prepared) prepared;
         Tensor h = states[0];
-        Tensor xs = matmul(x, kernel);
+        Tensor xs = Ops.matmul(x, kernel);
         if (p.inputBias() != null) {
-            xs = addBias(xs, p.inputBias());
+            xs = Ops.add(xs, p.inputBias());
         }
         Tensor z;
         Tensor r;
         Tensor hh;
         if (resetAfter) {
-            Tensor rs = matmul(h, recurrentKernel);
+            Tensor rs = Ops.matmul(h, recurrentKernel);
             if (p.recurrentBias() != null) {
-                rs = addBias(rs, p.recurrentBias());
+                rs = Ops.add(rs, p.recurrentBias());
             }
             z = recurrentActivation.apply(Ops.add(gate(xs, 0), gate(rs, 0)));
             r = recurrentActivation.apply(Ops.add(gate(xs, 1), gate(rs, 1)));
             hh = activation.apply(Ops.add(gate(xs, 2), Ops.mul(r, gate(rs, 2))));
         } else {
-            Tensor rs = matmul(h, p.recurrentZr());
+            Tensor rs = Ops.matmul(h, p.recurrentZr());
             z = recurrentActivation.apply(Ops.add(gate(xs, 0), gate(rs, 0)));
             r = recurrentActivation.apply(Ops.add(gate(xs, 1), gate(rs, 1)));
-            hh = activation.apply(Ops.add(gate(xs, 2), matmul(Ops.mul(r, h), p.recurrentH())));
+            hh = activation.apply(Ops.add(gate(xs, 2), Ops.matmul(Ops.mul(r, h), p.recurrentH())));
         }
         Tensor hNext = Ops.add(Ops.mul(z, h), Ops.mul(Ops.sub(z.scalarLike(1.0), z), hh));
         return new Tensor[]{hNext};

@@ -85,9 +85,9 @@ public final class LSTM extends RecurrentLayer {
     protected Tensor[] step(Tensor x, Tensor[] states, Object prepared) {
         Tensor h = states[0];
         Tensor c = states[1];
-        Tensor z = Ops.add(matmul(x, kernel), matmul(h, recurrentKernel));
+        Tensor z = Ops.add(Ops.matmul(x, kernel), Ops.matmul(h, recurrentKernel));
         if (useBias) {
-            z = addBias(z, bias);
+            z = Ops.add(z, bias);
         }
         Tensor i = recurrentActivation.apply(gate(z, 0));
         Tensor f = recurrentActivation.apply(gate(z, 1));

@@ -118,10 +118,10 @@ public abstract class RecurrentLayer extends Layer {
         }
         Object prepared = prepare();
         // time-major, so that each step's input is one contiguous block
-        Tensor timeMajor = LayerOps.swapBatchTime(inputs);
+        Tensor timeMajor = Ops.transpose(inputs, 1, 0, 2);
         List<Tensor> outputs = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
-            Tensor x = Ops.reshape(LayerOps.slice(timeMajor, 0, t, t + 1), batch, shape[2]);
+            Tensor x = Ops.reshape(Ops.slice(timeMajor, 0, t, 1), batch, shape[2]);
             states = step(x, states, prepared);
             if (returnSequences) {
                 outputs.add(Ops.reshape(states[0], 1, batch, units));
@@ -130,22 +130,12 @@ public abstract class RecurrentLayer extends Layer {
         if (!returnSequences) {
             return states[0];
         }
-        return LayerOps.swapBatchTime(LayerOps.concat(outputs, 0));
-    }
-
-    /** {@code a @ b}, as one GEMM into a column-major result. */
-    protected static Tensor matmul(Tensor a, Tensor b) {
-        return LayerOps.matmul(a, b, false, false);
-    }
-
-    /** {@code a + bias} along the last axis of a (batch, n) tensor. */
-    protected static Tensor addBias(Tensor a, Tensor bias) {
-        return LayerOps.addBias(a, bias);
+        return Ops.transpose(Ops.concat(0, outputs.toArray(new Tensor[0])), 1, 0, 2);
     }
 
     /** Columns {@code [gate * units, (gate + 1) * units)} of a (batch, gates * units) tensor. */
     protected final Tensor gate(Tensor z, int gate) {
-        return LayerOps.slice(z, 1, (long) gate * units, (long) (gate + 1) * units);
+        return Ops.slice(z, 1, (long) gate * units, units);
     }
 
     /** Rejects a Keras config that asks for RNN options Orrery does not have (rather than silently ignoring them). */

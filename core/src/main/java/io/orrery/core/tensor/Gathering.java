@@ -59,31 +59,38 @@ final class Gathering {
         return ArrayOps.transpose(out, back);
     }
 
-    /** Rows {@code idx} of a matrix; the adjoint adds gradient rows back into the rows they came from. */
+    /**
+     * Rows {@code idx} of a matrix, pulled by one ND4J call (an embedding lookup picks thousands of rows a step); the
+     * adjoint adds gradient rows back into the rows they came from.
+     */
     private static Tensor gatherRows(Tensor m, int[] idx) {
         long n = m.shape()[0];
-        INDArray v = Nd4j.create(m.dataType(), idx.length, m.shape()[1]);
-        INDArray src = m.array();
-        for (int i = 0; i < idx.length; i++) {
-            v.putRow(i, src.getRow(idx[i]));
-        }
+        INDArray v = idx.length == 0 ? Nd4j.create(m.dataType(), 0, m.shape()[1]) : Nd4j.pullRows(m.array(), 1, idx);
         return record(v, new Tensor[]{m}, g -> new Tensor[]{scatterAddRows(g, idx, n)});
     }
 
+    /** {@code out[idx[i], :] += g[i, :]} into zeros of {@code n} rows, summed on the host in double precision. */
     private static Tensor scatterAddRows(Tensor g, int[] idx, long n) {
-        INDArray v = Nd4j.zeros(g.dataType(), n, g.shape()[1]);
-        INDArray src = g.array();
+        int width = (int) g.shape()[1];
+        double[] gv = g.array().dup('c').reshape('c', new long[]{(long) idx.length * width}).toDoubleVector();
+        double[] out = new double[(int) (n * width)];
         for (int i = 0; i < idx.length; i++) {
-            v.getRow(idx[i]).addi(src.getRow(i));
+            int dst = idx[i] * width;
+            int src = i * width;
+            for (int k = 0; k < width; k++) {
+                out[dst + k] += gv[src + k];
+            }
         }
+        INDArray v = Nd4j.create(out, new long[]{n, width}, 'c').castTo(g.dataType());
         return record(v, new Tensor[]{g}, gg -> new Tensor[]{gatherRows(gg, idx)});
     }
 
     private static int[] indexValues(INDArray indices, long size) {
-        INDArray flat = indices.reshape(indices.length());
-        int[] out = new int[(int) indices.length()];
+        // one bulk copy to the host: reading element by element costs a native call each
+        double[] values = indices.dup('c').reshape('c', new long[]{indices.length()}).toDoubleVector();
+        int[] out = new int[values.length];
         for (int i = 0; i < out.length; i++) {
-            double d = flat.getDouble(i);
+            double d = values[i];
             if (d != Math.rint(d) || d < 0 || d >= size) {
                 throw new IllegalArgumentException("gather: index " + d + " at position " + i + " is not an integer in [0, "
                         + size + "), the range of the gathered axis");

@@ -219,6 +219,15 @@ final class MathOps {
             };
             return Arrays.equals(r.shape(), target) ? r : r.reshape(target);
         }
+        if (x.rank() == 2 && y.rank() == 1 && y.length() == x.size(1)) {
+            // (rows, n) with (n), as a layer adds its bias: ND4J's row-vector ops skip the broadcast view
+            return switch (op) {
+                case '+' -> x.addRowVector(y);
+                case '-' -> x.subRowVector(y);
+                case '*' -> x.mulRowVector(y);
+                default -> x.divRowVector(y);
+            };
+        }
         if (!Arrays.equals(x.shape(), y.shape())) {
             x = Shapes.expand(x, target);
             y = Shapes.expand(y, target);

@@ -297,6 +297,11 @@ public final class Ops {
         return ArrayOps.slice(in(a), begin, size);
     }
 
+    /** {@code size} elements from {@code start} along one axis, all of every other axis (a copy, not a view). */
+    public static Tensor slice(Tensor a, int axis, long start, long size) {
+        return ArrayOps.sliceAxis(in(a), Shapes.axis(axis, a.rank(), "slice"), start, size);
+    }
+
     /** {@code a[b0:e0:s0, b1:e1:s1, ...]} with positive strides, as {@code tf.strided_slice}. */
     public static Tensor stridedSlice(Tensor a, long[] begin, long[] end, long[] strides) {
         return ArrayOps.stridedSlice(in(a), begin, end, strides);

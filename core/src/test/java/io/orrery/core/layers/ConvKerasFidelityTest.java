@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orrery.core.autodiff.GradientTape;
 import io.orrery.core.models.Sequential;
-import io.orrery.core.tensor.Backend;
+import io.orrery.core.tensor.Float64;
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,19 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * inputs (formulas of the index), same outputs, input gradients and weight gradients, on the tape and on the fused
  * path. The fixture is float32, so the tolerance is float32's.
  */
+@ExtendWith(Float64.class)
 class ConvKerasFidelityTest {
 
     private static final double TOLERANCE = 2e-5;
-
-    @BeforeEach
-    void float64() {
-        Backend.setFloatx(DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void float32() {
-        Backend.setFloatx(DataType.FLOAT);
-    }
 
     private static INDArray fill(long[] shape, IntToDoubleFunction f) {
         int n = 1;

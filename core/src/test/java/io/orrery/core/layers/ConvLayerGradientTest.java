@@ -1,36 +1,20 @@
 package io.orrery.core.layers;
 
-import io.orrery.core.tensor.Backend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.orrery.core.tensor.Float64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+
+import static io.orrery.core.layers.TapeGradientCheck.random;
 
 /**
  * The convolution, pooling and padding layers in float64, for each argument combination: tape gradients (kernel,
  * bias, input) equal central finite differences, and the fused path gives the same output and gradients
  * ({@link LayerGradientTest#check}).
  */
+@ExtendWith(Float64.class)
 class ConvLayerGradientTest {
-
-    @BeforeEach
-    void float64() {
-        Backend.setFloatx(DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void float32() {
-        Backend.setFloatx(DataType.FLOAT);
-    }
-
-    private static INDArray random(long seed, long... shape) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.rand(DataType.DOUBLE, shape).subi(0.5).muli(2);
-    }
 
     @ParameterizedTest(name = "Conv2D(3, kernel {0}x{1}, strides {2}, {3}, dilation {4}, {5}, use_bias={6})")
     @CsvSource({

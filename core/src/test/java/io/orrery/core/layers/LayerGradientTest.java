@@ -2,27 +2,24 @@ package io.orrery.core.layers;
 
 import io.orrery.core.autodiff.GradientTape;
 import io.orrery.core.models.Sequential;
-import io.orrery.core.tensor.Backend;
+import io.orrery.core.tensor.Float64;
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static io.orrery.core.layers.FiniteDifferences.assertClose;
+import static io.orrery.core.layers.TapeGradientCheck.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,25 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The objective is {@code sum(layer(x) * r)} with a fixed random {@code r}, so that a softmax (whose outputs always
  * sum to one) still has a non-zero gradient.
  */
+@ExtendWith(Float64.class)
 class LayerGradientTest {
 
-    private static final double TOLERANCE = 1e-6;
     private static final double EXACT = 1e-12;
-
-    @BeforeEach
-    void float64() {
-        Backend.setFloatx(DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void float32() {
-        Backend.setFloatx(DataType.FLOAT);
-    }
-
-    private static INDArray random(long seed, long... shape) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.rand(DataType.DOUBLE, shape).subi(0.5).muli(2);
-    }
 
     @ParameterizedTest(name = "Dense(3, {0}, useBias={1})")
     @CsvSource({"linear,true", "linear,false", "relu,true", "relu,false", "sigmoid,true", "sigmoid,false",
@@ -122,33 +104,13 @@ class LayerGradientTest {
      * then compares tape gradients with finite differences, and the fused path with the tape.
      */
     static void check(Layer layer, INDArray x) {
-        Sequential model = new Sequential(List.of(layer)).setSeed(3);
-        model.build(Arrays.copyOfRange(x.shape(), 1, x.rank()));
-        Variable in = new Variable(x.dup(), "x", true);
-        List<Variable> weights = layer.weights();
-        List<Tensor> sources = new ArrayList<>(weights);
-        sources.add(in);
-
-        Tensor out;
-        List<Tensor> grads;
-        INDArray r;
-        try (GradientTape tape = new GradientTape()) {
-            out = layer.apply(in, true);
-            r = random(99, out.shape());
-            grads = tape.gradient(Ops.sum(Ops.mul(out, new Tensor(r))), sources);
-        }
-        INDArray rFinal = r;
-        java.util.function.DoubleSupplier objective =
-                () -> layer.apply(new Tensor(in.array()), true).array().mul(rFinal).sumNumber().doubleValue();
-
-        for (int i = 0; i < weights.size(); i++) {
-            assertNotNull(grads.get(i), "no tape gradient for " + weights.get(i).name());
-            INDArray numeric = FiniteDifferences.gradient(objective, weights.get(i).array());
-            assertClose(numeric, grads.get(i).array(), TOLERANCE, layer.name() + " d/d " + weights.get(i).name());
-        }
-        Tensor inputGrad = grads.get(weights.size());
-        assertNotNull(inputGrad, "no tape gradient for the input of " + layer.name());
-        assertClose(FiniteDifferences.gradient(objective, in.array()), inputGrad.array(), TOLERANCE, layer.name() + " d/d input");
+        TapeGradientCheck.Checked c = TapeGradientCheck.check(layer, x, true, true);
+        Sequential model = c.model();
+        Tensor out = c.out();
+        INDArray r = c.r();
+        List<Variable> weights = c.weights();
+        List<Tensor> grads = c.grads();
+        Tensor inputGrad = c.inputGradient();
 
         // the fused path: same output, same weight gradients (written into the model's flat gradient buffer), same input gradient
         FusedLayer fused = (FusedLayer) layer;

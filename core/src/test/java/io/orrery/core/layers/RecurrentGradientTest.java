@@ -1,28 +1,15 @@
 package io.orrery.core.layers;
 
-import io.orrery.core.autodiff.GradientTape;
-import io.orrery.core.models.Sequential;
-import io.orrery.core.tensor.Backend;
-import io.orrery.core.tensor.Ops;
-import io.orrery.core.tensor.Tensor;
-import io.orrery.core.tensor.Variable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.orrery.core.tensor.Float64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
-import static io.orrery.core.layers.FiniteDifferences.assertClose;
+import static io.orrery.core.layers.TapeGradientCheck.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * LSTM, GRU, Embedding and BatchNormalization in float64: the tape's gradients with respect to every trainable weight
@@ -30,24 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * {@code sum(layer(x) * r)} with a fixed random {@code r}. Weights start from random values (not Keras's zero biases
  * and unit gammas), so that a wrong sign or a swapped gate cannot hide behind a zero.
  */
+@ExtendWith(Float64.class)
 class RecurrentGradientTest {
-
-    private static final double TOLERANCE = 1e-6;
-
-    @BeforeEach
-    void float64() {
-        Backend.setFloatx(DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void float32() {
-        Backend.setFloatx(DataType.FLOAT);
-    }
-
-    static INDArray random(long seed, long... shape) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.rand(DataType.DOUBLE, shape).subi(0.5).muli(2);
-    }
 
     @ParameterizedTest(name = "LSTM(3, returnSequences={0}, useBias={1}, unitForgetBias={2}, activation={3})")
     @CsvSource({"false,true,true,tanh", "true,true,true,tanh", "false,false,false,tanh", "true,true,false,relu"})
@@ -94,43 +65,8 @@ class RecurrentGradientTest {
         check(bn, random(6, 6, 4), false, true);
     }
 
-    /**
-     * Builds {@code layer} alone in a model (its weights become views into the model's flat float64 buffers), then
-     * compares tape gradients with finite differences. Returns the output shape.
-     */
-    static long[] check(Layer layer, INDArray x, boolean training, boolean inputGradient) {
-        Sequential model = new Sequential(List.of(layer)).setSeed(3);
-        model.build(Arrays.copyOfRange(x.shape(), 1, x.rank()));
-        Variable in = new Variable(x.dup(), "x", inputGradient);
-        List<Variable> weights = layer.trainableWeights();
-        List<Tensor> sources = new ArrayList<>(weights);
-        sources.add(in);
-        sources.addAll(layer.nonTrainableWeights());
-        Tensor out;
-        List<Tensor> grads;
-        INDArray r;
-        try (GradientTape tape = new GradientTape()) {
-            out = layer.apply(in, training);
-            r = random(99, out.shape());
-            grads = tape.gradient(Ops.sum(Ops.mul(out, new Tensor(r))), sources);
-        }
-        INDArray rFinal = r;
-        java.util.function.DoubleSupplier objective =
-                () -> layer.apply(new Tensor(in.array()), training).array().mul(rFinal).sumNumber().doubleValue();
-        for (int i = 0; i < weights.size(); i++) {
-            assertNotNull(grads.get(i), "no tape gradient for " + weights.get(i).name());
-            INDArray numeric = FiniteDifferences.gradient(objective, weights.get(i).array());
-            assertClose(numeric, grads.get(i).array(), TOLERANCE, layer.name() + " d/d " + weights.get(i).name());
-        }
-        for (int i = 0; i < layer.nonTrainableWeights().size(); i++) {
-            // not watched: a tape never differentiates with respect to state
-            assertNull(grads.get(weights.size() + 1 + i), layer.nonTrainableWeights().get(i).name());
-        }
-        if (inputGradient) {
-            Tensor g = grads.get(weights.size());
-            assertNotNull(g, "no tape gradient for the input of " + layer.name());
-            assertClose(FiniteDifferences.gradient(objective, in.array()), g.array(), TOLERANCE, layer.name() + " d/d input");
-        }
-        return out.shape();
+    /** The shared check ({@link TapeGradientCheck}); returns the output shape. */
+    private static long[] check(Layer layer, INDArray x, boolean training, boolean inputGradient) {
+        return TapeGradientCheck.check(layer, x, training, inputGradient).out().shape();
     }
 }

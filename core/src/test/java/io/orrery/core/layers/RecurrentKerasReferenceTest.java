@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orrery.core.autodiff.GradientTape;
 import io.orrery.core.models.Sequential;
-import io.orrery.core.tensor.Backend;
+import io.orrery.core.tensor.Float64;
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,20 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * is checked against PyTorch's {@code nn.GRU} (the same equations) in float64 ({@code gru-reset-after.json}, from
  * {@code make-gru-reset-after-fixture.py}).
  */
+@ExtendWith(Float64.class)
 class RecurrentKerasReferenceTest {
 
     /** Fixture file and the tolerance its generator's precision allows. */
     private static final java.util.Map<String, Double> FIXTURES = java.util.Map.of("recurrent.json", 2e-5, "gru-reset-after.json", 1e-10);
-
-    @BeforeEach
-    void float64() {
-        Backend.setFloatx(DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void float32() {
-        Backend.setFloatx(DataType.FLOAT);
-    }
 
     static List<String> cases() throws IOException {
         List<String> names = new ArrayList<>();

@@ -1,11 +1,10 @@
 package io.orrery.core.losses;
 
-import io.orrery.core.tensor.Backend;
+import io.orrery.core.tensor.Float64;
 import io.orrery.core.tensor.GradCheck;
 import io.orrery.core.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,17 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * for both {@code from_logits} variants where Keras has them; every reduction for a few of them (the base class
  * reduces for all, so three losses of different kinds cover it).
  */
+@ExtendWith(Float64.class)
 class LossGradientTest {
-
-    @BeforeEach
-    void float64() {
-        Backend.setFloatx(DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void float32() {
-        Backend.setFloatx(DataType.FLOAT);
-    }
 
     /** Uniform in [lo, hi), seeded. */
     private static INDArray uniform(long seed, double lo, double hi, long... shape) {
