@@ -6,7 +6,6 @@ import io.orrery.core.models.Sequential;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The Keras book's convnet (chapter 8) on a 28x28 ten-class image dataset: images as (n, 28, 28, 1) scaled to [0, 1],
@@ -32,9 +31,6 @@ final class ConvnetWalkthrough {
         model.fit(trainImages, trainLabels, FitOptions.defaults().epochs(epochs).batchSize(batchSize).seed(seed));
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.println(String.format(Locale.ROOT, "trained %d epochs in %.1f s (%.1f s per epoch)", epochs, seconds, seconds / epochs));
-        Map<String, Double> result = model.evaluate(testImages, testLabels);
-        double testAcc = result.get("accuracy");
-        out.println(String.format(Locale.ROOT, "test_acc: %.4f", testAcc));
-        return testAcc;
+        return Walkthrough.printTestAccuracy(model, testImages, testLabels, out);
     }
 }

@@ -1,6 +1,5 @@
 package io.orrery.examples;
 
-import io.orrery.core.data.FashionMnist;
 import io.orrery.core.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +28,7 @@ final class FashionMnistCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Backend.configureThreads();
-        var data = options.data == null ? FashionMnist.load() : FashionMnist.load(options.data);
+        var data = options.fashionMnist();
         if (model == Model.convnet) {
             ConvnetWalkthrough.run(data, options.epochs, options.batchSize, options.seed, System.out);
         } else {

@@ -1,6 +1,5 @@
 package io.orrery.examples;
 
-import io.orrery.core.data.Mnist;
 import io.orrery.core.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,8 +17,7 @@ final class MnistCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Backend.configureThreads();
-        Walkthrough.run(options.data == null ? Mnist.load() : Mnist.load(options.data),
-                options.epochs, options.batchSize, options.seed, System.out);
+        Walkthrough.run(options.mnist(), options.epochs, options.batchSize, options.seed, System.out);
         return 0;
     }
 }

@@ -1,40 +1,44 @@
 package io.orrery.examples;
 
-import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.layers.LSTM;
 import io.orrery.core.losses.Losses;
+import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.optimizers.Adam;
 import io.orrery.core.tensor.Backend;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code mnist-lstm}: MNIST read as sequences, each image 28 time steps (rows) of 28 features (pixels), through
  * LSTM(units) -> Dense(10, softmax), trained with Adam. Prints the summary and {@code test_acc:}.
  */
-@Command(name = "mnist-lstm", mixinStandardHelpOptions = true,
+@Command(name = "mnist-lstm", mixinStandardHelpOptions = true, defaultValueProvider = MnistLstmCommand.LstmDefaults.class,
         description = "Train an LSTM on MNIST rows as time steps, locally, and print the summary and test_acc.")
 final class MnistLstmCommand implements Callable<Integer> {
 
+    /** Three epochs: the LSTM's are several times slower than the Dense walk-through's. */
+    static final class LstmDefaults extends WalkthroughOptions.Defaults {
+        LstmDefaults() {
+            super(Map.of("--epochs", "3"));
+        }
+    }
+
+    @Mixin
+    WalkthroughOptions options;
+
     @Option(names = "--units", defaultValue = "128", description = "LSTM units (default: ${DEFAULT-VALUE}).")
     int units;
-
-    @Option(names = "--epochs", defaultValue = "3", description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch-size", defaultValue = "128", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
 
     @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
@@ -43,16 +47,11 @@ final class MnistLstmCommand implements Callable<Integer> {
             description = "Train on the first N training images (default: all ${DEFAULT-VALUE}).")
     int trainSamples;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for the initial weights (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--data", description = "Folder holding the four IDX files (default: the dataset cache, see docs/datasets.md).")
-    Path data;
-
     @Override
     public Integer call() {
         Backend.configureThreads();
-        run(data == null ? Mnist.load() : Mnist.load(data), units, epochs, batchSize, learningRate, trainSamples, 10_000, seed, System.out);
+        run(options.mnist(), units, options.epochs, options.batchSize, learningRate, trainSamples, 10_000, options.seed,
+                System.out);
         return 0;
     }
 
@@ -71,9 +70,7 @@ final class MnistLstmCommand implements Callable<Integer> {
         model.compile(new Adam(learningRate), Losses.get("sparse_categorical_crossentropy"), "accuracy");
         model.build(28, 28);
         model.summary(); // prints itself
-        model.fit(x, y, epochs, batchSize);
-        double testAcc = model.evaluate(xTest, yTest).get("accuracy");
-        out.println(String.format(Locale.ROOT, "test_acc: %.4f", testAcc));
-        return testAcc;
+        model.fit(x, y, FitOptions.defaults().epochs(epochs).batchSize(batchSize).seed(seed));
+        return Walkthrough.printTestAccuracy(model, xTest, yTest, out);
     }
 }

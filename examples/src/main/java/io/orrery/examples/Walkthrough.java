@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** The seed's first example, step by step, on a 28x28 ten-class image dataset (MNIST or Fashion-MNIST). */
 final class Walkthrough {
@@ -56,8 +55,12 @@ final class Walkthrough {
         out.println(String.format(Locale.ROOT, "predictions[0][%d] %.7f", argmax, first.getDouble(argmax)));
         out.println("test_labels[0] " + testLabels.getInt(0));
 
-        Map<String, Double> result = model.evaluate(testImages, testLabels);
-        double testAcc = result.get("accuracy");
+        return printTestAccuracy(model, testImages, testLabels, out);
+    }
+
+    /** Evaluates {@code model} on the test set and prints {@code test_acc:} as the book does; returns it. */
+    static double printTestAccuracy(Sequential model, INDArray testImages, INDArray testLabels, PrintStream out) {
+        double testAcc = model.evaluate(testImages, testLabels).get("accuracy");
         out.println(String.format(Locale.ROOT, "test_acc: %.4f", testAcc));
         return testAcc;
     }

@@ -41,6 +41,29 @@ class OrreryCliTest {
     }
 
     @Test
+    void eachWalkthroughKeepsItsOwnDefaultsThroughTheSharedOptions() {
+        MnistCommand mnist = new MnistCommand();
+        new CommandLine(mnist).parseArgs();
+        assertEquals(5, mnist.options.epochs);
+        assertEquals(128, mnist.options.batchSize);
+        MnistConvnetCommand convnet = new MnistConvnetCommand();
+        new CommandLine(convnet).parseArgs();
+        assertEquals(5, convnet.options.epochs);
+        assertEquals(64, convnet.options.batchSize);
+        MnistLstmCommand lstm = new MnistLstmCommand();
+        new CommandLine(lstm).parseArgs();
+        assertEquals(3, lstm.options.epochs);
+        assertEquals(128, lstm.options.batchSize);
+        assertEquals(1, lstm.options.seed);
+        MnistConvnetCommand given = new MnistConvnetCommand();
+        new CommandLine(given).parseArgs("--batch-size", "32");
+        assertEquals(32, given.options.batchSize);
+        String help = run("mnist-convnet", "--help")[1];
+        assertTrue(help.contains("Mini-batch size (default: 64)"), help);
+        assertTrue(run("mnist-lstm", "--help")[1].contains("Training epochs (default: 3)"), help);
+    }
+
+    @Test
     void unknownOptionIsAClearError() {
         String[] r = run("mnist", "--epochz", "3");
         assertNotEquals("0", r[0]);
