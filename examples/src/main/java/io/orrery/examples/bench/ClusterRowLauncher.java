@@ -1,5 +1,6 @@
 package io.orrery.examples.bench;
 
+import io.orrery.examples.cluster.ExecutorCode;
 import io.orrery.examples.cluster.ModuleFlags;
 import io.orrery.examples.cluster.SparkHome;
 
@@ -80,17 +81,7 @@ public final class ClusterRowLauncher {
                     + config.master());
         }
         int workerMemoryMb = Integer.parseInt(m.group(3));
-        Map<String, String> conf = new LinkedHashMap<>();
-        String jar = ModuleFlags.jarOf(ClusterRowLauncher.class);
-        if (jar != null) {
-            // The examples jar holds Spark too: shipped as spark.jars it loads in the executor's user class loader,
-            // behind SPARK_HOME's Spark. On the system class path its second copy of Spark breaks the
-            // deserialisation of Spark's own lambdas ("cannot assign SerializedLambda to ... scala.Function3").
-            conf.put("spark.jars", jar);
-        } else {
-            conf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-        }
-        conf.put("spark.executor.extraJavaOptions", ModuleFlags.ofThisJvm(ClusterRowLauncher.class));
+        Map<String, String> conf = new LinkedHashMap<>(ExecutorCode.settings(ClusterRowLauncher.class));
         // ND4J keeps its arrays off the heap: leave a third of the worker's memory for them.
         conf.put("spark.executor.memory", (workerMemoryMb * 2 / 3) + "m");
         conf.put("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");

@@ -7,14 +7,13 @@ import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
 import io.orrery.examples.BookModels;
 import io.orrery.examples.ConsoleLogging;
-import io.orrery.examples.cluster.ModuleFlags;
+import io.orrery.examples.cluster.ExecutorCode;
 import io.orrery.spark.ShardPlacement;
 import io.orrery.spark.SparkMasters;
 import io.orrery.spark.SparkTrainer;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.ExecutorEnvironment;
 import io.orrery.spark.data.Sample;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -231,15 +230,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         if (local || System.getProperty("spark.jars") != null) {
             return;
         }
-        String jar = SparkContext.jarOfClass(SparkTrainCommand.class).getOrElse(() -> null);
-        if (jar != null) {
-            builder.config("spark.jars", jar);
-            // the executors need the same module openings as this JVM (Agrona reaches jdk.internal.misc.Unsafe)
-            String opens = ModuleFlags.fromManifest(jar);
-            if (!opens.isEmpty()) {
-                builder.config("spark.executor.extraJavaOptions", opens);
-            }
-        }
+        ExecutorCode.settings(SparkTrainCommand.class).forEach(builder::config);
         ExecutorEnvironment.forTaskCpus(Integer.parseInt(System.getProperty("spark.task.cpus", "1")))
                 .forEach((name, value) -> builder.config("spark.executorEnv." + name, value));
     }
