@@ -19,6 +19,11 @@ final class TapeLayerStep implements FusedLayer {
 
     private final Layer layer;
     private List<INDArray> gradientViews = List.of();
+    // The tape's sources, made once per binding rather than per backward pass: the weights, and the weights then
+    // the input (its slot set each pass). A binding follows any change of the layer's trainable weights.
+    private List<Variable> weights;
+    private List<Tensor> weightSources;
+    private List<Tensor> weightAndInputSources;
     private GradientTape tape;
     private Tensor in;
     private Tensor out;
@@ -30,6 +35,7 @@ final class TapeLayerStep implements FusedLayer {
     @Override
     public void bindGradients(List<INDArray> views) {
         this.gradientViews = views;
+        this.weights = null;
     }
 
     @Override
@@ -47,9 +53,18 @@ final class TapeLayerStep implements FusedLayer {
 
     @Override
     public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
-        List<Variable> weights = layer.trainableWeights();
-        List<Tensor> sources = new ArrayList<>(weights);
-        sources.add(in);
+        if (weights == null) {
+            weights = layer.trainableWeights();
+            weightSources = new ArrayList<>(weights);
+            weightAndInputSources = new ArrayList<>(weights);
+            weightAndInputSources.add(null);
+        }
+        List<Tensor> sources = weightSources;
+        if (needInputGradient) {
+            // the input's gradient only when the layer below needs it: the first layer's would be thrown away
+            weightAndInputSources.set(weights.size(), in);
+            sources = weightAndInputSources;
+        }
         INDArray upstream = gradOutput.shape().length == out.rank() ? gradOutput : gradOutput.reshape(out.shape());
         List<Tensor> grads = tape.gradient(out, sources, new Tensor(upstream));
         for (int i = 0; i < weights.size(); i++) {
@@ -61,11 +76,12 @@ final class TapeLayerStep implements FusedLayer {
                 view.assign(g.array());
             }
         }
-        Tensor dx = grads.get(weights.size());
         tape = null;
         if (!needInputGradient) {
             return null;
         }
+        weightAndInputSources.set(weights.size(), null);
+        Tensor dx = grads.get(weights.size());
         return dx == null ? input.ulike().assign(0) : dx.array();
     }
 }
