@@ -1,6 +1,5 @@
 package io.orrery.spark;
 
-import io.orrery.core.layers.Dense;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
@@ -26,22 +25,13 @@ class ColocatedShardsTest {
     private final SparkSession spark = TestSpark.local();
     private final JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
-    private static Sequential mlp(long seed) {
-        Sequential model = new Sequential(List.of(new Dense(32, "relu"), new Dense(10, "softmax")));
-        model.setSeed(seed);
-        model.build(784);
-        // RMSprop has a slot per parameter: its state must travel from shard to driver and back between epochs.
-        model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
-        return model;
-    }
-
     @Test
     void colocatedShardsGiveTheSameParametersAsShardsInTheDriver() {
         List<Sample> data = MnistSubset.train(1000);
         FitOptions options = FitOptions.defaults().epochs(2).batchSize(50).seed(9).verbose(0);
-        Sequential colocated = mlp(1);
-        Sequential inDriver = mlp(1);
-        Sequential single = mlp(1);
+        Sequential colocated = MnistSubset.mlp(1);
+        Sequential inDriver = MnistSubset.mlp(1);
+        Sequential single = MnistSubset.mlp(1);
         History history = SparkTrainer.builder(spark).workers(2).shardPlacement(ShardPlacement.COLOCATED).build()
                 .fit(colocated, sc.parallelize(data, 2), options);
         SparkTrainer.builder(spark).workers(2).shardPlacement(ShardPlacement.DRIVER).build()
@@ -51,7 +41,7 @@ class ColocatedShardsTest {
         assertEquals("parameter server: colocated, one shard on each of 2 workers (aeron:ipc)", history.events().get(0));
         double placements = inDriver.parameters().sub(colocated.parameters()).amaxNumber().doubleValue();
         double toSingle = single.parameters().sub(colocated.parameters()).amaxNumber().doubleValue();
-        double moved = single.parameters().sub(mlp(1).parameters()).amaxNumber().doubleValue();
+        double moved = single.parameters().sub(MnistSubset.mlp(1).parameters()).amaxNumber().doubleValue();
         assertTrue(placements < 1e-5 && toSingle < 1e-4 && moved > 1e-2,
                 "colocated vs driver " + placements + ", vs single node " + toSingle + ", max move " + moved);
         // The optimizer state came back from the shards: RMSprop's iterations count every step of both epochs.
@@ -68,8 +58,8 @@ class ColocatedShardsTest {
     void aLaterFitContinuesFromTheShardsState() {
         List<Sample> data = MnistSubset.train(600);
         FitOptions options = FitOptions.defaults().epochs(1).batchSize(60).seed(5).verbose(0);
-        Sequential twice = mlp(2);
-        Sequential single = mlp(2);
+        Sequential twice = MnistSubset.mlp(2);
+        Sequential single = MnistSubset.mlp(2);
         SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).shardPlacement(ShardPlacement.COLOCATED).build();
         trainer.fit(twice, sc.parallelize(data, 2), options);
         trainer.fit(twice, sc.parallelize(data, 2), options.seed(6));

@@ -1,5 +1,7 @@
 package io.orrery.spark;
 
+import io.orrery.core.layers.Dense;
+import io.orrery.core.models.Sequential;
 import io.orrery.spark.data.Sample;
 
 import java.io.DataInputStream;
@@ -11,10 +13,22 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the first n samples of the real MNIST IDX files, pixels scaled to [0, 1]. */
+/** Reads the first n samples of the real MNIST IDX files, pixels scaled to [0, 1]; and a small model for them. */
 final class MnistSubset {
 
     private MnistSubset() {
+    }
+
+    /**
+     * The small MLP the parameter-server tests train on these samples: Dense(32, relu) -> Dense(10, softmax),
+     * compiled with RMSprop, which has a slot per parameter, so its state must travel between server and driver.
+     */
+    static Sequential mlp(long seed) {
+        Sequential model = new Sequential(List.of(new Dense(32, "relu"), new Dense(10, "softmax")));
+        model.setSeed(seed);
+        model.build(784);
+        model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
+        return model;
     }
 
     static List<Sample> train(int n) {

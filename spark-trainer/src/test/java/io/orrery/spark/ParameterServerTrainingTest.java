@@ -1,6 +1,5 @@
 package io.orrery.spark;
 
-import io.orrery.core.layers.Dense;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
@@ -24,19 +23,11 @@ class ParameterServerTrainingTest {
     private final SparkSession spark = TestSpark.local();
     private final JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
-    private static Sequential mlp(long seed) {
-        Sequential model = new Sequential(List.of(new Dense(32, "relu"), new Dense(10, "softmax")));
-        model.setSeed(seed);
-        model.build(784);
-        model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
-        return model;
-    }
-
     @Test
     void syncTrainingThroughTheServerMatchesSingleNodeOnGlobalBatch() {
         List<Sample> data = MnistSubset.train(1000);
-        Sequential distributed = mlp(1);
-        Sequential single = mlp(1);
+        Sequential distributed = MnistSubset.mlp(1);
+        Sequential single = MnistSubset.mlp(1);
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         History history = SparkTrainer.builder(spark).workers(2).parameterServer()
                 .progressTo(new java.io.PrintStream(printed, true)).build().fit(distributed,
@@ -45,7 +36,7 @@ class ParameterServerTrainingTest {
 
         assertTrue(history.events().get(0).startsWith("parameter server: aeron:ipc"), history.events().toString());
         double difference = single.parameters().sub(distributed.parameters()).amaxNumber().doubleValue();
-        double moved = single.parameters().sub(mlp(1).parameters()).amaxNumber().doubleValue();
+        double moved = single.parameters().sub(MnistSubset.mlp(1).parameters()).amaxNumber().doubleValue();
         assertTrue(difference < 1e-4 && moved > 1e-2, "max difference " + difference + ", max move " + moved);
         assertEquals(2, history.get("loss").size());
         String lines = printed.toString();
@@ -74,7 +65,7 @@ class ParameterServerTrainingTest {
         }
         SparkTrainer trainer = SparkTrainer.builder(spark).workers(2).parameterServer("127.0.0.1", port, 1, 42)
                 .parameterServerTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)).build();
-        ExchangeException e = assertThrows(ExchangeException.class, () -> trainer.fit(mlp(2),
+        ExchangeException e = assertThrows(ExchangeException.class, () -> trainer.fit(MnistSubset.mlp(2),
                 sc.parallelize(MnistSubset.train(100), 2), FitOptions.defaults().batchSize(10).verbose(0)));
         assertTrue(e.getMessage().contains("Cannot reach the parameter server at 127.0.0.1:" + port), e.getMessage());
     }
