@@ -23,7 +23,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
-import org.nd4j.parameterserver.distributed.v2.transport.PortSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +76,7 @@ public final class Dl4jBaseline implements Callable<Integer> {
             description = "initial threshold of SharedTrainingMaster's adaptive encoding (default: ${DEFAULT-VALUE})")
     double threshold;
 
-    @Option(names = "--port", defaultValue = "40123", description = "Aeron UDP port for shared-training")
+    @Option(names = "--port", defaultValue = "40123", description = "Aeron UDP port of shared-training's root (the driver); executor K uses port + 1 + K")
     int port;
 
     @Option(names = "--data", description = "directory with the MNIST IDX files (default: $ORRERY_DATA_DIR/mnist,"
@@ -210,13 +209,12 @@ public final class Dl4jBaseline implements Callable<Integer> {
                     .rngSeed(seed)
                     .build();
         }
-        int p = port;
         VoidConfiguration voidConf = VoidConfiguration.builder()
-                .unicastPort(p)
+                .unicastPort(port)
                 .controllerAddress("127.0.0.1")
                 .networkMask("127.0.0.0/8")
-                // DL4J's StaticPortSupplier ignores the port it is given; supply it directly.
-                .portSupplier((PortSupplier) () -> p)
+                // One port per JVM: the executors of local-cluster share the driver's address.
+                .portSupplier(new ExecutorPortSupplier(port))
                 .build();
         return new SharedTrainingMaster.Builder(voidConf, batch)
                 .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(threshold))
