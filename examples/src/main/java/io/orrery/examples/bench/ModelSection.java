@@ -51,17 +51,19 @@ final class ModelSection {
         md.append("## Models side by side\n\n");
         md.append("Each model's efficiency is against its own 1-worker run of the same settings and path. Compute per"
                 + " MB = compute ms per step / MB each worker sends per step: how much work one megabyte of gradient"
-                + " buys.\n\n");
+                + " buys. Exchange share = (communication + waiting) / step, from the workers' own step timers; on a"
+                + " machine loaded far beyond its cores, where N workers get N times one worker's share of the CPUs"
+                + " and efficiency can exceed 1, it is the figure that still compares the models.\n\n");
         md.append("| model | params | path | settings | workers | samples/s | efficiency | compute ms / step |"
-                + " MB sent / worker-step | compute ms per MB |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+                + " exchange share | MB sent / worker-step | compute ms per MB |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RunResult r : orrery) {
             BenchConfig c = r.config();
             Double perMb = computeMsPerMb(r);
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %d | %.0f | %s | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %d | %.0f | %s | %s | %s | %s | %s |%n",
                     c.model(), PARAMETERS.getOrDefault(c.model(), 0L), c.path(), settings(c), c.workers(),
                     r.samplesPerSecond(), opt("%.2f", r.parallelEfficiency()), opt("%.2f", r.computeMs()),
-                    opt("%.3f", mbPerWorkerStep(r)), opt("%.1f", perMb)));
+                    ClusterSection.exchangeShare(r), opt("%.3f", mbPerWorkerStep(r)), opt("%.1f", perMb)));
         }
         md.append('\n');
         pairs(md, orrery);
@@ -85,16 +87,17 @@ final class ModelSection {
             Double mlpPerMb = computeMsPerMb(mlp.get());
             String ratio = convPerMb == null || mlpPerMb == null || mlpPerMb <= 0 ? "-"
                     : ReportWriter.fmt("%.0fx", convPerMb / mlpPerMb);
-            lines.add(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s |", c.path(), settings(c),
-                    c.workers(), opt("%.2f", mlp.get().parallelEfficiency()), opt("%.2f", conv.parallelEfficiency()),
-                    ratio));
+            lines.add(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s |", c.path(),
+                    settings(c), c.workers(), opt("%.2f", mlp.get().parallelEfficiency()),
+                    opt("%.2f", conv.parallelEfficiency()), ClusterSection.exchangeShare(mlp.get()),
+                    ClusterSection.exchangeShare(conv), ratio));
         }
         if (lines.isEmpty()) {
             return;
         }
-        md.append("| path | settings | workers | MLP efficiency | convnet efficiency |"
-                + " convnet compute per MB / MLP's |\n");
-        md.append("|---|---|---|---|---|---|\n");
+        md.append("| path | settings | workers | MLP efficiency | convnet efficiency | MLP exchange share |"
+                + " convnet exchange share | convnet compute per MB / MLP's |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
         lines.forEach(l -> md.append(l).append('\n'));
         md.append('\n');
     }
