@@ -26,14 +26,14 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 /**
- * {@code bench}: the scaling benchmark. Runs a grid of configurations (systems x modes x encodings x per-worker
- * batches x shards x workers), records one row per run in {@code --out}/results.json as it goes (a rerun with the
+ * {@code bench}: the scaling benchmark. Runs a grid of configurations (models x systems x modes x encodings x
+ * per-worker batches x shards x workers), records one row per run in {@code --out}/results.json as it goes (a rerun with the
  * same {@code --out} resumes, skipping finished runs), then writes results.csv, PNG charts and report.md, including
  * the simulated scaling to 8-256 workers.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scaling benchmark of the reference MNIST model: Orrery's Spark trainer against DL4J's Spark"
-                + " training, with results.csv, results.json, PNG charts and report.md in --out.",
+        description = {"Scaling benchmark of the reference MNIST models (--models mlp,convnet): Orrery's Spark trainer"
+                + " against DL4J's Spark training, with results.csv, results.json, PNG charts and report.md in --out.",
                 "Example: bench --workers 1,2 --epochs 2 --out bench-out"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -48,8 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final String CORE_FIT_ENCODING = "none";
 
     private static final Set<String> SYSTEMS = Set.of(BenchConfig.ORRERY, BenchConfig.CORE_FIT,
-            BenchConfig.DL4J_PARAMETER_AVERAGING,
-            BenchConfig.DL4J_SHARED_TRAINING);
+            BenchConfig.DL4J_PARAMETER_AVERAGING, BenchConfig.DL4J_SHARED_TRAINING);
     private static final Pattern MODE = Pattern.compile("sync|async|bounded:[1-9][0-9]*");
     private static final Pattern MASTER = Pattern.compile("local|local\\[\\d+]|spark://.+|yarn|k8s://.+");
 
@@ -59,6 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (created; an existing results.json"
             + " there is resumed).")
     Path out;
+
+    @Option(names = "--models", split = ",", defaultValue = "mlp",
+            description = "Models: mlp (the reference MLP) and/or convnet (the Keras book's chapter 8 convnet, about"
+                    + " 30x more compute per byte exchanged); DL4J rows are MLP only (default: ${DEFAULT-VALUE}).")
+    List<String> models;
 
     @Option(names = "--workers", split = ",", defaultValue = "1,2",
             description = "Worker counts (default: ${DEFAULT-VALUE}).")
@@ -174,8 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ResultsStore store = ResultsStore.open(out);
         List<BenchConfig> grid = grid();
-        List<BenchRunner> runners = runnersOverride != null ? runnersOverride
-                : defaultRunners();
+        List<BenchRunner> runners = runnersOverride != null ? runnersOverride : defaultRunners();
         PrintWriter err = spec.commandLine().getErr();
         int skipped = 0;
         try (BenchProgress progress = new BenchProgress(grid.size(), System.err)) {
@@ -193,20 +196,20 @@ public final class BenchCommand implements Callable<Integer> {
         if (skipped > 0) {
             err.printf(Locale.ROOT, "resumed: %d of %d runs were already in %s%n", skipped, grid.size(), store.file());
         }
-        Optional<SimulationResult> sim = noSimulation ? Optional.empty() : simulation().build(store.rows());
+        Optional<SimulationResult> sim = noSimulation ? Optional.empty() : simulation().build(ReportWriter.rowsOf(store.rows(), BenchConfig.MLP));
         List<RunResult> rows = BenchReport.writeAll(out, store.rows(), sim.orElse(null));
         PrintWriter o = spec.commandLine().getOut();
         long failed = 0;
         for (RunResult r : rows) {
             BenchConfig c = r.config();
             if (r.ok()) {
-                o.printf(Locale.ROOT, "%-26s N=%d %-12s %-24s b=%d shards=%d: %8.0f samples/s, test_acc %.4f%n",
-                        c.system(), c.workers(), c.mode(), c.encoding(), c.batchPerWorker(), c.shards(),
+                o.printf(Locale.ROOT, "%-26s %-7s N=%d %-12s %-24s b=%d shards=%d: %8.0f samples/s, test_acc %.4f%n",
+                        c.system(), c.model(), c.workers(), c.mode(), c.encoding(), c.batchPerWorker(), c.shards(),
                         r.samplesPerSecond(), r.finalAccuracy());
             } else {
                 failed++;
-                o.printf(Locale.ROOT, "%-26s N=%d %-12s %-24s FAILED: %s%n", c.system(), c.workers(), c.mode(),
-                        c.encoding(), r.error());
+                o.printf(Locale.ROOT, "%-26s %-7s N=%d %-12s %-24s FAILED: %s%n", c.system(), c.model(),
+                        c.workers(), c.mode(), c.encoding(), r.error());
             }
         }
         o.println("report: " + out.resolve(ReportWriter.FILE_NAME));
@@ -235,41 +238,51 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Every configuration of the grid, in run order: system, then settings, then growing worker count. */
+    /**
+     * Every configuration of the grid, in run order: model, system, then settings, then growing worker count. The
+     * DL4J baseline has the MLP only, so its rows appear under that model alone.
+     */
     List<BenchConfig> grid() {
         List<BenchConfig> grid = new ArrayList<>();
-        for (String system : systems) {
-            for (int b : batchSizes) {
-                if (BenchConfig.CORE_FIT.equals(system)) {
-                    // One process, one worker, whatever --workers and --paths say.
-                    grid.add(new BenchConfig(system, "none", 1, CORE_FIT_MODE, CORE_FIT_ENCODING, b, 1, epochs));
+        for (String model : models) {
+            for (String system : systems) {
+                if (system.startsWith("dl4j") && !BenchConfig.MLP.equals(model)) {
                     continue;
                 }
-                for (String path : paths) {
-                    addRuns(grid, system, path, b);
+                for (int b : batchSizes) {
+                    if (BenchConfig.CORE_FIT.equals(system)) {
+                        // One process, one worker, whatever --workers and --paths say.
+                        grid.add(new BenchConfig(system, "none", 1, CORE_FIT_MODE, CORE_FIT_ENCODING, b, 1, epochs,
+                                model));
+                        continue;
+                    }
+                    for (String path : paths) {
+                        addRuns(grid, model, system, path, b);
+                    }
                 }
             }
         }
         return grid;
     }
 
-    private void addRuns(List<BenchConfig> grid, String system, String path, int b) {
+    private void addRuns(List<BenchConfig> grid, String model, String system, String path, int b) {
         switch (system) {
             case BenchConfig.ORRERY -> {
                 for (String mode : modes) {
                     for (String enc : encodings) {
                         for (int s : shards) {
                             for (int n : workers) {
-                                grid.add(new BenchConfig(system, masterFor(path, n), n, mode, enc, b, s, epochs));
+                                grid.add(new BenchConfig(system, masterFor(path, n), n, mode, enc, b, s, epochs,
+                                        model));
                             }
                         }
                     }
                 }
             }
             case BenchConfig.DL4J_PARAMETER_AVERAGING -> workers.forEach(n -> grid.add(new BenchConfig(
-                    system, dl4jMasterFor(path, n), n, DL4J_PA_MODE, DL4J_PA_ENCODING, b, 1, epochs)));
+                    system, dl4jMasterFor(path, n), n, DL4J_PA_MODE, DL4J_PA_ENCODING, b, 1, epochs, model)));
             default -> workers.forEach(n -> grid.add(new BenchConfig(system, dl4jMasterFor(path, n), n,
-                    DL4J_SHARED_MODE, DL4J_SHARED_ENCODING, b, 1, epochs)));
+                    DL4J_SHARED_MODE, DL4J_SHARED_ENCODING, b, 1, epochs, model)));
         }
     }
 
@@ -306,6 +319,12 @@ public final class BenchCommand implements Callable<Integer> {
         requireAtLeastOne("--batch-sizes", batchSizes);
         requireAtLeastOne("--shards", shards);
         requireAtLeastOne("--simulate-workers", simulateWorkers);
+        for (String m : models) {
+            if (!BenchConfig.MODELS.contains(m)) {
+                throw bad("Invalid value for --models: expected one or more of " + BenchConfig.MODELS
+                        + " separated by commas, received \"" + m + "\"");
+            }
+        }
         for (String s : systems) {
             if (!SYSTEMS.contains(s)) {
                 throw bad("Invalid value for --systems: expected one of " + List.copyOf(new TreeSet<>(SYSTEMS))

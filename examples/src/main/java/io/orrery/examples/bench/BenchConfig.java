@@ -1,10 +1,13 @@
 package io.orrery.examples.bench;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One point of the benchmark grid: which system trains the reference MNIST model, and how.
+ * One point of the benchmark grid: which system trains which of the reference MNIST models, and how.
  *
  * @param system         {@code orrery}, {@code core-fit} (core's single-process fit, the reference for the trainer's
  *                       overhead), {@code dl4j-parameter-averaging} or {@code dl4j-shared-training}
@@ -16,9 +19,11 @@ import java.util.Objects;
  * @param batchPerWorker mini-batch size of each worker
  * @param shards         parameter-server shards (1 for DL4J rows)
  * @param epochs         passes over the 60,000 training images
+ * @param model          {@code mlp} (the reference MLP) or {@code convnet} (the Keras book's chapter 8 convnet);
+ *                       null reads as {@code mlp}, so rows written before the model dimension existed stay readable
  */
 public record BenchConfig(String system, String master, int workers, String mode, String encoding,
-                          int batchPerWorker, int shards, int epochs) {
+                          int batchPerWorker, int shards, int epochs, String model) {
 
     /** Systems the harness knows: Orrery's Spark trainer, core's single-process fit, and the DL4J baseline. */
     public static final String ORRERY = "orrery";
@@ -26,7 +31,20 @@ public record BenchConfig(String system, String master, int workers, String mode
     public static final String DL4J_PARAMETER_AVERAGING = "dl4j-parameter-averaging";
     public static final String DL4J_SHARED_TRAINING = "dl4j-shared-training";
 
+    /** The reference MLP: Dense(512, relu) -> Dense(10, softmax) on 784 features, 407,050 parameters. */
+    public static final String MLP = "mlp";
+    /** The Keras book's convnet (chapter 8) on (28, 28, 1) images, 104,202 parameters. */
+    public static final String CONVNET = "convnet";
+    /** Models the harness trains, in report order. */
+    public static final List<String> MODELS = List.of(MLP, CONVNET);
+
+    @JsonCreator
     public BenchConfig {
+        model = model == null ? MLP : model;
+        if (!MODELS.contains(model)) {
+            throw new IllegalArgumentException("Invalid bench model: expected one of " + MODELS + ", found \""
+                    + model + "\"");
+        }
         Objects.requireNonNull(system, "system");
         Objects.requireNonNull(master, "master");
         Objects.requireNonNull(mode, "mode");
@@ -36,6 +54,12 @@ public record BenchConfig(String system, String master, int workers, String mode
                     + " and epochs >= 1, found workers=" + workers + " batchPerWorker=" + batchPerWorker
                     + " shards=" + shards + " epochs=" + epochs);
         }
+    }
+
+    /** A point of the grid training the reference MLP (the harness's model before the model dimension). */
+    public BenchConfig(String system, String master, int workers, String mode, String encoding, int batchPerWorker,
+                       int shards, int epochs) {
+        this(system, master, workers, mode, encoding, batchPerWorker, shards, epochs, MLP);
     }
 
     /** Path name of a single-JVM run: every worker in the driver's JVM, gradients over {@code aeron:ipc}. */
@@ -56,7 +80,7 @@ public record BenchConfig(String system, String master, int workers, String mode
     /** Identity of the run for resuming a grid: two configs with the same key are the same run. */
     public String key() {
         return String.join("|", system, master, Integer.toString(workers), mode, encoding,
-                Integer.toString(batchPerWorker), Integer.toString(shards), Integer.toString(epochs));
+                Integer.toString(batchPerWorker), Integer.toString(shards), Integer.toString(epochs), model);
     }
 
     /**
@@ -66,16 +90,18 @@ public record BenchConfig(String system, String master, int workers, String mode
      */
     public String seriesKey() {
         return String.join("|", system, path(), mode, encoding, Integer.toString(batchPerWorker),
-                Integer.toString(shards), Integer.toString(epochs));
+                Integer.toString(shards), Integer.toString(epochs), model);
     }
 
     /**
      * The series a run belongs to in the charts: everything but the worker count, so that one line shows
-     * how a configuration scales.
+     * how a configuration scales. The reference MLP goes unnamed (it was the only model before the model
+     * dimension); any other model is named after the system, e.g. {@code orrery convnet sync float32 b=64}.
      */
     public String seriesLabel() {
-        return String.format(Locale.ROOT, "%s%s %s %s b=%d%s", system, CLUSTER_PATH.equals(path()) ? " (cluster)" : "",
-                mode, encoding, batchPerWorker, shards > 1 ? " shards=" + shards : "");
+        return String.format(Locale.ROOT, "%s%s%s %s %s b=%d%s", system, CLUSTER_PATH.equals(path()) ? " (cluster)" : "",
+                MLP.equals(model) ? "" : " " + model, mode, encoding, batchPerWorker,
+                shards > 1 ? " shards=" + shards : "");
     }
 
     /** Whether this is a row of the DL4J baseline. */

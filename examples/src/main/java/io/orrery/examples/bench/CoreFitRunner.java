@@ -5,14 +5,14 @@ import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.tensor.Backend;
-import io.orrery.examples.spark.MnistSamples;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * The reference point of the grid: {@code core}'s single-process {@code fit} of the same model, data, batch,
+ * The reference point of the grid: {@code core}'s single-process {@code fit} of the same model (the row's
+ * {@link BenchConfig#model()}), data, batch,
  * epochs and seeds, timed like the Spark trainer's rows (one fit from a cold start of the training code, the
  * test evaluation after each epoch taken out). The Spark trainer's overhead in {@code local[1]} is measured
  * against this row.
@@ -37,11 +37,11 @@ public final class CoreFitRunner implements BenchRunner {
         // A Spark run earlier in this JVM may have narrowed the native thread pools for its tasks: core's defaults.
         Backend.configureThreads();
         TrainTestSplit mnist = dataDir == null ? Mnist.load() : Mnist.load(dataDir);
-        INDArray x = MnistSamples.features(mnist.train());
+        INDArray x = ReferenceWorkload.features(mnist.train(), config.model());
         INDArray y = mnist.train().labels();
-        Sequential model = ReferenceWorkload.newModel();
-        TestAccuracyEachEpoch accuracy = new TestAccuracyEachEpoch(MnistSamples.features(mnist.test()),
-                mnist.test().labels());
+        Sequential model = ReferenceWorkload.newModel(config.model());
+        TestAccuracyEachEpoch accuracy = new TestAccuracyEachEpoch(
+                ReferenceWorkload.features(mnist.test(), config.model()), mnist.test().labels());
         long t0 = System.nanoTime();
         model.fit(x, y, FitOptions.defaults().epochs(config.epochs()).batchSize(config.batchPerWorker()).seed(7).verbose(0)
                 .callbacks(accuracy));

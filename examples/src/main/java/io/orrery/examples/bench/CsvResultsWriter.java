@@ -17,7 +17,7 @@ public final class CsvResultsWriter {
     public static final String FILE_NAME = "results.csv";
 
     /** Column names, in order. */
-    public static final List<String> HEADER = List.of("system", "master", "workers", "mode", "encoding",
+    public static final List<String> HEADER = List.of("system", "model", "master", "workers", "mode", "encoding",
             "batch_per_worker", "shards", "epochs", "status", "wall_seconds", "steps", "samples_per_second",
             "step_ms", "compute_ms", "communication_ms", "waiting_ms", "bytes_sent", "bytes_received",
             "parallel_efficiency", "seconds_to_97", "seconds_to_98", "final_accuracy", "started_at", "error");
@@ -33,6 +33,7 @@ public final class CsvResultsWriter {
             BenchConfig c = r.config();
             List<String> cells = new ArrayList<>(HEADER.size());
             cells.add(c.system());
+            cells.add(c.model());
             cells.add(c.master());
             cells.add(Integer.toString(c.workers()));
             cells.add(c.mode());

@@ -6,7 +6,6 @@ import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
 import io.orrery.examples.spark.IdxOverSpark;
-import io.orrery.examples.spark.MnistSamples;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
 import io.orrery.spark.SparkTrainer;
@@ -25,9 +24,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Runs Orrery's Spark trainer ({@link SparkTrainer}) for a grid point: the reference MLP, RMSprop, sparse
- * categorical cross-entropy, global batch = workers x per-worker batch, gradients through the Aeron parameter
- * server in the driver.
+ * Runs Orrery's Spark trainer ({@link SparkTrainer}) for a grid point: the row's model (the reference MLP or the
+ * book's convnet, {@link ReferenceWorkload}), RMSprop, sparse categorical cross-entropy, global batch = workers x
+ * per-worker batch, gradients through the Aeron parameter server in the driver.
  *
  * <p>The training data is read on the executors in N slices ({@link IdxOverSpark#rdd}) and cached; one {@code fit}
  * call for all epochs is timed, data split included, as a user runs it. A callback evaluates the test set on the
@@ -71,7 +70,7 @@ public final class OrrerySparkRunner implements BenchRunner {
         String started = Instant.now().toString();
         TrainTestSplit mnist = dataDir == null ? Mnist.load() : Mnist.load(dataDir);
         String folder = (dataDir == null ? DataDirectory.root().resolve("mnist") : dataDir).toUri().toString();
-        INDArray xTest = MnistSamples.features(mnist.test());
+        INDArray xTest = ReferenceWorkload.features(mnist.test(), config.model());
         INDArray yTest = mnist.test().labels();
 
         SparkSession.Builder b = SparkSession.builder().appName("orrery-bench").master(config.master())
@@ -89,7 +88,7 @@ public final class OrrerySparkRunner implements BenchRunner {
             JavaRDD<Sample> rdd = IdxOverSpark.rdd(sc, folder, "train", config.workers())
                     .persist(StorageLevel.MEMORY_ONLY());
             long trainSize = rdd.count();
-            Sequential model = ReferenceWorkload.newModel();
+            Sequential model = ReferenceWorkload.newModel(config.model());
             SparkTrainer trainer = SparkTrainer.builder(spark).workers(config.workers())
                     .mode(TrainingMode.parse(config.mode())).parameterServer()
                     .gradientEncoding(encoding(config.encoding()))

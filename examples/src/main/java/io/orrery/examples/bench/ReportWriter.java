@@ -20,7 +20,10 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-/** Writes {@code report.md}: the results table, Orrery against DL4J, the charts and the simulation. */
+/**
+ * Writes {@code report.md}: per model, the results table, Orrery against core's fit and against DL4J, cluster
+ * against local; then the models side by side, the charts and the simulation (fitted to the MLP's rows).
+ */
 public final class ReportWriter {
 
     public static final String FILE_NAME = "report.md";
@@ -37,14 +40,30 @@ public final class ReportWriter {
     public static Path write(Path outDir, List<RunResult> rows, SimulationResult simulation) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Orrery scaling benchmark\n\n");
-        md.append(String.format(Locale.ROOT, "Generated %s on %d cores, Java %s, %s %s. Workload: the reference"
-                        + " MNIST MLP (Dense 512 relu, Dense 10 softmax, RMSprop), 60,000 training images.%n%n",
+        List<String> models = modelsOf(rows);
+        md.append(String.format(Locale.ROOT, "Generated %s on %d cores, Java %s, %s %s. Workload%s: %s; 60,000"
+                        + " training images.%n%n",
                 Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                System.getProperty("os.name"), System.getProperty("os.arch")));
-        results(md, rows);
-        overheadOverCore(md, rows);
-        comparison(md, rows);
-        ClusterSection.write(md, rows);
+                System.getProperty("os.name"), System.getProperty("os.arch"), models.size() > 1 ? "s" : "",
+                models.stream().map(m -> (models.size() > 1 ? m + " = " : "") + ModelSection.describe(m))
+                        .collect(Collectors.joining("; "))));
+        // One set of tables per model: a model's efficiency, overhead and cluster share are against its own rows.
+        for (String model : models) {
+            List<RunResult> ofModel = rowsOf(rows, model);
+            if (models.size() > 1) {
+                md.append("## Model: ").append(model).append("\n\n");
+            }
+            results(md, ofModel);
+            overheadOverCore(md, ofModel);
+            if (BenchConfig.MLP.equals(model) || ofModel.stream().anyMatch(r -> r.config().isBaseline())) {
+                comparison(md, ofModel);
+            } else {
+                md.append("The DL4J baseline trains the MLP only: no Orrery/DL4J ratio for the ").append(model)
+                        .append(".\n\n");
+            }
+            ClusterSection.write(md, ofModel);
+        }
+        ModelSection.write(md, rows);
         md.append("## Charts\n\n");
         md.append("![Throughput against workers](").append(ChartWriter.THROUGHPUT).append(")\n\n");
         md.append("![Parallel efficiency against workers](").append(ChartWriter.EFFICIENCY).append(")\n\n");
@@ -56,6 +75,18 @@ public final class ReportWriter {
         Path file = outDir.resolve(FILE_NAME);
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** The models the rows trained, in {@link BenchConfig#MODELS} order; the MLP alone when there are no rows. */
+    static List<String> modelsOf(List<RunResult> rows) {
+        List<String> models = BenchConfig.MODELS.stream()
+                .filter(m -> rows.stream().anyMatch(r -> m.equals(r.config().model()))).toList();
+        return models.isEmpty() ? List.of(BenchConfig.MLP) : models;
+    }
+
+    /** The rows of one model, in their order. */
+    static List<RunResult> rowsOf(List<RunResult> rows, String model) {
+        return rows.stream().filter(r -> model.equals(r.config().model())).toList();
     }
 
     private static void results(StringBuilder md, List<RunResult> rows) {
@@ -110,7 +141,6 @@ public final class ReportWriter {
         md.append('\n');
     }
 
-    /** Orrery's best throughput over the baseline's best at each worker count: the figure Orrery must beat. */
     /** Per path (local, cluster): at each worker count, Orrery's best over DL4J's best on the same path. */
     private static void comparison(StringBuilder md, List<RunResult> rows) {
         md.append("## Orrery against the DL4J baseline\n\n");
