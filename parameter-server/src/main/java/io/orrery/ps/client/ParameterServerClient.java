@@ -241,14 +241,29 @@ public final class ParameterServerClient implements AutoCloseable {
     private final class BroadcastListener implements MessageListener {
 
         private final ServerConnection connection;
+        /** The server's session and source, bound at the accepted join: nothing from another sender is used. */
+        private final ServerSender server = new ServerSender();
 
         BroadcastListener(ServerConnection connection) {
             this.connection = connection;
         }
 
+        private DropReason checkSender() {
+            return server.check(connection.adapter.sessionId(), connection.adapter.sourceIdentity());
+        }
+
         @Override
         public DropReason onJoinAck(JoinAckDecoder ack, String reason) {
-            return handshake.onJoinAck(connection, ack, reason);
+            DropReason wrong = checkSender(); // after the join: a rejection (eviction notice) only from the server
+            if (wrong != null) {
+                return wrong;
+            }
+            boolean joinedBefore = connection.joined;
+            DropReason result = handshake.onJoinAck(connection, ack, reason);
+            if (result == null && connection.joined && !joinedBefore) {
+                server.bind(connection.adapter.sessionId(), connection.adapter.sourceIdentity());
+            }
+            return result;
         }
 
         @Override
@@ -268,6 +283,10 @@ public final class ParameterServerClient implements AutoCloseable {
                     chunk.elementCount(), payload.capacity());
             if (bad != null) {
                 return bad;
+            }
+            DropReason wrong = checkSender();
+            if (wrong != null) {
+                return wrong;
             }
             switch (parts.onChunk(s, chunk.chunkIndex(), chunk.version(), chunk.minWorkerStep(), payload)) {
                 case LATER:
@@ -291,6 +310,10 @@ public final class ParameterServerClient implements AutoCloseable {
             ParameterAssembler parts = joinedAssembler;
             if (parts == null) {
                 return null;
+            }
+            DropReason wrong = checkSender();
+            if (wrong != null) {
+                return wrong;
             }
             if (parts.draining()) {
                 connection.adapter.abortCurrent();
