@@ -45,6 +45,7 @@ public final class ReportWriter {
         overheadOverCore(md, rows);
         comparison(md, rows);
         ClusterSection.write(md, rows);
+        TestbedSection.write(md, rows);
         md.append("## Charts\n\n");
         md.append("![Throughput against workers](").append(ChartWriter.THROUGHPUT).append(")\n\n");
         md.append("![Parallel efficiency against workers](").append(ChartWriter.EFFICIENCY).append(")\n\n");
@@ -151,6 +152,12 @@ public final class ReportWriter {
         md.append(String.format(Locale.ROOT, "Compute per sample %.3g us, fitted to %s. Encoding %s; Orrery's"
                         + " server with %d shard(s) spread over as many hosts.%n%n",
                 sim.computeSecondsPerSample() * 1e6, sim.calibrationSource(), sim.encoding(), sim.shards()));
+        if (sim.clusterModel() != null) {
+            md.append("Clusters on this machine (local-cluster on loopback, the test bed at each rate and placement):"
+                    + " the step model with shared cores, a CPU cost per message and the rate caps, ")
+                    .append(sim.clusterModel()).append(". The points it was not fitted to are its check (target:"
+                    + " within 15%).\n\n");
+        }
         if (!sim.checks().isEmpty()) {
             md.append("Check against measured points on this machine:\n\n");
             md.append("| path (fit) | workers | measured samples/s | predicted samples/s | error |\n"

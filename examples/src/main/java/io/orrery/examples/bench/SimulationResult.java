@@ -14,9 +14,12 @@ import java.util.List;
  * @param shards                  parameter-server shards of the predictions (spread over as many hosts)
  * @param checks                  measured points compared with the model
  * @param predictions             the sweep over workers and networks, both methods
+ * @param clusterModel            how the model of this machine's clusters was fitted (which runs, which constants),
+ *                                why it was not, or null when the grid has no cluster rows
  */
 public record SimulationResult(double computeSecondsPerSample, String calibrationSource, String encoding,
-                               int shards, List<Check> checks, List<StepPrediction> predictions) {
+                               int shards, List<Check> checks, List<StepPrediction> predictions,
+                               String clusterModel) {
 
     /**
      * A measured point next to the model's prediction for it.
