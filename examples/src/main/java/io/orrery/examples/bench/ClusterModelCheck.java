@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 /**
  * Checks the simulator against every measured cluster point of a grid: Orrery's SYNC float32 rows on the loopback
  * {@code local-cluster} and on the namespace test bed at each rate and placement. {@link MachineModel} is fitted to
- * four of them (named in the report) and predicts every one; the points it was not fitted to are the check.
+ * three or four of them (named in the report) and predicts every one; the points it was not fitted to are the check.
  */
 final class ClusterModelCheck {
 
@@ -28,7 +28,7 @@ final class ClusterModelCheck {
     private ClusterModelCheck() {
     }
 
-    /** The fitted model with its checks, or empty when one of the four calibration runs is missing. */
+    /** The fitted model, which runs it was fitted to, and its prediction of every cluster run. */
     record Result(MachineModel model, String calibration, List<SimulationResult.Check> checks) {
 
         /** The fitted compute, as a workload for the data-centre predictions. */
@@ -47,13 +47,14 @@ final class ClusterModelCheck {
         // The fastest capped rate's 1-worker runs: there the messages, not the link, take the time.
         Optional<RunResult> capDriver = fastestBed(points, ShardPlacement.DRIVER);
         Optional<RunResult> capColocated = fastestBed(points, ShardPlacement.COLOCATED);
-        if (loopOne.isEmpty() || loopTwo.isEmpty() || capDriver.isEmpty() || capColocated.isEmpty()) {
+        if (loopOne.isEmpty() || loopTwo.isEmpty() || capDriver.isEmpty()) {
             return Optional.empty();
         }
-        List<RunResult> calibration = List.of(loopOne.get(), loopTwo.get(), capDriver.get(), capColocated.get());
+        List<RunResult> calibration = new ArrayList<>(List.of(loopOne.get(), loopTwo.get(), capDriver.get()));
+        capColocated.ifPresent(calibration::add);
         MachineModel model = MachineModel.calibrate(Workload.MNIST_MLP_PARAMETERS, batch, TestbedSection.FRAMING_1500,
                 measured(loopOne.get()), measured(loopTwo.get()), measured(capDriver.get()),
-                measured(capColocated.get()));
+                capColocated.map(ClusterModelCheck::measured).orElse(null));
         List<SimulationResult.Check> checks = new ArrayList<>();
         for (RunResult r : points) {
             ClusterShape shape = shape(r);
@@ -62,12 +63,13 @@ final class ClusterModelCheck {
                     r.config().workers(), r.samplesPerSecond(), predicted,
                     (predicted - r.samplesPerSecond()) / r.samplesPerSecond()));
         }
-        String text = String.format(Locale.ROOT, "fitted to %s, %s, %s and %s: compute %.3g us per sample,"
-                        + " %.2f cores for the workers, %.2f us per message, %.2f ms fixed per step, epoch start %.2f s"
-                        + " (driver) and %.2f s (colocated)", label(loopOne.get()) + " N=1", label(loopTwo.get()) + " N=2",
-                label(capDriver.get()) + " N=1", label(capColocated.get()) + " N=1",
-                model.computeSecondsPerSample() * 1e6, model.effectiveCores(), model.messageSeconds() * 1e6,
-                model.fixedSeconds() * 1e3, model.driverEpochSeconds(), model.colocatedEpochSeconds());
+        String text = String.format(Locale.ROOT, "fitted to %s: compute %.3g us per sample, CPU-bound work %.2fx"
+                        + " slower with 2 executors than with 1, %.2f us per message, %.2f ms fixed per step, epoch"
+                        + " start %.2f s (driver) and %.2f s (colocated%s)",
+                String.join(", ", calibration.stream().map(r -> label(r) + " N=" + r.config().workers()).toList()),
+                model.computeSecondsPerSample() * 1e6, model.slowdown(2), model.messageSeconds() * 1e6,
+                model.fixedSeconds() * 1e3, model.driverEpochSeconds(), model.colocatedEpochSeconds(),
+                capColocated.isPresent() ? "" : ": no colocated 1-worker run, so the driver's");
         return Optional.of(new Result(model, text, checks));
     }
 

@@ -92,9 +92,9 @@ public final class SimulationBuilder {
                 source = "the cluster model's compute per sample (" + clusterModel + ")";
             }
         } else if (rows.stream().anyMatch(r -> r.ok() && BenchConfig.CLUSTER_PATH.equals(r.config().path()))) {
-            clusterModel = "not fitted: it needs SYNC float32 runs on local-cluster with 1 and 2 workers and 1-worker"
-                    + " runs on the test bed with the shards in the driver and colocated (bench --paths"
-                    + " cluster,testbed --workers 1,2 --placements driver,colocated)";
+            clusterModel = "not fitted: it needs SYNC float32 runs on local-cluster with 1 and 2 workers and a"
+                    + " 1-worker run on the test bed with the shards in the driver (bench --paths cluster,testbed"
+                    + " --workers 1,2)";
         }
         if (workload == null && fallbackComputeSecondsPerSample != null) {
             workload = new Workload(Workload.MNIST_MLP_PARAMETERS, batch, fallbackComputeSecondsPerSample,

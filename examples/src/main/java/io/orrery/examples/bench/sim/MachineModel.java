@@ -9,13 +9,15 @@ import java.util.Locale;
  * things the data-centre model leaves out set the pace and are modelled:
  *
  * <ul>
- *   <li><b>Shared cores.</b> N workers computing at once on {@code effectiveCores} cores (the machine's cores less
- *       what other jobs take) each compute {@code max(1, N / effectiveCores)} times slower.</li>
- *   <li><b>Per-message cost.</b> Every message costs CPU time ({@code messageSeconds}) to send and to receive,
- *       whatever its size: a 1500-byte link's 320-float chunks make 1,273 messages of the MLP's gradient where
- *       loopback's 16,344-float chunks make 25. A phase (gradients in, parameters out) takes the longer of its
- *       link time and its CPU time: the busiest process's messages, or all processes' messages over the cores,
- *       whichever is more.</li>
+ *   <li><b>Shared cores.</b> Every executor JVM beyond the first slows everything that runs on the CPU (compute,
+ *       the per-message work, the fixed round trip, the epoch start) by {@code contentionPerWorker}: with N
+ *       workers by {@code 1 + contentionPerWorker x (N - 1)}. Fitted from the loopback cluster's compute at 1 and 2
+ *       workers, it includes what the machine's other jobs take.</li>
+ *   <li><b>Per-message cost.</b> Every message costs CPU time ({@code messageSeconds}) whatever its size: a
+ *       1500-byte link's 320-float chunks make 1,273 messages of the MLP's gradient where loopback's 16,344-float
+ *       chunks make 25. A phase (gradients in, parameters out) takes the longer of its link time and the CPU time
+ *       of its busiest process's messages (the driver's server: N x m; a colocated host: its worker's m sent and
+ *       its shard's m received).</li>
  *   <li><b>Rate caps.</b> The busiest link's bytes per phase at the capped rate, with the framing of the link's
  *       frames: the driver's link carries N gradients in and N parameter copies out; colocated, each host
  *       carries (N-1)/N of a gradient and of the parameters each way.</li>
@@ -28,7 +30,7 @@ import java.util.Locale;
  * @param parameters              model parameters (floats in a gradient)
  * @param batchPerWorker          samples per worker and step
  * @param computeSecondsPerSample one uncontended worker's compute per sample
- * @param effectiveCores          cores the workers get
+ * @param contentionPerWorker     slowdown of CPU-bound work per executor beyond the first
  * @param messageSeconds          CPU time of one message in one process
  * @param fixedSeconds            per-step exchange time that does not depend on bytes or messages
  * @param driverEpochSeconds      wall time per epoch outside the steps, shards in the driver
@@ -36,17 +38,20 @@ import java.util.Locale;
  * @param framing                 wire bytes per payload byte on a rate-capped link
  */
 public record MachineModel(long parameters, int batchPerWorker, double computeSecondsPerSample,
-                           double effectiveCores, double messageSeconds, double fixedSeconds,
+                           double contentionPerWorker, double messageSeconds, double fixedSeconds,
                            double driverEpochSeconds, double colocatedEpochSeconds, double framing) {
 
     /** Coefficient of variation of a worker's compute: the barrier waits for the slowest. */
     static final double JITTER = 0.05;
 
     /**
-     * Fits the model to four runs: the loopback cluster's 1-worker run (compute per sample, the fixed round trip,
-     * the driver's epoch start), its 2-worker run (the cores the workers get), and the 1-worker runs on a capped link
-     * with the shards in the driver (the per-message cost, from 1,273 messages per phase instead of 25) and colocated
-     * (the colocated epoch start). Every other run is a check.
+     * Fits the model to three or four runs: the loopback cluster's 1-worker run (compute per sample, the fixed
+     * round trip, the epoch start), its 2-worker run (the contention: its compute against the 1-worker run's), the
+     * 1-worker run on a capped link with the shards in the driver (the per-message cost, from 1,273 messages per
+     * phase instead of 25), and, when there is one, the 1-worker run with colocated shards (their epoch start;
+     * without it the model takes the driver's, and misses the shards' start). Every other run is a check.
+     *
+     * @param cappedColocatedOne the colocated 1-worker run, or null
      */
     public static MachineModel calibrate(long parameters, int batchPerWorker, double framing, MeasuredRun loopbackOne,
                                          MeasuredRun loopbackTwo, MeasuredRun cappedDriverOne,
@@ -54,13 +59,14 @@ public record MachineModel(long parameters, int batchPerWorker, double computeSe
         require(loopbackOne, 1, Placement.DRIVER, true);
         require(loopbackTwo, 2, Placement.DRIVER, true);
         require(cappedDriverOne, 1, Placement.DRIVER, false);
-        require(cappedColocatedOne, 1, Placement.COLOCATED, false);
+        if (cappedColocatedOne != null) {
+            require(cappedColocatedOne, 1, Placement.COLOCATED, false);
+        }
         double computePerSample = loopbackOne.computeSeconds() / batchPerWorker;
-        double slowdown = loopbackTwo.computeSeconds() / loopbackOne.computeSeconds();
-        double cores = slowdown > 1 ? 2 / slowdown : 2;
+        double contention = Math.max(0, loopbackTwo.computeSeconds() / loopbackOne.computeSeconds() - 1);
         double reduce = reduceSeconds(parameters, 1, 1);
-        double mLoop = cpuMessages(parameters, loopbackOne.shape(), cores);
-        double mCapped = cpuMessages(parameters, cappedDriverOne.shape(), cores);
+        double mLoop = cpuMessages(parameters, loopbackOne.shape());
+        double mCapped = cpuMessages(parameters, cappedDriverOne.shape());
         if (mCapped <= mLoop) {
             throw new IllegalArgumentException("Calibration needs a capped-link run with smaller messages than the"
                     + " loopback run's, found " + mCapped + " and " + mLoop + " messages per phase");
@@ -75,19 +81,21 @@ public record MachineModel(long parameters, int batchPerWorker, double computeSe
                     cappedDriverOne.exchangeSeconds(), loopbackOne.exchangeSeconds()));
         }
         double fixed = Math.max(0, loopbackOne.exchangeSeconds() - reduce - 2.0 * mLoop * perMessage);
-        return new MachineModel(parameters, batchPerWorker, computePerSample, cores, perMessage, fixed,
-                loopbackOne.overheadSecondsPerEpoch(), cappedColocatedOne.overheadSecondsPerEpoch(), framing);
+        return new MachineModel(parameters, batchPerWorker, computePerSample, contention, perMessage, fixed,
+                loopbackOne.overheadSecondsPerEpoch(), cappedColocatedOne == null ? loopbackOne.overheadSecondsPerEpoch()
+                : cappedColocatedOne.overheadSecondsPerEpoch(), framing);
     }
 
     /** The predicted step of a run of this shape. */
     public StepPrediction step(ClusterShape s) {
         int n = s.workers();
-        double compute = batchPerWorker * computeSecondsPerSample * Math.max(1, n / effectiveCores);
+        double slowdown = slowdown(n);
+        double compute = batchPerWorker * computeSecondsPerSample * slowdown;
         double gather = phase(s, parameters * 4.0);
         double scatter = phase(s, parameters * 4.0);
         double waiting = reduceSeconds(parameters, n, s.placement() == Placement.COLOCATED ? n : 1)
                 + compute * JITTER * StepSimulator.stragglerFactor(n);
-        double comm = fixedSeconds + gather + scatter;
+        double comm = slowdown * fixedSeconds + gather + scatter;
         double step = compute + comm + waiting;
         double gbit = s.loopback() ? 0 : s.linkBitsPerSecond() / 1e9;
         double sps = n * batchPerWorker / step;
@@ -98,8 +106,8 @@ public record MachineModel(long parameters, int batchPerWorker, double computeSe
 
     /** Predicted samples/s over a whole fit of {@code stepsPerEpoch} steps per epoch, epoch starts included. */
     public double samplesPerSecond(ClusterShape s, long stepsPerEpoch) {
-        double epoch = stepsPerEpoch * step(s).stepSeconds()
-                + (s.placement() == Placement.COLOCATED ? colocatedEpochSeconds : driverEpochSeconds);
+        double epoch = stepsPerEpoch * step(s).stepSeconds() + slowdown(s.workers())
+                * (s.placement() == Placement.COLOCATED ? colocatedEpochSeconds : driverEpochSeconds);
         return stepsPerEpoch * s.workers() * batchPerWorker / epoch;
     }
 
@@ -110,7 +118,7 @@ public record MachineModel(long parameters, int batchPerWorker, double computeSe
     private double phase(ClusterShape s, double bytesPerWorker) {
         int n = s.workers();
         boolean colocated = s.placement() == Placement.COLOCATED;
-        double cpu = messageSeconds * cpuMessages(parameters, s, effectiveCores);
+        double cpu = slowdown(n) * messageSeconds * cpuMessages(parameters, s);
         if (s.loopback()) {
             return cpu;
         }
@@ -118,16 +126,18 @@ public record MachineModel(long parameters, int batchPerWorker, double computeSe
         return Math.max(cpu, linkBytes * 8 / s.linkBitsPerSecond());
     }
 
+    /** How much slower CPU-bound work runs with {@code workers} executors than with one. */
+    public double slowdown(int workers) {
+        return 1 + contentionPerWorker * (workers - 1);
+    }
+
     /**
-     * Messages whose CPU cost one phase waits for: the driver's server handles every worker's m messages; a colocated
-     * host's worker sends m and its shard receives N slices of m/N. All processes share the machine's cores, so the
-     * phase also waits for all 2 N m of them spread over the cores; whichever is more.
+     * Messages of one phase in its busiest process: the driver's server handles every worker's m messages; a
+     * colocated host's worker sends m and its shard receives N slices of m/N.
      */
-    static double cpuMessages(long parameters, ClusterShape s, double cores) {
-        int n = s.workers();
+    static double cpuMessages(long parameters, ClusterShape s) {
         int m = messages(parameters, s.chunkFloats());
-        double busiest = s.placement() == Placement.COLOCATED ? 2.0 * m : (double) n * m;
-        return Math.max(busiest, 2.0 * n * m / Math.max(1, cores));
+        return s.placement() == Placement.COLOCATED ? 2.0 * m : (double) s.workers() * m;
     }
 
     static int messages(long parameters, int chunkFloats) {

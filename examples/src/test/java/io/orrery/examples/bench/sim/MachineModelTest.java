@@ -16,7 +16,7 @@ class MachineModelTest {
     private static final long STEPS = 234;
 
     /** A machine whose constants the calibration must find again from four of its runs. */
-    private static final MachineModel TRUTH = new MachineModel(P, 128, 50e-6, 1.5, 8e-6, 4e-3, 2.0, 5.0, FRAMING);
+    private static final MachineModel TRUTH = new MachineModel(P, 128, 50e-6, 0.4, 8e-6, 4e-3, 2.0, 5.0, FRAMING);
 
     private static MeasuredRun run(MachineModel m, ClusterShape s) {
         StepPrediction step = m.step(s);
@@ -42,7 +42,7 @@ class MachineModelTest {
     void calibrationFindsTheConstantsOfTheMachineThatProducedItsFourRuns() {
         MachineModel fitted = calibrated(TRUTH);
         assertEquals(TRUTH.computeSecondsPerSample(), fitted.computeSecondsPerSample(), 1e-12);
-        assertEquals(TRUTH.effectiveCores(), fitted.effectiveCores(), 1e-9);
+        assertEquals(TRUTH.contentionPerWorker(), fitted.contentionPerWorker(), 1e-9);
         assertEquals(TRUTH.messageSeconds(), fitted.messageSeconds(), 1e-12);
         assertEquals(TRUTH.fixedSeconds(), fitted.fixedSeconds(), 1e-9);
         assertEquals(TRUTH.colocatedEpochSeconds(), fitted.colocatedEpochSeconds(), 1e-12);
@@ -53,7 +53,7 @@ class MachineModelTest {
     @Test
     void onACappedLinkTheDriversLinkCarriesFourTimesWhatAColocatedHostDoesAtTwoWorkers() {
         // No per-message cost, so that only the link counts: driver N x (G + P), colocated (N-1)/N x (G + P).
-        MachineModel linkOnly = new MachineModel(P, 128, 50e-6, 2, 1e-12, 0, 0, 0, FRAMING);
+        MachineModel linkOnly = new MachineModel(P, 128, 50e-6, 0, 1e-12, 0, 0, 0, FRAMING);
         StepPrediction driver = linkOnly.step(bed(2, Placement.DRIVER, 1));
         StepPrediction colocated = linkOnly.step(bed(2, Placement.COLOCATED, 1));
         double phase = 2 * P * 4.0 * FRAMING * 8 / 1e9;
@@ -66,8 +66,18 @@ class MachineModelTest {
         double ten = TRUTH.step(bed(1, Placement.DRIVER, 10)).communicationSeconds();
         double loopback = TRUTH.step(loop(1)).communicationSeconds();
         // 1,273 messages per phase at 8 us against 25: the 10 Gbit/s link's 1.5 ms per phase is not the limit.
-        assertEquals(TRUTH.fixedSeconds() + 2 * 1273 * 8e-6 * (2 / 1.5), ten, 1e-9);
+        assertEquals(TRUTH.fixedSeconds() + 2 * 1273 * 8e-6, ten, 1e-9);
         assertTrue(ten > 10 * (loopback - TRUTH.fixedSeconds()), ten + " vs " + loopback);
+    }
+
+    @Test
+    void everyExecutorBeyondTheFirstSlowsComputeAndMessagesAlikeButNotTheLink() {
+        assertEquals(1.4, TRUTH.slowdown(2), 1e-12);
+        StepPrediction one = TRUTH.step(loop(1));
+        StepPrediction two = TRUTH.step(loop(2));
+        assertEquals(1.4 * one.computeSeconds(), two.computeSeconds(), 1e-12);
+        // The driver's server handles both workers' messages, each 1.4x dearer.
+        assertEquals(1.4 * (TRUTH.fixedSeconds() + 2 * 2 * 25 * 8e-6), two.communicationSeconds(), 1e-9);
     }
 
     @Test
