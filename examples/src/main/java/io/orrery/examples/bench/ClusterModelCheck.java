@@ -4,6 +4,7 @@ import io.orrery.examples.bench.sim.ClusterShape;
 import io.orrery.examples.bench.sim.MachineModel;
 import io.orrery.examples.bench.sim.MeasuredRun;
 import io.orrery.examples.bench.sim.Placement;
+import io.orrery.examples.bench.sim.StepPrediction;
 import io.orrery.examples.bench.sim.Workload;
 import io.orrery.ps.server.ParameterServerConfig;
 import io.orrery.spark.ShardPlacement;
@@ -59,9 +60,13 @@ final class ClusterModelCheck {
         for (RunResult r : points) {
             ClusterShape shape = shape(r);
             double predicted = model.samplesPerSecond(shape, r.steps() / r.config().epochs());
+            StepPrediction step = model.step(shape);
+            String detail = String.format(Locale.ROOT, "%.1f / %.1f ms; %.1f / %.1f ms", r.computeMs(),
+                    1e3 * step.computeSeconds(), r.communicationMs() + r.waitingMs(),
+                    1e3 * (step.communicationSeconds() + step.waitingSeconds()));
             checks.add(new SimulationResult.Check(label(r) + (calibration.contains(r) ? " (fitted to it)" : ""),
                     r.config().workers(), r.samplesPerSecond(), predicted,
-                    (predicted - r.samplesPerSecond()) / r.samplesPerSecond()));
+                    (predicted - r.samplesPerSecond()) / r.samplesPerSecond(), detail));
         }
         String text = String.format(Locale.ROOT, "fitted to %s: compute %.3g us per sample, CPU-bound work %.2fx"
                         + " slower with 2 executors than with 1, %.2f us per message, %.2f ms fixed per step, epoch"

@@ -160,11 +160,12 @@ public final class ReportWriter {
         }
         if (!sim.checks().isEmpty()) {
             md.append("Check against measured points on this machine:\n\n");
-            md.append("| path (fit) | workers | measured samples/s | predicted samples/s | error |\n"
-                    + "|---|---|---|---|---|\n");
+            md.append("| path (fit) | workers | measured samples/s | predicted samples/s | error | compute per step"
+                    + " measured / predicted; exchange per step measured / predicted |\n|---|---|---|---|---|---|\n");
             for (SimulationResult.Check c : sim.checks()) {
-                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %+.1f%% |%n", c.path(), c.workers(),
-                        c.measured(), c.predicted(), 100 * c.relativeError()));
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %+.1f%% | %s |%n", c.path(),
+                        c.workers(), c.measured(), c.predicted(), 100 * c.relativeError(),
+                        c.stepDetail() == null ? "-" : c.stepDetail()));
             }
             md.append('\n');
         }

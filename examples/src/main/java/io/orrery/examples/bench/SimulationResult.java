@@ -29,7 +29,14 @@ public record SimulationResult(double computeSecondsPerSample, String calibratio
      * @param measured      measured samples/s
      * @param predicted     predicted samples/s
      * @param relativeError (predicted - measured) / measured
+     * @param stepDetail    measured against predicted compute and exchange per step, or null
      */
-    public record Check(String path, int workers, double measured, double predicted, double relativeError) {
+    public record Check(String path, int workers, double measured, double predicted, double relativeError,
+                        String stepDetail) {
+
+        /** A check of throughput only. */
+        public Check(String path, int workers, double measured, double predicted, double relativeError) {
+            this(path, workers, measured, predicted, relativeError, null);
+        }
     }
 }

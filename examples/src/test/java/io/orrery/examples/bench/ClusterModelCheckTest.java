@@ -50,6 +50,10 @@ class ClusterModelCheckTest {
         assertEquals(10, result.checks().size());
         for (SimulationResult.Check c : result.checks()) {
             assertEquals(0, c.relativeError(), 1e-9, c.toString());
+            // Measured and predicted compute and exchange side by side: equal here, as the machine is the model.
+            String[] d = c.stepDetail().split("[ /;ms]+");
+            assertEquals(d[0], d[1], c.stepDetail());
+            assertEquals(d[2], d[3], c.stepDetail());
         }
         assertEquals(4, result.checks().stream().filter(c -> c.path().endsWith("(fitted to it)")).count());
         assertTrue(result.calibration().startsWith("fitted to local-cluster N=1, local-cluster N=2, testbed 10gbit"

@@ -18,8 +18,7 @@ import java.util.Locale;
  *   <li><b>Per-message cost.</b> Every message costs CPU time ({@code messageSeconds}) whatever its size: a
  *       1500-byte link's 320-float chunks make 1,273 messages of the MLP's gradient where loopback's 16,344-float
  *       chunks make 25. A phase (gradients in, parameters out) takes the longer of its link time and the CPU time
- *       of its busiest process's messages (the driver's server: N x m; a colocated host: its worker's m sent and
- *       its shard's m received).</li>
+ *       of the messages its busiest server agent handles (the driver's server: N x m; a colocated shard: m).</li>
  *   <li><b>Rate caps.</b> The busiest link's bytes per phase at the capped rate, with the framing of the link's
  *       frames: the driver's link carries N gradients in and N parameter copies out; colocated, each host
  *       carries (N-1)/N of a gradient and of the parameters each way.</li>
@@ -134,12 +133,14 @@ public record MachineModel(long parameters, int batchPerWorker, double computeSe
     }
 
     /**
-     * Messages of one phase in its busiest process: the driver's server handles every worker's m messages; a
-     * colocated host's worker sends m and its shard receives N slices of m/N.
+     * Messages of one phase that the busiest server agent handles one after the other: the driver's server receives
+     * (or sends) every worker's m; a colocated shard receives N slices of m/N from the N workers (or sends them), m
+     * in all, while the other shards do the same in parallel. The workers' own sends and receives run in their own
+     * threads, in parallel with it.
      */
     static double cpuMessages(long parameters, ClusterShape s) {
         int m = messages(parameters, s.chunkFloats());
-        return s.placement() == Placement.COLOCATED ? 2.0 * m : (double) s.workers() * m;
+        return s.placement() == Placement.COLOCATED ? m : (double) s.workers() * m;
     }
 
     static int messages(long parameters, int chunkFloats) {

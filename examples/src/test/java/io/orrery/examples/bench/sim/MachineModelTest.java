@@ -81,6 +81,16 @@ class MachineModelTest {
     }
 
     @Test
+    void theDriversServerHandlesEveryWorkersMessagesAColocatedShardOneWorkersWorth() {
+        // At 10 Gbit/s the messages, not the link, take the time: 2 x 1,273 per phase in the driver, 1,273 in a shard.
+        double driver = TRUTH.step(bed(2, Placement.DRIVER, 10)).communicationSeconds();
+        double colocated = TRUTH.step(bed(2, Placement.COLOCATED, 10)).communicationSeconds();
+        double fixed = TRUTH.slowdown(2) * TRUTH.fixedSeconds();
+        assertEquals(2 * 2 * 1273 * 8e-6, driver - fixed, 1e-9);
+        assertEquals(2 * 1273 * 8e-6, colocated - fixed, 1e-9);
+    }
+
+    @Test
     void calibrationRefusesRunsOfTheWrongShape() {
         MeasuredRun one = run(TRUTH, loop(1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MachineModel.calibrate(P,
