@@ -2,7 +2,8 @@
 # A multi-host test bed on one machine: "hosts" that are Linux network namespaces, each with its own address and
 # interface, joined by veth pairs to one bridge, running a Spark standalone master and workers.
 #
-#   deploy/testbed.sh up N [--rate 1gbit] [--mtu 1500]   N worker hosts plus a master host (needs root)
+#   deploy/testbed.sh up N [--rate 1gbit] [--mtu 1500] [--driver-host]
+#                                                        N worker hosts plus a master host (needs root)
 #   deploy/testbed.sh status                             what of the test bed exists now
 #   deploy/testbed.sh down                               remove everything it made (idempotent)
 #
@@ -11,6 +12,9 @@
 #                            --conf spark.driver.host=SUBNET.1 --conf spark.driver.bindAddress=SUBNET.1
 #   namespace $PREFIX-h0     SUBNET.10, the Spark master on spark://SUBNET.10:7077 (web UI :8080)
 #   namespace $PREFIX-hI     SUBNET.(10+I) for I = 1..N, one Spark worker each (web UI :8081)
+#   namespace $PREFIX-d      SUBNET.2, with --driver-host only: a host for the driver whose link is capped like the
+#                            workers' (run it with "ip netns exec $PREFIX-d ..."); without it the driver's sends are
+#                            capped per worker port and what it receives not at all, unlike a real driver's one NIC
 # Each namespace's eth0 is one end of a veth pair whose other end ($PREFIX-vI) is a port of the bridge. Both ends
 # get the MTU (default 1500, so the NIC choice, bind addresses and MTU are those of a real Ethernet) and, with
 # --rate, a tbf qdisc on each end, capping what a host sends and what it receives. The namespaces have no default
@@ -46,9 +50,10 @@ BRIDGE="$PREFIX-br"
 
 usage() {
   cat >&2 <<EOF
-usage: $0 up N [--rate RATE] [--mtu MTU] | status | down
+usage: $0 up N [--rate RATE] [--mtu MTU] [--driver-host] | status | down
   up N      N worker hosts and a master host as network namespaces on bridge $BRIDGE ($SUBNET.0/24);
-            --rate caps each host's link with tbf (e.g. 1gbit, 10gbit, 400mbit), --mtu sets its MTU (default 1500)
+            --rate caps each host's link with tbf (e.g. 1gbit, 10gbit, 400mbit), --mtu sets its MTU (default 1500),
+            --driver-host adds a host $PREFIX-d ($SUBNET.2) for the Spark driver, its link capped like the others
   status    namespaces, links and processes of the test bed
   down      remove them all (only what this script made)
 EOF
@@ -64,8 +69,8 @@ need_root() {
   command -v ip > /dev/null || die "the 'ip' command (iproute2) is missing; install iproute2"
 }
 
-our_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$PREFIX-h[0-9]+$" || true; }
-our_links() { ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E "^$PREFIX-(br|v[0-9]+)$" || true; }
+our_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$PREFIX-(h[0-9]+|d)$" || true; }
+our_links() { ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E "^$PREFIX-(br|v[0-9]+|vd)$" || true; }
 
 # Is pid $1 alive and started by this script for this state dir? Guards against a recycled pid.
 is_ours() {
@@ -102,6 +107,21 @@ cap_rate() {
   fi
 }
 
+# One host: namespace $1 whose eth0 (address $3) is the peer of bridge port $2, MTU $4, rate cap $5 (or none).
+add_host() {
+  local ns="$1" port="$2" addr="$3" mtu="$4" rate="$5"
+  ip netns add "$ns"
+  ip link add "$port" mtu "$mtu" type veth peer name eth0 mtu "$mtu" netns "$ns"
+  ip link set "$port" master "$BRIDGE" up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" addr add "$addr/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  if [[ -n "$rate" ]]; then
+    cap_rate "$port" "$rate"
+    cap_rate eth0 "$rate" "$ns"
+  fi
+}
+
 # Starts a Spark daemon inside namespace $1 with address $2, detached, and records its pid. "ip netns exec"
 # and env exec in place, so $! is the JVM's pid.
 launch() {
@@ -123,14 +143,15 @@ master_up() { (exec 3<>"/dev/tcp/$MASTER_ADDR/7077") 2>/dev/null; }
 cmd_up() {
   local n="${1:-}"; shift || true
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "up needs a worker count N >= 1, got '${n}'. Example: $0 up 2 --rate 1gbit"
-  local rate="" mtu=1500
+  local rate="" mtu=1500 driver_host=0
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --rate) rate="${2:-}"; shift 2 || die "--rate needs a value such as 1gbit"
               rate_bits "$rate" > /dev/null || die "--rate expects a tc rate such as 1gbit, 10gbit or 400mbit, got '$rate'" ;;
       --mtu) mtu="${2:-}"; shift 2 || die "--mtu needs a value such as 1500"
              [[ "$mtu" =~ ^[0-9]+$ && "$mtu" -ge 576 && "$mtu" -le 65535 ]] || die "--mtu expects 576..65535, got '$mtu'" ;;
-      *) die "unknown option '$1' for up; expected --rate RATE or --mtu MTU" ;;
+      --driver-host) driver_host=1; shift ;;
+      *) die "unknown option '$1' for up; expected --rate RATE, --mtu MTU or --driver-host" ;;
     esac
   done
   [[ "$n" -le 200 ]] || die "at most 200 worker hosts fit the /24 (got $n)"
@@ -152,20 +173,13 @@ cmd_up() {
   ip link set "$BRIDGE" mtu "$mtu"
   ip addr add "$SUBNET.1/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
-  local h ns addr
+  local h
   for ((h = 0; h <= n; h++)); do
-    ns="$PREFIX-h$h"; addr="$SUBNET.$((10 + h))"
-    ip netns add "$ns"
-    ip link add "$PREFIX-v$h" mtu "$mtu" type veth peer name eth0 mtu "$mtu" netns "$ns"
-    ip link set "$PREFIX-v$h" master "$BRIDGE" up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" addr add "$addr/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    if [[ -n "$rate" ]]; then
-      cap_rate "$PREFIX-v$h" "$rate"
-      cap_rate eth0 "$rate" "$ns"
-    fi
+    add_host "$PREFIX-h$h" "$PREFIX-v$h" "$SUBNET.$((10 + h))" "$mtu" "$rate"
   done
+  if [[ $driver_host -eq 1 ]]; then
+    add_host "$PREFIX-d" "$PREFIX-vd" "$SUBNET.2" "$mtu" "$rate"
+  fi
 
   launch "$PREFIX-h0" "$MASTER_ADDR" master org.apache.spark.deploy.master.Master \
     --host "$MASTER_ADDR" --port 7077 --webui-port 8080
@@ -184,7 +198,11 @@ cmd_up() {
     || { echo "only $(alive_workers) of $n workers registered; see $STATE_DIR/logs/worker-*.log" >&2; false; }
   trap - ERR INT TERM
   echo "test bed up: master $MASTER_URL in $PREFIX-h0, $n worker host(s) $SUBNET.11..$SUBNET.$((10 + n)), mtu $mtu${rate:+, rate $rate per host}"
-  echo "driver address (root namespace, on $BRIDGE): $SUBNET.1"
+  if [[ $driver_host -eq 1 ]]; then
+    echo "driver host: $PREFIX-d ($SUBNET.2, link as the workers'): run the driver with 'ip netns exec $PREFIX-d ...' and spark.driver.host=$SUBNET.2"
+  else
+    echo "driver address (root namespace, on $BRIDGE): $SUBNET.1"
+  fi
   echo "SPARK_HOME=$SPARK_HOME_RESOLVED   state: $STATE_DIR"
 }
 

@@ -5,11 +5,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import io.orrery.examples.ConsoleLogging;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,8 +103,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Comma-separated paths: local (--master, by default local[N]: one JVM, aeron:ipc) and/or"
                     + " cluster (local-cluster[N,1,MB]: a standalone master and N executor JVMs of one core each,"
                     + " gradients over aeron:udp on loopback; DL4J rows on a cluster of the same shape)"
+                    + " and/or testbed (deploy/testbed.sh: one network namespace per host, 1500-byte links capped at"
+                    + " each --testbed-rates, the driver on a host of its own; Orrery rows only; needs root)"
                     + " (default: ${DEFAULT-VALUE}).")
     List<String> paths;
+
+    @Mixin
+    TestbedOptions testbed = new TestbedOptions();
 
     @Option(names = "--cluster-worker-memory-mb", defaultValue = "2048",
             description = "Memory of each local-cluster worker, MB (default: ${DEFAULT-VALUE}).")
@@ -166,7 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         validate();
         // Spark's and the trainer's INFO lines go to a log file; the console keeps the progress and the results.
         ConsoleLogging.setUp("bench", ConsoleLogging.Console.of(false, true))
@@ -178,10 +183,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ResultsStore store = ResultsStore.open(out);
         List<BenchConfig> grid = grid();
-        List<BenchRunner> runners = runnersOverride != null ? runnersOverride : defaultRunners();
+        ClusterRowLauncher clusters = runnersOverride != null ? null : clusterLauncher();
+        List<BenchRunner> runners = runnersOverride != null ? runnersOverride : defaultRunners(clusters);
         PrintWriter err = spec.commandLine().getErr();
         int skipped = 0;
-        try (BenchProgress progress = new BenchProgress(grid.size(), System.err)) {
+        // The launcher owns the test bed, which it keeps up across rows of one rate: closing it takes the bed down.
+        try (BenchProgress progress = new BenchProgress(grid.size(), System.err);
+             AutoCloseable bed = clusters != null ? clusters : () -> { }) {
             for (BenchConfig c : grid) {
                 if (store.isDone(c)) {
                     skipped++;
@@ -217,12 +225,15 @@ public final class BenchCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    private List<BenchRunner> defaultRunners() {
-        Duration timeout = Duration.ofMinutes(timeoutMinutes);
-        // bench-dl4j sits in the Orrery checkout, whose deploy/ scripts assemble a Spark home for local clusters.
-        Path repoDir = dl4jDir.toAbsolutePath().normalize().getParent();
-        return List.of(new OrrerySparkRunner(data, new ClusterRowLauncher(repoDir, timeout)), new CoreFitRunner(data),
-                new Dl4jProcessRunner(dl4jDir, data, timeout));
+    /** bench-dl4j sits in the Orrery checkout, whose deploy/ scripts assemble a Spark home and the test bed. */
+    private ClusterRowLauncher clusterLauncher() {
+        return new ClusterRowLauncher(dl4jDir.toAbsolutePath().normalize().getParent(),
+                Duration.ofMinutes(timeoutMinutes), out.toAbsolutePath().resolve("testbed"));
+    }
+
+    private List<BenchRunner> defaultRunners(ClusterRowLauncher clusters) {
+        return List.of(new OrrerySparkRunner(data, clusters), new CoreFitRunner(data),
+                new Dl4jProcessRunner(dl4jDir, data, Duration.ofMinutes(timeoutMinutes)));
     }
 
     private RunResult runOne(BenchConfig c, List<BenchRunner> runners) {
@@ -266,6 +277,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void addRuns(List<BenchConfig> grid, String model, String system, String path, int b) {
+        if (TestbedOptions.PATH.equals(path)) {  // Orrery MLP rows only: the baseline has no test-bed runner
+            if (BenchConfig.MLP.equals(model)) {
+                testbed.addRuns(grid, system, workers, modes, encodings, b, epochs);
+            }
+            return;
+        }
         switch (system) {
             case BenchConfig.ORRERY -> {
                 for (String mode : modes) {
@@ -342,10 +359,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         parseEncoding("--simulate-encoding", simulateEncoding);
         for (String p : paths) {
-            if (!BenchConfig.LOCAL_PATH.equals(p) && !BenchConfig.CLUSTER_PATH.equals(p)) {
-                throw bad("Invalid value for --paths: expected local and/or cluster, received \"" + p + "\"");
+            if (!BenchConfig.LOCAL_PATH.equals(p) && !BenchConfig.CLUSTER_PATH.equals(p) && !TestbedOptions.PATH.equals(p)) {
+                throw bad("Invalid value for --paths: expected local, cluster and/or testbed, received \"" + p
+                        + "\"");
             }
         }
+        testbed.validate(paths, modes).ifPresent(message -> {
+            throw bad(message);
+        });
         if (clusterWorkerMemoryMb < 1024) {
             throw bad("Invalid value for --cluster-worker-memory-mb: expected at least 1024 (an executor needs about"
                     + " 1 GB for the reference model), received " + clusterWorkerMemoryMb);

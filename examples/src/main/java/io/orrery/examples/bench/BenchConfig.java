@@ -89,7 +89,7 @@ public record BenchConfig(String system, String master, int workers, String mode
      * that each path's efficiency is taken against its own 1-worker run.
      */
     public String seriesKey() {
-        return String.join("|", system, path(), mode, encoding, Integer.toString(batchPerWorker),
+        return String.join("|", system, place(), mode, encoding, Integer.toString(batchPerWorker),
                 Integer.toString(shards), Integer.toString(epochs), model);
     }
 
@@ -99,9 +99,22 @@ public record BenchConfig(String system, String master, int workers, String mode
      * dimension); any other model is named after the system, e.g. {@code orrery convnet sync float32 b=64}.
      */
     public String seriesLabel() {
-        return String.format(Locale.ROOT, "%s%s%s %s %s b=%d%s", system, CLUSTER_PATH.equals(path()) ? " (cluster)" : "",
+        String where = LOCAL_PATH.equals(path()) ? "" : " (" + place() + ")";
+        return String.format(Locale.ROOT, "%s%s%s %s %s b=%d%s", system, where,
                 MLP.equals(model) ? "" : " " + model, mode, encoding, batchPerWorker,
                 shards > 1 ? " shards=" + shards : "");
+    }
+
+    /**
+     * Where the run trained, for grouping rows into series: the path, or for a test-bed row the bed's rate and
+     * placement too (rows at two rates are two series, not one, and never share a chart label).
+     */
+    private String place() {
+        if (TestbedMaster.isTestbed(master)) {
+            TestbedMaster bed = TestbedMaster.parse(master);
+            return "testbed " + bed.rate() + " " + bed.placement().name().toLowerCase(Locale.ROOT);
+        }
+        return path();
     }
 
     /** Whether this is a row of the DL4J baseline. */

@@ -15,8 +15,10 @@ final class ClusterSection {
     }
 
     static void write(StringBuilder md, List<RunResult> rows) {
+        // Test-bed rows have a table of their own (TestbedSection): their links, not loopback, shape them.
         List<RunResult> cluster = rows.stream().filter(r -> r.ok()
-                && BenchConfig.CLUSTER_PATH.equals(r.config().path())).toList();
+                && BenchConfig.CLUSTER_PATH.equals(r.config().path())
+                && !TestbedMaster.isTestbed(r.config().master())).toList();
         if (cluster.isEmpty()) {
             return;
         }

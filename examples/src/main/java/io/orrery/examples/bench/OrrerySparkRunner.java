@@ -73,7 +73,8 @@ public final class OrrerySparkRunner implements BenchRunner {
         INDArray xTest = ReferenceWorkload.features(mnist.test(), config.model());
         INDArray yTest = mnist.test().labels();
 
-        SparkSession.Builder b = SparkSession.builder().appName("orrery-bench").master(config.master())
+        SparkSession.Builder b = SparkSession.builder().appName("orrery-bench")
+                .master(ClusterRowLauncher.sparkMaster(config))
                 .config("spark.ui.enabled", "false");
         if (config.master().startsWith("local")) {
             b.config("spark.driver.host", "127.0.0.1");
@@ -91,6 +92,7 @@ public final class OrrerySparkRunner implements BenchRunner {
             Sequential model = ReferenceWorkload.newModel(config.model());
             SparkTrainer trainer = SparkTrainer.builder(spark).workers(config.workers())
                     .mode(TrainingMode.parse(config.mode())).parameterServer()
+                    .shardPlacement(ClusterRowLauncher.placement(config))
                     .gradientEncoding(encoding(config.encoding()))
                     .sparseFraction(sparseFraction(config.encoding()))
                     .parameterServerShards(config.shards())

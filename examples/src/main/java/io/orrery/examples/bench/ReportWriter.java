@@ -62,6 +62,7 @@ public final class ReportWriter {
                         .append(".\n\n");
             }
             ClusterSection.write(md, ofModel);
+            TestbedSection.write(md, ofModel);
         }
         ModelSection.write(md, rows);
         md.append("## Charts\n\n");
@@ -181,13 +182,20 @@ public final class ReportWriter {
         md.append(String.format(Locale.ROOT, "Compute per sample %.3g us, fitted to %s. Encoding %s; Orrery's"
                         + " server with %d shard(s) spread over as many hosts.%n%n",
                 sim.computeSecondsPerSample() * 1e6, sim.calibrationSource(), sim.encoding(), sim.shards()));
+        if (sim.clusterModel() != null) {
+            md.append("Clusters on this machine (local-cluster on loopback, the test bed at each rate and placement):"
+                    + " the step model with shared cores, a CPU cost per message and the rate caps, ")
+                    .append(sim.clusterModel()).append(". The points it was not fitted to are its check (target:"
+                    + " within 15%).\n\n");
+        }
         if (!sim.checks().isEmpty()) {
             md.append("Check against measured points on this machine:\n\n");
-            md.append("| path (fit) | workers | measured samples/s | predicted samples/s | error |\n"
-                    + "|---|---|---|---|---|\n");
+            md.append("| path (fit) | workers | measured samples/s | predicted samples/s | error | compute per step"
+                    + " measured / predicted; exchange per step measured / predicted |\n|---|---|---|---|---|---|\n");
             for (SimulationResult.Check c : sim.checks()) {
-                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %+.1f%% |%n", c.path(), c.workers(),
-                        c.measured(), c.predicted(), 100 * c.relativeError()));
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %+.1f%% | %s |%n", c.path(),
+                        c.workers(), c.measured(), c.predicted(), 100 * c.relativeError(),
+                        c.stepDetail() == null ? "-" : c.stepDetail()));
             }
             md.append('\n');
         }

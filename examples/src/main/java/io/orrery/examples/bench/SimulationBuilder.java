@@ -17,8 +17,9 @@ import java.util.Optional;
 
 /**
  * Builds the report's simulation section: fits the step model to the grid's own Orrery rows when there are
- * some (the 1-worker run fixes compute per sample; every other worker count of that series is a check), and
- * otherwise uses a compute time per sample given on the command line.
+ * some (the local 1-worker run fixes compute per sample; every other worker count of that series is a check; the
+ * cluster rows are checked by {@link ClusterModelCheck}), and otherwise uses a compute time per sample given on the
+ * command line.
  */
 public final class SimulationBuilder {
 
@@ -61,31 +62,39 @@ public final class SimulationBuilder {
         List<SimulationResult.Check> checks = new ArrayList<>();
         Workload workload = null;
         String source = null;
-        // Each path is fitted to its own 1-worker run and checked against its own larger runs; the local fit (the
-        // cores are the limit there) is the one that scales out, the cluster fit adds the link's measured rate.
-        for (String path : List.of(BenchConfig.LOCAL_PATH, BenchConfig.CLUSTER_PATH)) {
-            List<RunResult> series = syncSeries(rows, path);
-            Optional<RunResult> one = series.stream().filter(r -> r.config().workers() == 1).findFirst();
-            if (one.isEmpty()) {
-                continue;
-            }
+        // local[N] runs: fitted to the 1-worker run (the cores are the limit there) and checked against the others;
+        // this fit is the one that scales out.
+        List<RunResult> series = syncSeries(rows, BenchConfig.LOCAL_PATH);
+        Optional<RunResult> one = series.stream().filter(r -> r.config().workers() == 1).findFirst();
+        if (one.isPresent()) {
             RunResult r1 = one.get();
-            Calibration cal = fit(r1, path);
-            String fitName = BenchConfig.LOCAL_PATH.equals(path) ? "local (loopback)"
-                    : String.format(Locale.ROOT, "cluster (link fitted: %.2f Gbit/s)", cal.network().gbitPerSecond());
+            Calibration cal = fit(r1);
             for (RunResult r : series) {
                 if (r.config().workers() > 1 && r.config().encoding().equals(r1.config().encoding())) {
                     MeasuredPoint m = new MeasuredPoint(r.config().workers(), r.samplesPerSecond());
                     double predicted = cal.predictLocal(m.workers()).samplesPerSecond();
-                    checks.add(new SimulationResult.Check(fitName, m.workers(), m.samplesPerSecond(), predicted,
-                            cal.relativeError(m)));
+                    checks.add(new SimulationResult.Check("local (loopback)", m.workers(), m.samplesPerSecond(),
+                            predicted, cal.relativeError(m)));
                 }
             }
+            workload = cal.workload();
+            source = String.format(Locale.ROOT, "the measured 1-worker Orrery run (%s, %.0f samples/s, %s)",
+                    r1.config().seriesLabel(), r1.samplesPerSecond(), r1.config().master());
+        }
+        // Cluster runs (local-cluster and the test bed): the machine model, fitted to four of them, checked on all.
+        Optional<ClusterModelCheck.Result> cluster = ClusterModelCheck.run(rows, batch);
+        String clusterModel = null;
+        if (cluster.isPresent()) {
+            checks.addAll(cluster.get().checks());
+            clusterModel = cluster.get().calibration();
             if (workload == null) {
-                workload = cal.workload();
-                source = String.format(Locale.ROOT, "the measured 1-worker Orrery run (%s, %.0f samples/s, %s)",
-                        r1.config().seriesLabel(), r1.samplesPerSecond(), r1.config().master());
+                workload = cluster.get().workload(DEFAULT_JITTER);
+                source = "the cluster model's compute per sample (" + clusterModel + ")";
             }
+        } else if (rows.stream().anyMatch(r -> r.ok() && BenchConfig.CLUSTER_PATH.equals(r.config().path()))) {
+            clusterModel = "not fitted: it needs SYNC float32 runs on local-cluster with 1 and 2 workers and a"
+                    + " 1-worker run on the test bed with the shards in the driver (bench --paths cluster,testbed"
+                    + " --workers 1,2)";
         }
         if (workload == null && fallbackComputeSecondsPerSample != null) {
             workload = new Workload(Workload.MNIST_MLP_PARAMETERS, batch, fallbackComputeSecondsPerSample,
@@ -103,7 +112,7 @@ public final class SimulationBuilder {
         predictions.addAll(StepSimulator.sweep(StepSimulator.RING_ALLREDUCE, workload, encoding,
                 ServerSpec.spread(shards), workerCounts, gbits));
         return Optional.of(new SimulationResult(workload.computeSecondsPerSample(), source, encoding.name(), shards,
-                checks, predictions));
+                checks, predictions, clusterModel));
     }
 
     private List<RunResult> syncSeries(List<RunResult> rows, String path) {
@@ -115,16 +124,11 @@ public final class SimulationBuilder {
                 .toList();
     }
 
-    /** Local runs: compute fitted, loopback IPC assumed. Cluster runs: compute and link rate both fitted. */
-    private Calibration fit(RunResult r1, String path) {
+    /** Compute fitted to the local 1-worker run, loopback IPC assumed. */
+    private Calibration fit(RunResult r1) {
         WireEncoding measuredEncoding = WireEncoding.parse(r1.config().encoding());
         int cores = Runtime.getRuntime().availableProcessors();
-        MeasuredPoint point = new MeasuredPoint(1, r1.samplesPerSecond());
-        if (BenchConfig.CLUSTER_PATH.equals(path) && r1.computeMs() != null) {
-            return Calibration.fitWithLink(point, r1.computeMs() / 1e3, Workload.MNIST_MLP_PARAMETERS, batch,
-                    DEFAULT_JITTER, measuredEncoding, LOOPBACK.latencySeconds(), ServerSpec.inDriver(1), cores);
-        }
-        return Calibration.fit(point, Workload.MNIST_MLP_PARAMETERS, batch, DEFAULT_JITTER, measuredEncoding,
-                LOOPBACK, ServerSpec.inDriver(1), cores);
+        return Calibration.fit(new MeasuredPoint(1, r1.samplesPerSecond()), Workload.MNIST_MLP_PARAMETERS, batch,
+                DEFAULT_JITTER, measuredEncoding, LOOPBACK, ServerSpec.inDriver(1), cores);
     }
 }

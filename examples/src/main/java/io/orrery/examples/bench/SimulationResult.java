@@ -14,9 +14,12 @@ import java.util.List;
  * @param shards                  parameter-server shards of the predictions (spread over as many hosts)
  * @param checks                  measured points compared with the model
  * @param predictions             the sweep over workers and networks, both methods
+ * @param clusterModel            how the model of this machine's clusters was fitted (which runs, which constants),
+ *                                why it was not, or null when the grid has no cluster rows
  */
 public record SimulationResult(double computeSecondsPerSample, String calibrationSource, String encoding,
-                               int shards, List<Check> checks, List<StepPrediction> predictions) {
+                               int shards, List<Check> checks, List<StepPrediction> predictions,
+                               String clusterModel) {
 
     /**
      * A measured point next to the model's prediction for it.
@@ -26,7 +29,14 @@ public record SimulationResult(double computeSecondsPerSample, String calibratio
      * @param measured      measured samples/s
      * @param predicted     predicted samples/s
      * @param relativeError (predicted - measured) / measured
+     * @param stepDetail    measured against predicted compute and exchange per step, or null
      */
-    public record Check(String path, int workers, double measured, double predicted, double relativeError) {
+    public record Check(String path, int workers, double measured, double predicted, double relativeError,
+                        String stepDetail) {
+
+        /** A check of throughput only. */
+        public Check(String path, int workers, double measured, double predicted, double relativeError) {
+            this(path, workers, measured, predicted, relativeError, null);
+        }
     }
 }

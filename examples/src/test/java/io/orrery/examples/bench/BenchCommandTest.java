@@ -115,8 +115,44 @@ class BenchCommandTest {
 
     @Test
     void unknownPathIsRejected() {
-        assertUsageError("Invalid value for --paths: expected local and/or cluster, received \"yarn\"",
+        assertUsageError("Invalid value for --paths: expected local, cluster and/or testbed, received \"yarn\"",
                 "--out", out.toString(), "--paths", "yarn");
+    }
+
+    @Test
+    void testbedPathRunsOrreryOncePerRateAndPlacementOnABedOfTheLargestWorkerCount() {
+        BenchCommand c = new BenchCommand(List.of());
+        new CommandLine(c).parseArgs("--out", out.toString(), "--workers", "1,2", "--paths", "cluster,testbed",
+                "--systems", "orrery,dl4j-shared-training", "--testbed-rates", "1gbit,10gbit",
+                "--placements", "driver,colocated");
+        List<String> masters = c.grid().stream().map(g -> g.system() + "@" + g.master() + "/" + g.workers()).toList();
+        assertEquals(List.of("orrery@local-cluster[1,1,2048]/1", "orrery@local-cluster[2,1,2048]/2",
+                "orrery@testbed[2,1gbit,driver]/1", "orrery@testbed[2,1gbit,driver]/2",
+                "orrery@testbed[2,1gbit,colocated]/1", "orrery@testbed[2,1gbit,colocated]/2",
+                "orrery@testbed[2,10gbit,driver]/1", "orrery@testbed[2,10gbit,driver]/2",
+                "orrery@testbed[2,10gbit,colocated]/1", "orrery@testbed[2,10gbit,colocated]/2",
+                "dl4j-shared-training@local-cluster[1,1,2048]/1", "dl4j-shared-training@local-cluster[2,1,2048]/2"),
+                masters);
+    }
+
+    @Test
+    void badTestbedRateIsRejectedWithTheExpectedForm() {
+        assertUsageError("Invalid value for --testbed-rates: Invalid link rate: expected a number followed by gbit,"
+                + " mbit or kbit (e.g. 1gbit, 10gbit, 400mbit), received \"1g\"",
+                "--out", out.toString(), "--paths", "testbed", "--testbed-rates", "1g");
+    }
+
+    @Test
+    void unknownPlacementIsRejected() {
+        assertUsageError("Invalid value for --placements: expected driver and/or colocated, received \"hosts\"",
+                "--out", out.toString(), "--paths", "testbed", "--placements", "hosts");
+    }
+
+    @Test
+    void colocatedShardsWithAsyncAreRejectedBeforeAnyRun() {
+        assertUsageError("Invalid combination: --placements colocated supports --modes sync only, received --modes"
+                        + " sync,async; run the other modes with --placements driver",
+                "--out", out.toString(), "--paths", "testbed", "--placements", "colocated", "--modes", "sync,async");
     }
 
     /** Returns rows shaped like real ones and counts calls, to see what a resumed grid reruns. */

@@ -37,7 +37,7 @@ class BenchReportTest {
         p.addAll(StepSimulator.sweep(StepSimulator.RING_ALLREDUCE, w, WireEncoding.float32(),
                 ServerSpec.spread(4), List.of(8, 16, 32), List.of(10.0, 100.0)));
         return new SimulationResult(20e-6, "test", "float32", 4,
-                List.of(new SimulationResult.Check("local (loopback)", 2, 8000, 8400, 0.05)), p);
+                List.of(new SimulationResult.Check("local (loopback)", 2, 8000, 8400, 0.05)), p, null);
     }
 
     @Test
