@@ -1,5 +1,6 @@
 package io.orrery.core.layers;
 
+import io.orrery.core.tensor.ComputeThreads;
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
@@ -17,10 +18,12 @@ import java.util.Map;
  * and one matrix product, with a kernel laid out as Keras's ({@code (kh, kw, in, out)} or {@code (k, in, out)}).
  *
  * <p>Two paths compute the same numbers. The tape path ({@link #call}) is {@code gather(x) @ kernel + bias} built from
- * differentiable operations. The fused path ({@link #forward}/{@link #backward}) keeps, per batch size, the im2col
- * plan and every buffer, and arranges each product so that all its operands and its result are f-order views of
- * c-order (channels-last) memory: the output {@code (rows, filters)} c-order is the product
- * {@code kernel^T (filters, K) @ cols^T (K, rows)} f-order, so no array is copied or transposed between layers.
+ * differentiable operations. The fused path ({@link #forward}/{@link #backward}) keeps one sample's im2col plan and
+ * one set of buffers sized for the largest batch ({@link ConvWorkspace}), and arranges each product so that all its
+ * operands and its result are f-order views of c-order (channels-last) memory: the output {@code (rows, filters)}
+ * c-order is the product {@code kernel^T (filters, K) @ cols^T (K, rows)} f-order, so no array is copied or
+ * transposed between layers. A batch is split over {@link ComputeThreads}: each thread runs im2col, its rows' products
+ * (single-threaded BLAS), the activation and col2im for its samples; the kernel gradient is the sum of the parts'.
  */
 abstract class ConvLayer extends Layer implements FusedLayer {
 
@@ -47,7 +50,8 @@ abstract class ConvLayer extends Layer implements FusedLayer {
     private INDArray kernelGradCBias;
     private ConvGeometry geometry;
     private final Map<Integer, GatherPlan> tapePlans = new HashMap<>();
-    private final Map<String, BatchState> states = new HashMap<>();
+    private ConvWorkspace work;
+    private GatherPlan samplePlan;
 
     ConvLayer(int rank, int filters, Object kernelSize, Object strides, String padding, Object dilation, String activation,
               boolean useBias, String kernelInitializer, String biasInitializer) {
@@ -172,73 +176,21 @@ abstract class ConvLayer extends Layer implements FusedLayer {
 
     // ---------------------------------------------------------------- fused path
 
-    /** Everything one batch size needs, allocated once. */
-    private final class BatchState {
-        final int batch;
-        final int rows;
-        final GatherPlan plan;
-        final INDArray cols;
-        final INDArray colsT;
-        final INDArray out;
-        final INDArray out2d;
-        final INDArray outT;
-        INDArray inputCopy;
-        INDArray gradCopy;
-        INDArray dCols;
-        INDArray dColsT;
-        INDArray dx;
-        float[] inF;
-        float[] colsF;
-        float[] dColsF;
-        double[] inD;
-        double[] colsD;
-        double[] dColsD;
-
-        BatchState(int batch, DataType type) {
-            this.batch = batch;
-            this.rows = batch * geometry.outH() * geometry.outW();
-            int k = patchColumns();
-            this.plan = GatherPlan.of(withBiasColumn(geometry.patchIndex(batch)), geometry.inputLength(batch));
-            this.cols = Nd4j.zeros(type, rows, k);
-            this.colsT = cols.transpose();
-            this.out = Nd4j.createUninitialized(type, outputShape(batch), 'c');
-            this.out2d = out.reshape('c', rows, filters);
-            this.outT = out2d.transpose();
-            // the gather never writes the bias column, so its ones stay
-            if (type == DataType.FLOAT) {
-                colsF = new float[rows * k];
-                if (useBias) {
-                    for (int r = 0; r < rows; r++) {
-                        colsF[r * k + k - 1] = 1f;
-                    }
-                }
-            } else {
-                colsD = new double[rows * k];
-                if (useBias) {
-                    for (int r = 0; r < rows; r++) {
-                        colsD[r * k + k - 1] = 1.0;
-                    }
-                }
-            }
+    /**
+     * The fused path's buffers, for the largest batch seen so far (an epoch's smaller last batch uses views of them),
+     * and the im2col plan of one sample, applied to each sample at its offset.
+     */
+    private ConvWorkspace workspace(int batch, DataType type) {
+        if (work == null || !work.fits(batch, type)) {
+            int capacity = work != null && work.type == type ? Math.max(batch, work.capacity) : batch;
+            samplePlan = GatherPlan.of(withBiasColumn(geometry.patchIndex(1)), geometry.inputLength(1));
+            work = new ConvWorkspace(type, capacity, geometry.outH() * geometry.outW(), patchColumns(), filters,
+                    geometry.inputLength(1), useBias);
         }
-
-        void ensureBackwardBuffers(INDArray input) {
-            if (dCols == null) {
-                dCols = Nd4j.createUninitialized(cols.dataType(), cols.shape(), 'c');
-                dColsT = dCols.transpose();
-                dx = Nd4j.createUninitialized(input.dataType(), input.shape(), 'c');
-            }
-        }
-    }
-
-    private BatchState state(int batch, DataType type) {
-        String key = batch + ":" + type;
-        BatchState s = states.get(key);
-        if (s == null) {
-            s = new BatchState(batch, type);
-            states.put(key, s);
-        }
-        return s;
+        long[] inShape = builtInputShape().clone();
+        inShape[0] = batch;
+        work.viewsFor(batch, outputShape(batch), inShape);
+        return work;
     }
 
     /**
@@ -312,72 +264,112 @@ abstract class ConvLayer extends Layer implements FusedLayer {
     public INDArray forward(INDArray input, boolean training) {
         checkInput(input.shape());
         HostCopy.checkType(input, name());
-        BatchState s = state((int) input.size(0), input.dataType());
-        INDArray x = input;
-        if (!HostCopy.isCContiguous(x)) {
-            if (s.inputCopy == null) {
-                s.inputCopy = Nd4j.createUninitialized(input.dataType(), input.shape(), 'c');
+        int batch = (int) input.size(0);
+        ConvWorkspace w = workspace(batch, input.dataType());
+        INDArray x = HostCopy.isCContiguous(input) ? input : w.inputCopy(input);
+        INDArray kernelT = kernelMatrix().transpose();
+        boolean hostRelu = activation == ActivationFunction.RELU && w.type == DataType.FLOAT;
+        int parts = ComputeThreads.parts((long) batch * w.rowsPerSample * w.patchColumns * filters, batch);
+        ComputeThreads.run(parts, p -> {
+            int b0 = ComputeThreads.start(batch, parts, p);
+            int b1 = ComputeThreads.start(batch, parts, p + 1);
+            im2col(x, w, b0, b1);
+            int r0 = b0 * w.rowsPerSample;
+            int r1 = b1 * w.rowsPerSample;
+            Nd4j.gemm(kernelT, HostCopy.rowsCTransposed(w.cols, r0, r1), HostCopy.rowsCTransposed(w.out, r0, r1),
+                    false, false, 1.0, 0.0);
+            if (hostRelu) {
+                HostLoops.relu(w.out, r0 * filters, (r1 - r0) * filters);
             }
-            x = s.inputCopy.assign(input);
+        });
+        INDArray out = w.outView();
+        if (!hostRelu) {
+            // the activation runs on (rows, filters): softmax is over the channels, as Keras's over the last axis
+            activation.applyInPlace(out.reshape('c', (long) batch * w.rowsPerSample, filters));
         }
-        if (x.dataType() == DataType.FLOAT) {
-            s.inF = HostCopy.read(x, s.inF);
-            s.plan.gather(s.inF, s.colsF);
-            HostCopy.write(s.colsF, s.cols);
+        return out;
+    }
+
+    /** Samples {@code [b0, b1)}: their input values to the host, their patches into the im2col buffer. */
+    private void im2col(INDArray x, ConvWorkspace w, int b0, int b1) {
+        int in = w.inputPerSample;
+        int patches = w.rowsPerSample * w.patchColumns;
+        if (w.type == DataType.FLOAT) {
+            HostCopy.read(x, w.inF, b0 * in, (b1 - b0) * in);
+            for (int b = b0; b < b1; b++) {
+                samplePlan.gather(w.inF, b * in, w.colsF, b * patches);
+            }
+            HostCopy.write(w.colsF, w.cols, b0 * patches, (b1 - b0) * patches);
         } else {
-            s.inD = HostCopy.read(x, s.inD);
-            s.plan.gather(s.inD, s.colsD);
-            HostCopy.write(s.colsD, s.cols);
+            HostCopy.read(x, w.inD, b0 * in, (b1 - b0) * in);
+            for (int b = b0; b < b1; b++) {
+                samplePlan.gather(w.inD, b * in, w.colsD, b * patches);
+            }
+            HostCopy.write(w.colsD, w.cols, b0 * patches, (b1 - b0) * patches);
         }
-        Nd4j.gemm(kernelMatrix().transpose(), s.colsT, s.outT, false, false, 1.0, 0.0);
-        activation.applyInPlace(s.out2d);
-        return s.out;
     }
 
     @Override
     public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
-        BatchState s = state((int) input.size(0), input.dataType());
-        INDArray g = gradOutput;
-        if (!HostCopy.isCContiguous(g)) {
-            if (s.gradCopy == null) {
-                s.gradCopy = Nd4j.createUninitialized(gradOutput.dataType(), s.out.shape(), 'c');
-            }
-            g = s.gradCopy.assign(gradOutput);
-        }
-        INDArray g2d = g.reshape('c', s.rows, filters);
+        int batch = (int) input.size(0);
+        ConvWorkspace w = workspace(batch, input.dataType());
+        INDArray g = HostCopy.isCContiguous(gradOutput) ? gradOutput : w.gradCopy(gradOutput);
+        int rows = batch * w.rowsPerSample;
+        INDArray g2d = g.reshape('c', rows, filters);
+        boolean hostRelu = activation == ActivationFunction.RELU && w.type == DataType.FLOAT && HostCopy.isCContiguous(output);
         if (activation == ActivationFunction.SOFTMAX) {
-            activation.backwardInPlace(s.out2d, g2d);
-        } else {
-            // elementwise: the whole arrays (not views) take the one-pass host loop
-            activation.backwardInPlace(s.out, g);
+            activation.backwardInPlace(w.outView().reshape('c', rows, filters), g2d);
+        } else if (!hostRelu) {
+            activation.backwardInPlace(w.outView(), g);
         }
-        INDArray gT = g2d.transpose();
-        Nd4j.gemm(gT, s.colsT, kernelGradC.transpose(), false, true, 1.0, 0.0);
+        int parts = ComputeThreads.parts((long) rows * w.patchColumns * filters, batch);
+        w.ensureGradParts(parts);
+        ComputeThreads.run(parts, p -> {
+            int b0 = ComputeThreads.start(batch, parts, p);
+            int b1 = ComputeThreads.start(batch, parts, p + 1);
+            int r0 = b0 * w.rowsPerSample;
+            int r1 = b1 * w.rowsPerSample;
+            if (hostRelu) {
+                HostLoops.reluBackward(output, g, r0 * filters, (r1 - r0) * filters);
+            }
+            INDArray gT = HostCopy.rowsCTransposed(g2d, r0, r1);
+            INDArray dK = p == 0 ? kernelGradC : w.gradPart(p);
+            Nd4j.gemm(gT, HostCopy.rowsCTransposed(w.cols, r0, r1), dK.transpose(), false, true, 1.0, 0.0);
+            if (needInputGradient) {
+                Nd4j.gemm(kernelC.transpose(), gT, HostCopy.rowsCTransposed(w.dCols, r0, r1), true, false, 1.0, 0.0);
+                col2im(w, b0, b1);
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            kernelGradC.addi(w.gradPart(p));
+        }
         kernelGrad.assign(kernelGradCAsKernel);
         if (useBias) {
             biasGrad.assign(kernelGradCBias);
         }
-        if (!needInputGradient) {
-            return null;
-        }
-        s.ensureBackwardBuffers(input);
-        Nd4j.gemm(kernelC.transpose(), gT, s.dColsT, true, false, 1.0, 0.0);
-        if (s.dx.dataType() == DataType.FLOAT) {
-            s.dColsF = HostCopy.read(s.dCols, s.dColsF);
-            float[] dCols = s.dColsF;
-            float[] dx = s.inF != null && s.inF.length >= s.dx.length() ? s.inF : new float[(int) s.dx.length()];
-            Arrays.fill(dx, 0f);
-            s.plan.scatterAdd(dCols, dx);
-            HostCopy.write(dx, s.dx);
+        return needInputGradient ? w.dxView() : null;
+    }
+
+    /** Samples {@code [b0, b1)}: the patch gradients summed back onto the input cells they came from. */
+    private void col2im(ConvWorkspace w, int b0, int b1) {
+        int in = w.inputPerSample;
+        int patches = w.rowsPerSample * w.patchColumns;
+        // the input's host copy is not needed after the forward pass: it becomes the input gradient's
+        if (w.type == DataType.FLOAT) {
+            HostCopy.read(w.dCols, w.dColsF, b0 * patches, (b1 - b0) * patches);
+            Arrays.fill(w.inF, b0 * in, b1 * in, 0f);
+            for (int b = b0; b < b1; b++) {
+                samplePlan.scatterAdd(w.dColsF, b * patches, w.inF, b * in);
+            }
+            HostCopy.write(w.inF, w.dx, b0 * in, (b1 - b0) * in);
         } else {
-            s.dColsD = HostCopy.read(s.dCols, s.dColsD);
-            double[] dCols = s.dColsD;
-            double[] dx = s.inD != null && s.inD.length >= s.dx.length() ? s.inD : new double[(int) s.dx.length()];
-            Arrays.fill(dx, 0.0);
-            s.plan.scatterAdd(dCols, dx);
-            HostCopy.write(dx, s.dx);
+            HostCopy.read(w.dCols, w.dColsD, b0 * patches, (b1 - b0) * patches);
+            Arrays.fill(w.inD, b0 * in, b1 * in, 0.0);
+            for (int b = b0; b < b1; b++) {
+                samplePlan.scatterAdd(w.dColsD, b * patches, w.inD, b * in);
+            }
+            HostCopy.write(w.inD, w.dx, b0 * in, (b1 - b0) * in);
         }
-        return s.dx;
     }
 
     @Override

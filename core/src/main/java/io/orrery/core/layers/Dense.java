@@ -1,5 +1,6 @@
 package io.orrery.core.layers;
 
+import io.orrery.core.tensor.ComputeThreads;
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
@@ -29,6 +30,8 @@ public final class Dense extends Layer implements FusedLayer {
     /** The activation's input from the last forward, kept only for activations whose derivative needs it. */
     private INDArray preActivation;
     private final BatchBuffers buffers = new BatchBuffers();
+    /** Fewest output columns worth a thread of their own in a split product. */
+    private static final int MIN_PART_COLUMNS = 32;
 
     public Dense(int units) {
         this(units, (String) null);
@@ -123,11 +126,29 @@ public final class Dense extends Layer implements FusedLayer {
         checkWidth(input.shape());
         int batch = (int) input.size(0);
         INDArray z = buffers.get("z", batch, units, input.dataType());
-        Nd4j.gemm(input, kernel.array(), z, false, false, 1.0, 0.0);
         boolean hostBias = useBias && z.ordering() == 'f' && HostLoops.usable(z) && HostLoops.usableVector(bias.array());
+        boolean relu = activation == ActivationFunction.RELU;
+        int parts = HostCopy.isFContiguous(kernel.array())
+                ? ComputeThreads.parts((long) batch * input.size(1) * units, units / MIN_PART_COLUMNS) : 1;
+        if (parts > 1) {
+            // each thread one block of output columns: X @ W[:, c0:c1] into z[:, c0:c1], both contiguous f-order
+            ComputeThreads.run(parts, p -> {
+                int c0 = ComputeThreads.start(units, parts, p);
+                int c1 = ComputeThreads.start(units, parts, p + 1);
+                Nd4j.gemm(input, HostCopy.columnsF(kernel.array(), c0, c1), HostCopy.columnsF(z, c0, c1),
+                        false, false, 1.0, 0.0);
+                if (hostBias) {
+                    HostLoops.addBiasColumnMajor(z, bias.array(), relu, c0, c1);
+                }
+            });
+        } else {
+            Nd4j.gemm(input, kernel.array(), z, false, false, 1.0, 0.0);
+            if (hostBias) {
+                HostLoops.addBiasColumnMajor(z, bias.array(), relu);
+            }
+        }
         if (hostBias) {
-            HostLoops.addBiasColumnMajor(z, bias.array(), activation == ActivationFunction.RELU);
-            if (activation != ActivationFunction.RELU) {
+            if (!relu) {
                 keepPreActivation(z);
                 activation.applyInPlace(z);
             }
@@ -160,21 +181,50 @@ public final class Dense extends Layer implements FusedLayer {
      * the fused softmax + cross-entropy path uses it.
      */
     public INDArray backwardFromPreActivation(INDArray input, INDArray gradZ, boolean needInputGradient) {
-        Nd4j.gemm(input, gradZ, kernelGrad, true, false, 1.0, 0.0);
-        if (useBias) {
-            if (gradZ.ordering() == 'f' && HostLoops.usable(gradZ) && HostLoops.usableVector(biasGrad)) {
+        int batch = (int) gradZ.size(0);
+        long in = input.size(1);
+        boolean hostBias = useBias && gradZ.ordering() == 'f' && HostLoops.usable(gradZ) && HostLoops.usableVector(biasGrad);
+        int parts = HostCopy.isFContiguous(kernelGrad) && HostCopy.isFContiguous(gradZ)
+                ? ComputeThreads.parts((long) batch * in * units, units / MIN_PART_COLUMNS) : 1;
+        if (parts > 1) {
+            // dW[:, c0:c1] = X^T @ dZ[:, c0:c1]: each thread its own columns of the gradient, no partial sums
+            ComputeThreads.run(parts, p -> {
+                int c0 = ComputeThreads.start(units, parts, p);
+                int c1 = ComputeThreads.start(units, parts, p + 1);
+                Nd4j.gemm(input, HostCopy.columnsF(gradZ, c0, c1), HostCopy.columnsF(kernelGrad, c0, c1),
+                        true, false, 1.0, 0.0);
+                if (hostBias) {
+                    HostLoops.columnSumsColumnMajor(gradZ, biasGrad, c0, c1);
+                }
+            });
+        } else {
+            Nd4j.gemm(input, gradZ, kernelGrad, true, false, 1.0, 0.0);
+            if (hostBias) {
                 HostLoops.columnSumsColumnMajor(gradZ, biasGrad);
-            } else {
-                // column sums as one GEMV-shaped GEMM (ones[1,batch] x gradZ) straight into the flat gradient buffer
-                INDArray ones = buffers.ones((int) gradZ.size(0), gradZ.dataType());
-                Nd4j.gemm(ones, gradZ, biasGrad.reshape('f', 1, units), false, false, 1.0, 0.0);
             }
+        }
+        if (useBias && !hostBias) {
+            // column sums as one GEMV-shaped GEMM (ones[1,batch] x gradZ) straight into the flat gradient buffer
+            INDArray ones = buffers.ones(batch, gradZ.dataType());
+            Nd4j.gemm(ones, gradZ, biasGrad.reshape('f', 1, units), false, false, 1.0, 0.0);
         }
         if (!needInputGradient) {
             return null;
         }
-        INDArray dx = buffers.get("dx", (int) input.size(0), (int) input.size(1), input.dataType());
-        Nd4j.gemm(gradZ, kernel.array(), dx, false, true, 1.0, 0.0);
+        INDArray dx = buffers.get("dx", (int) input.size(0), (int) in, input.dataType());
+        int dxParts = HostCopy.isFContiguous(kernel.array())
+                ? ComputeThreads.parts((long) batch * in * units, (int) in / MIN_PART_COLUMNS) : 1;
+        if (dxParts > 1) {
+            // dX[:, c0:c1] = dZ @ W[c0:c1, :]^T
+            ComputeThreads.run(dxParts, p -> {
+                int c0 = ComputeThreads.start((int) in, dxParts, p);
+                int c1 = ComputeThreads.start((int) in, dxParts, p + 1);
+                Nd4j.gemm(gradZ, HostCopy.rowsF(kernel.array(), c0, c1), HostCopy.columnsF(dx, c0, c1),
+                        false, true, 1.0, 0.0);
+            });
+        } else {
+            Nd4j.gemm(gradZ, kernel.array(), dx, false, true, 1.0, 0.0);
+        }
         return dx;
     }
 

@@ -53,10 +53,18 @@ final class GatherPlan {
 
     /** Writes the gathered values; target positions mapped to -1 are left as they are (zero in a fresh buffer). */
     void gather(float[] source, float[] target) {
+        gather(source, 0, target, 0);
+    }
+
+    /**
+     * As {@link #gather(float[], float[])} with the plan shifted: source index i is read at {@code sourceOffset + i},
+     * target j written at {@code targetOffset + j} (one sample's plan applied to each sample of a batch).
+     */
+    void gather(float[] source, int sourceOffset, float[] target, int targetOffset) {
         for (int r = 0; r < runs; r++) {
             int len = runLength[r];
-            int s = runSource[r];
-            int t = runTarget[r];
+            int s = runSource[r] + sourceOffset;
+            int t = runTarget[r] + targetOffset;
             if (len < SHORT_RUN) {
                 for (int k = 0; k < len; k++) {
                     target[t + k] = source[s + k];
@@ -68,17 +76,26 @@ final class GatherPlan {
     }
 
     void gather(double[] source, double[] target) {
+        gather(source, 0, target, 0);
+    }
+
+    void gather(double[] source, int sourceOffset, double[] target, int targetOffset) {
         for (int r = 0; r < runs; r++) {
-            System.arraycopy(source, runSource[r], target, runTarget[r], runLength[r]);
+            System.arraycopy(source, runSource[r] + sourceOffset, target, runTarget[r] + targetOffset, runLength[r]);
         }
     }
 
     /** {@code source[i] += target[j]} for every mapped j: the adjoint of {@link #gather}. */
     void scatterAdd(float[] target, float[] source) {
+        scatterAdd(target, 0, source, 0);
+    }
+
+    /** The adjoint of {@link #gather(float[], int, float[], int)}. */
+    void scatterAdd(float[] target, int targetOffset, float[] source, int sourceOffset) {
         for (int r = 0; r < runs; r++) {
             int len = runLength[r];
-            int s = runSource[r];
-            int t = runTarget[r];
+            int s = runSource[r] + sourceOffset;
+            int t = runTarget[r] + targetOffset;
             for (int k = 0; k < len; k++) {
                 source[s + k] += target[t + k];
             }
@@ -86,10 +103,14 @@ final class GatherPlan {
     }
 
     void scatterAdd(double[] target, double[] source) {
+        scatterAdd(target, 0, source, 0);
+    }
+
+    void scatterAdd(double[] target, int targetOffset, double[] source, int sourceOffset) {
         for (int r = 0; r < runs; r++) {
             int len = runLength[r];
-            int s = runSource[r];
-            int t = runTarget[r];
+            int s = runSource[r] + sourceOffset;
+            int t = runTarget[r] + targetOffset;
             for (int k = 0; k < len; k++) {
                 source[s + k] += target[t + k];
             }

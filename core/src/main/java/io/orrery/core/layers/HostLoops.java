@@ -42,11 +42,18 @@ final class HostLoops {
 
     /** {@code grad *= (a > 0)}: the ReLU derivative applied in place, one pass. */
     static void reluBackward(INDArray a, INDArray grad) {
+        reluBackward(a, grad, 0, (int) a.length());
+    }
+
+    /**
+     * As {@link #reluBackward(INDArray, INDArray)} on elements {@code [from, from + n)} of each array's buffer (past
+     * its offset): one part of a batch split over threads.
+     */
+    static void reluBackward(INDArray a, INDArray grad, int from, int n) {
         FloatBuffer av = a.data().asNioFloat();
         FloatBuffer gv = grad.data().asNioFloat();
-        int aOff = (int) a.offset();
-        int gOff = (int) grad.offset();
-        int n = (int) a.length();
+        int aOff = (int) a.offset() + from;
+        int gOff = (int) grad.offset() + from;
         float[][] blocks = BLOCKS.get();
         float[] ab = blocks[0];
         float[] gb = blocks[1];
@@ -58,6 +65,22 @@ final class HostLoops {
                 gb[i] = ab[i] > 0f ? gb[i] : 0f;
             }
             gv.put(gOff + base, gb, 0, len);
+        }
+    }
+
+    /** {@code max(x, 0)} in place on elements {@code [from, from + n)} of a contiguous float32 array. */
+    static void relu(INDArray a, int from, int n) {
+        FloatBuffer av = a.data().asNioFloat();
+        int off = (int) a.offset() + from;
+        float[] b = BLOCKS.get()[0];
+        for (int base = 0; base < n; base += BLOCK) {
+            int len = Math.min(BLOCK, n - base);
+            av.get(off + base, b, 0, len);
+            for (int i = 0; i < len; i++) {
+                float x = b[i];
+                b[i] = x < 0f ? 0f : x; // NaN stays NaN
+            }
+            av.put(off + base, b, 0, len);
         }
     }
 
@@ -100,14 +123,18 @@ final class HostLoops {
      * a broadcast op and an activation op (each column of z is contiguous, so each adds one bias value).
      */
     static void addBiasColumnMajor(INDArray z, INDArray bias, boolean relu) {
+        addBiasColumnMajor(z, bias, relu, 0, (int) z.size(1));
+    }
+
+    /** As {@link #addBiasColumnMajor(INDArray, INDArray, boolean)} on columns {@code [c0, c1)} only. */
+    static void addBiasColumnMajor(INDArray z, INDArray bias, boolean relu, int c0, int c1) {
         int rows = (int) z.size(0);
-        int cols = (int) z.size(1);
         FloatBuffer zv = z.data().asNioFloat();
         FloatBuffer bv = bias.data().asNioFloat();
         int zOff = (int) z.offset();
         int bOff = (int) bias.offset();
         float[] col = rows <= BLOCK ? BLOCKS.get()[0] : new float[rows];
-        for (int c = 0; c < cols; c++) {
+        for (int c = c0; c < c1; c++) {
             float b = bv.get(bOff + c);
             int base = zOff + c * rows;
             zv.get(base, col, 0, rows);
@@ -127,14 +154,18 @@ final class HostLoops {
 
     /** {@code out[c] = sum over rows of g[r, c]} for a column-major [batch, units] g: the bias gradient. */
     static void columnSumsColumnMajor(INDArray g, INDArray out) {
+        columnSumsColumnMajor(g, out, 0, (int) g.size(1));
+    }
+
+    /** As {@link #columnSumsColumnMajor(INDArray, INDArray)} for columns {@code [c0, c1)} only. */
+    static void columnSumsColumnMajor(INDArray g, INDArray out, int c0, int c1) {
         int rows = (int) g.size(0);
-        int cols = (int) g.size(1);
         FloatBuffer gv = g.data().asNioFloat();
         FloatBuffer ov = out.data().asNioFloat();
         int gOff = (int) g.offset();
         int oOff = (int) out.offset();
         float[] col = rows <= BLOCK ? BLOCKS.get()[0] : new float[rows];
-        for (int c = 0; c < cols; c++) {
+        for (int c = c0; c < c1; c++) {
             gv.get(gOff + c * rows, col, 0, rows);
             float sum = 0f;
             for (int r = 0; r < rows; r++) {

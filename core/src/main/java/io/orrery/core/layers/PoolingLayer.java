@@ -1,12 +1,12 @@
 package io.orrery.core.layers;
 
+import io.orrery.core.tensor.ComputeThreads;
 import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +20,7 @@ import java.util.Map;
  * <p>Both paths use one table per batch size: for each output value, the input cells of its window. The max picks
  * the first largest cell (the tape gathers it; the fused path remembers it for the backward scatter).
  *
- * <p>This file is over 400 lines because its hot loops (the window scan, the argmax, the average backward) are
- * written once for float and once for double buffers, so that neither data type pays a conversion per element.
+ * <p>The fused path's loops are in {@link PoolWindows}; a batch is split over {@link ComputeThreads} by samples.
  */
 abstract class PoolingLayer extends Layer implements FusedLayer {
 
@@ -35,7 +34,8 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
     private ConvGeometry geometry;
     private final Map<Integer, int[]> windows = new HashMap<>();
     private final Map<Integer, float[]> counts = new HashMap<>();
-    private final Map<String, BatchState> states = new HashMap<>();
+    private PoolWindows fused;
+    private Workspace work;
 
     /** A local pooling layer; {@code strides == null} means the pool size, as in Keras. */
     PoolingLayer(int rank, boolean max, Object poolSize, Object strides, String padding) {
@@ -185,28 +185,69 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
 
     // ---------------------------------------------------------------- fused path
 
-    private static final class BatchState {
-        INDArray out;
-        INDArray dx;
-        INDArray inputCopy;
-        INDArray gradCopy;
-        int[] arg;
+    /**
+     * The fused path's buffers, sized for the largest batch seen so far (a smaller batch uses views of their first
+     * samples), so a layer holds one set whatever batch sizes it meets.
+     */
+    private static final class Workspace {
+        final DataType type;
+        final int capacity;
+        final INDArray out;
+        final INDArray dx;
+        final int[] arg;
         float[] inF;
         float[] outF;
         double[] inD;
         double[] outD;
+        int viewBatch = -1;
+        INDArray outView;
+        INDArray dxView;
+        INDArray inputCopy;
+        INDArray gradCopy;
+
+        Workspace(DataType type, int capacity, PoolWindows w) {
+            this.type = type;
+            this.capacity = capacity;
+            out = Nd4j.createUninitialized(type, new long[]{(long) capacity * w.outputPerSample}, 'c');
+            dx = Nd4j.createUninitialized(type, new long[]{(long) capacity * w.inputPerSample}, 'c');
+            arg = new int[capacity * w.outputPerSample];
+            if (type == DataType.FLOAT) {
+                inF = new float[capacity * w.inputPerSample];
+                outF = new float[capacity * w.outputPerSample];
+            } else {
+                inD = new double[capacity * w.inputPerSample];
+                outD = new double[capacity * w.outputPerSample];
+            }
+        }
     }
 
-    private BatchState state(INDArray input, long[] outShape) {
-        String key = input.size(0) + ":" + input.dataType();
-        BatchState s = states.get(key);
-        if (s == null) {
-            s = new BatchState();
-            s.out = Nd4j.createUninitialized(input.dataType(), outShape, 'c');
-            s.arg = new int[(int) s.out.length()];
-            states.put(key, s);
+    private Workspace workspace(int batch, DataType type) {
+        if (fused == null) {
+            fused = new PoolWindows(geometry, max);
         }
-        return s;
+        if (work == null || work.type != type || work.capacity < batch) {
+            work = new Workspace(type, work != null && work.type == type ? Math.max(batch, work.capacity) : batch, fused);
+        }
+        if (work.viewBatch != batch) {
+            long[] inShape = builtInputShape().clone();
+            inShape[0] = batch;
+            work.outView = cView(work.out, outputShape(batch, geometry));
+            work.dxView = cView(work.dx, inShape);
+            work.inputCopy = null;
+            work.gradCopy = null;
+            work.viewBatch = batch;
+        }
+        return work;
+    }
+
+    private static INDArray cView(INDArray buffer, long[] shape) {
+        long[] strides = new long[shape.length];
+        long stride = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            strides[i] = stride;
+            stride *= shape[i];
+        }
+        return Nd4j.create(buffer.data(), shape, strides, 0, 'c', buffer.dataType());
     }
 
     @Override
@@ -218,7 +259,7 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
         checkInput(input.shape());
         HostCopy.checkType(input, name());
         int batch = (int) input.size(0);
-        BatchState s = state(input, outputShape(batch, geometry));
+        Workspace s = workspace(batch, input.dataType());
         INDArray x = input;
         if (!HostCopy.isCContiguous(x)) {
             if (s.inputCopy == null) {
@@ -226,19 +267,27 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
             }
             x = s.inputCopy.assign(input);
         }
-        int n = s.arg.length;
-        if (x.dataType() == DataType.FLOAT) {
-            float[] in = s.inF = HostCopy.read(x, s.inF);
-            float[] out = s.outF == null ? s.outF = new float[n] : s.outF;
-            poolForward(in, out, s.arg, batch);
-            HostCopy.write(out, s.out);
-        } else {
-            double[] in = s.inD = HostCopy.read(x, s.inD);
-            double[] out = s.outD == null ? s.outD = new double[n] : s.outD;
-            poolForward(in, out, s.arg, batch);
-            HostCopy.write(out, s.out);
-        }
-        return s.out;
+        INDArray in = x;
+        PoolWindows w = fused;
+        int parts = ComputeThreads.parts((long) batch * w.inputPerSample * 4, batch);
+        ComputeThreads.run(parts, p -> {
+            int b0 = ComputeThreads.start(batch, parts, p);
+            int b1 = ComputeThreads.start(batch, parts, p + 1);
+            int i0 = b0 * w.inputPerSample;
+            int o0 = b0 * w.outputPerSample;
+            int inN = (b1 - b0) * w.inputPerSample;
+            int outN = (b1 - b0) * w.outputPerSample;
+            if (s.type == DataType.FLOAT) {
+                HostCopy.read(in, s.inF, i0, inN);
+                w.forward(s.inF, s.outF, s.arg, b0, b1);
+                HostCopy.write(s.outF, s.out, o0, outN);
+            } else {
+                HostCopy.read(in, s.inD, i0, inN);
+                w.forward(s.inD, s.outD, s.arg, b0, b1);
+                HostCopy.write(s.outD, s.out, o0, outN);
+            }
+        });
+        return s.outView;
     }
 
     @Override
@@ -247,177 +296,36 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
             return null;
         }
         int batch = (int) input.size(0);
-        BatchState s = state(input, outputShape(batch, geometry));
+        Workspace s = workspace(batch, input.dataType());
         INDArray g = gradOutput;
         if (!HostCopy.isCContiguous(g)) {
             if (s.gradCopy == null) {
-                s.gradCopy = Nd4j.createUninitialized(gradOutput.dataType(), s.out.shape(), 'c');
+                s.gradCopy = Nd4j.createUninitialized(gradOutput.dataType(), s.outView.shape(), 'c');
             }
             g = s.gradCopy.assign(gradOutput);
         }
-        if (s.dx == null) {
-            s.dx = Nd4j.createUninitialized(input.dataType(), input.shape(), 'c');
-        }
-        int n = s.arg.length;
-        int inLength = (int) s.dx.length();
-        if (g.dataType() == DataType.FLOAT) {
-            float[] go = s.outF = HostCopy.read(g, s.outF);
-            float[] dx = s.inF;
-            Arrays.fill(dx, 0, inLength, 0f);
-            if (max) {
-                for (int o = 0; o < n; o++) {
-                    dx[s.arg[o]] += go[o];
-                }
+        INDArray go = g;
+        PoolWindows w = fused;
+        int parts = ComputeThreads.parts((long) batch * w.inputPerSample * 4, batch);
+        ComputeThreads.run(parts, p -> {
+            int b0 = ComputeThreads.start(batch, parts, p);
+            int b1 = ComputeThreads.start(batch, parts, p + 1);
+            int i0 = b0 * w.inputPerSample;
+            int o0 = b0 * w.outputPerSample;
+            int inN = (b1 - b0) * w.inputPerSample;
+            int outN = (b1 - b0) * w.outputPerSample;
+            // the input's host copy is not needed after the forward pass: it becomes the input gradient's
+            if (s.type == DataType.FLOAT) {
+                HostCopy.read(go, s.outF, o0, outN);
+                w.backward(s.outF, s.inF, s.arg, b0, b1);
+                HostCopy.write(s.inF, s.dx, i0, inN);
             } else {
-                averageBackward(go, dx, batch);
+                HostCopy.read(go, s.outD, o0, outN);
+                w.backward(s.outD, s.inD, s.arg, b0, b1);
+                HostCopy.write(s.inD, s.dx, i0, inN);
             }
-            HostCopy.write(dx, s.dx);
-        } else {
-            double[] go = s.outD = HostCopy.read(g, s.outD);
-            double[] dx = s.inD;
-            Arrays.fill(dx, 0, inLength, 0.0);
-            if (max) {
-                for (int o = 0; o < n; o++) {
-                    dx[s.arg[o]] += go[o];
-                }
-            } else {
-                averageBackward(go, dx, batch);
-            }
-            HostCopy.write(dx, s.dx);
-        }
-        return s.dx;
-    }
-
-    /*
-     * The fused loops walk the windows directly (no index table): for each output pixel, its window's cells in
-     * (kh, kw) order, each a contiguous run of channels in channels-last memory. Same cell order and tie rule (first
-     * largest) as the table the tape path uses, so both paths pick the same cell.
-     */
-
-    private void poolForward(float[] in, float[] out, int[] arg, int batch) {
-        ConvGeometry g = geometry;
-        int c = g.channels();
-        for (int b = 0, o = 0; b < batch; b++) {
-            for (int oh = 0; oh < g.outH(); oh++) {
-                for (int ow = 0; ow < g.outW(); ow++, o += c) {
-                    int cells = 0;
-                    for (int kh = 0; kh < g.kernelH(); kh++) {
-                        int h = oh * g.strideH() + kh - g.padTop();
-                        if (h < 0 || h >= g.inH()) {
-                            continue;
-                        }
-                        for (int kw = 0; kw < g.kernelW(); kw++) {
-                            int w = ow * g.strideW() + kw - g.padLeft();
-                            if (w < 0 || w >= g.inW()) {
-                                continue;
-                            }
-                            int base = ((b * g.inH() + h) * g.inW() + w) * c;
-                            if (cells++ == 0) {
-                                for (int k = 0; k < c; k++) {
-                                    out[o + k] = in[base + k];
-                                    arg[o + k] = base + k;
-                                }
-                            } else if (max) {
-                                for (int k = 0; k < c; k++) {
-                                    float v = in[base + k];
-                                    if (v > out[o + k]) {
-                                        out[o + k] = v;
-                                        arg[o + k] = base + k;
-                                    }
-                                }
-                            } else {
-                                for (int k = 0; k < c; k++) {
-                                    out[o + k] += in[base + k];
-                                }
-                            }
-                        }
-                    }
-                    if (!max) {
-                        float inv = 1f / cells;
-                        for (int k = 0; k < c; k++) {
-                            out[o + k] *= inv;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private void poolForward(double[] in, double[] out, int[] arg, int batch) {
-        ConvGeometry g = geometry;
-        int c = g.channels();
-        for (int b = 0, o = 0; b < batch; b++) {
-            for (int oh = 0; oh < g.outH(); oh++) {
-                for (int ow = 0; ow < g.outW(); ow++, o += c) {
-                    int cells = 0;
-                    for (int kh = 0; kh < g.kernelH(); kh++) {
-                        int h = oh * g.strideH() + kh - g.padTop();
-                        if (h < 0 || h >= g.inH()) {
-                            continue;
-                        }
-                        for (int kw = 0; kw < g.kernelW(); kw++) {
-                            int w = ow * g.strideW() + kw - g.padLeft();
-                            if (w < 0 || w >= g.inW()) {
-                                continue;
-                            }
-                            int base = ((b * g.inH() + h) * g.inW() + w) * c;
-                            if (cells++ == 0) {
-                                for (int k = 0; k < c; k++) {
-                                    out[o + k] = in[base + k];
-                                    arg[o + k] = base + k;
-                                }
-                            } else if (max) {
-                                for (int k = 0; k < c; k++) {
-                                    double v = in[base + k];
-                                    if (v > out[o + k]) {
-                                        out[o + k] = v;
-                                        arg[o + k] = base + k;
-                                    }
-                                }
-                            } else {
-                                for (int k = 0; k < c; k++) {
-                                    out[o + k] += in[base + k];
-                                }
-                            }
-                        }
-                    }
-                    if (!max) {
-                        double inv = 1.0 / cells;
-                        for (int k = 0; k < c; k++) {
-                            out[o + k] *= inv;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private void averageBackward(float[] go, float[] dx, int batch) {
-        int[] idx = window(batch);
-        float[] counts = counts(batch);
-        int p = geometry.windowSize();
-        for (int o = 0; o < go.length && o < counts.length; o++) {
-            float share = go[o] * (1f / counts[o]);
-            for (int k = o * p, end = k + p; k < end; k++) {
-                if (idx[k] >= 0) {
-                    dx[idx[k]] += share;
-                }
-            }
-        }
-    }
-
-    private void averageBackward(double[] go, double[] dx, int batch) {
-        int[] idx = window(batch);
-        float[] counts = counts(batch);
-        int p = geometry.windowSize();
-        for (int o = 0; o < counts.length; o++) {
-            double share = go[o] * (1.0 / counts[o]);
-            for (int k = o * p, end = k + p; k < end; k++) {
-                if (idx[k] >= 0) {
-                    dx[idx[k]] += share;
-                }
-            }
-        }
+        });
+        return s.dxView;
     }
 
     @Override

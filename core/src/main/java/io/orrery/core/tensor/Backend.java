@@ -25,13 +25,16 @@ public final class Backend {
      * when {@code OMP_WAIT_POLICY=PASSIVE} makes idle threads sleep. So BLAS gets every core only when that
      * variable is set (it must be set before the JVM starts), one thread otherwise; ND4J's own OpenMP pool
      * (elementwise ops, memory-bound here) gets one. System properties override: {@code orrery.omp.threads},
-     * {@code orrery.blas.threads}. Safe to call more than once.
+     * {@code orrery.blas.threads}. When the layers split their own work over {@link ComputeThreads} (more than one
+     * thread, the default on a multi-core machine), BLAS keeps one thread per call whatever the variable says.
+     * Safe to call more than once.
      */
     public static void configureThreads() {
         int cores = Runtime.getRuntime().availableProcessors();
         boolean passiveWaits = "PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"));
         int omp = Integer.getInteger("orrery.omp.threads", 1);
-        int blas = Integer.getInteger("orrery.blas.threads", passiveWaits ? cores : 1);
+        // layers split their products over ComputeThreads themselves, each part on one BLAS thread
+        int blas = Integer.getInteger("orrery.blas.threads", passiveWaits && ComputeThreads.threads() <= 1 ? cores : 1);
         Nd4j.getEnvironment().setMaxMasterThreads(Math.max(1, omp));
         Nd4j.getEnvironment().setMaxThreads(Math.max(1, omp));
         Nd4j.factory().blas().setMaxThreads(Math.max(1, blas));

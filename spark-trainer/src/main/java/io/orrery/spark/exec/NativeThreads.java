@@ -1,6 +1,7 @@
 package io.orrery.spark.exec;
 
 import io.orrery.core.tensor.Backend;
+import io.orrery.core.tensor.ComputeThreads;
 
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -53,6 +54,8 @@ final class NativeThreads {
         int tasks = Math.max(1, tasksPerJvm);
         int share = serverInJvm ? (Math.max(1, cores - 1) + tasks - 1) / tasks : cores / tasks;
         int blas = Integer.getInteger("orrery.blas.threads", Math.max(1, share));
+        // the layers' own split (ComputeThreads) gets the same share; it splits only while BLAS keeps one thread
+        ComputeThreads.setThreads(Integer.getInteger("orrery.compute.threads", Math.max(1, share)));
         Nd4j.getEnvironment().setMaxMasterThreads(1);
         Nd4j.getEnvironment().setMaxThreads(1);
         Nd4j.factory().blas().setMaxThreads(blas);
@@ -66,6 +69,8 @@ final class NativeThreads {
         boolean passive = "PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"));
         int blas = Integer.getInteger("orrery.blas.threads", threadsForTask(taskCpus, tasksPerJvm, jvmCores, passive));
         int omp = Integer.getInteger("orrery.omp.threads", 1);
+        int own = Math.max(1, Math.min(Math.max(1, taskCpus), jvmCores / Math.max(1, tasksPerJvm)));
+        ComputeThreads.setThreads(Integer.getInteger("orrery.compute.threads", own));
         Nd4j.getEnvironment().setMaxMasterThreads(Math.max(1, omp));
         Nd4j.getEnvironment().setMaxThreads(Math.max(1, omp));
         Nd4j.factory().blas().setMaxThreads(Math.max(1, blas));
