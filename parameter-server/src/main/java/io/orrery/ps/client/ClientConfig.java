@@ -133,7 +133,10 @@ public final class ClientConfig {
         /** UDP only: address the server sends parameters to; default: the interface that routes to the server. */
         public Builder localAddress(String address) { this.localAddress = address; return this; }
         public Builder termLength(int termLength) { this.termLength = termLength; return this; }
-        /** Must equal the server's MTU (same default per transport). */
+        /**
+         * Frame length of this worker's publications; need not match the server's: the chunk size is the server's
+         * job setting, announced at the join. Default: chosen from the interface that routes to the server.
+         */
         public Builder mtu(int mtu) { this.mtu = mtu; return this; }
         /** Rejoin under a previous worker id. */
         public Builder workerId(int id) { this.requestedWorkerId = id; return this; }

@@ -118,11 +118,14 @@ final class JoinHandshake {
         // Bounded before anything is allocated from them: the layout and the assembler's per-chunk tables.
         if (ack.modelLength() < 1 || ack.shardCount() < 1 || ack.shardCount() > MAX_SHARDS || ack.chunkElements() < 1
                 || ack.modelLength() / ack.chunkElements() > MAX_CHUNKS
-                || ack.chunkElements() > (config.mtu * 2) / 4 || ack.firstShard() < 0 || ack.ownedShards() < 1
+                || ack.chunkElements() > ShardLayout.maxChunkElements(config.termLength) || ack.firstShard() < 0
+                || ack.ownedShards() < 1
                 || (long) ack.firstShard() + ack.ownedShards() > ack.shardCount()) {
             c.rejection = "impossible layout in JoinAck: modelLength=" + ack.modelLength() + " shards="
                     + ack.shardCount() + " hosted=" + ack.firstShard() + "+" + ack.ownedShards() + " chunkElements="
-                    + ack.chunkElements() + " (is the worker's mtu=" + config.mtu + " the server's?)";
+                    + ack.chunkElements() + " (this worker takes chunks of at most "
+                    + ShardLayout.maxChunkElements(config.termLength) + " elements at its termLength=" + config.termLength
+                    + "; give the worker the server's termLength or the server a smaller chunkElements)";
             return DropReason.BAD_LENGTH;
         }
         TrainingMode mode;

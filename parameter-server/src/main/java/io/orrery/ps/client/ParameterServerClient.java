@@ -90,7 +90,8 @@ public final class ParameterServerClient implements AutoCloseable {
             IdleStrategy idle = new BackoffIdleStrategy(100, 2000, TimeUnit.MICROSECONDS.toNanos(1),
                     TimeUnit.MICROSECONDS.toNanos(100));
             this.proxy = new WorkerProxy(config.jobId, config.token,
-                    WorkerProxy.gradientMessageLength(config.mtu * 2), idle, config.offerTimeout.toNanos());
+                    WorkerProxy.gradientMessageLength(ShardLayout.maxChunkElements(config.termLength) * 4), idle,
+                    config.offerTimeout.toNanos());
             this.terms = handshake.join(connections, proxy, idle);
             this.joinVersion = handshake.joinVersion();
             this.layout = terms.layout();

@@ -1,11 +1,13 @@
 package io.orrery.ps.client;
 
+import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.orrery.ps.protocol.DropCounters;
 import io.orrery.ps.protocol.MessageAdapter;
 import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.ServerProxy;
+import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 
@@ -26,6 +28,11 @@ final class ServerConnection {
     /** Join, heartbeats, parameter requests, leave; lock on it to offer (the heartbeat thread shares it). */
     final Publication control;
     final MessageAdapter adapter;
+    /**
+     * Puts a chunk Aeron cut into several frames back together before the adapter sees it: the chunk size is the
+     * server's job setting, larger than a frame whenever the MTU is small (ParameterServerConfig#chunkElements).
+     */
+    private final ControlledFragmentAssembler fragments;
     /** Names this worker's Join, so that its answer is told apart from other workers' on the shared broadcast. */
     final long correlationId = ThreadLocalRandom.current().nextLong();
     /**
@@ -55,12 +62,15 @@ final class ServerConnection {
         this.control = endpoint.aeron().addExclusivePublication(
                 Channels.workerEgress(target.host, target.port, config.mtu, config.termLength, sessionId),
                 Channels.CONTROL_STREAM_ID);
-        this.adapter = new MessageAdapter(listeners.apply(this), drops, ServerProxy.parameterMessageLength(config.mtu * 2));
+        // The longest chunk this worker accepts at the join (JoinHandshake): what its own term length allows.
+        this.adapter = new MessageAdapter(listeners.apply(this), drops,
+                ServerProxy.parameterMessageLength(ShardLayout.maxChunkElements(config.termLength) * 4));
+        this.fragments = new ControlledFragmentAssembler(adapter.controlled());
     }
 
     /** Polls this server's broadcast once; the listener may stop the poll early through {@link #adapter}. */
     int poll() {
-        return broadcast.controlledPoll(adapter.controlled(), FRAGMENT_LIMIT);
+        return broadcast.controlledPoll(fragments, FRAGMENT_LIMIT);
     }
 
     boolean connected() {

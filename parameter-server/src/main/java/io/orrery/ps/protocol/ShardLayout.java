@@ -7,6 +7,9 @@ package io.orrery.ps.protocol;
  */
 public final class ShardLayout {
 
+    /** Aeron's cap on one message whatever the term length (its {@code maxMessageLength}). */
+    private static final int AERON_MAX_MESSAGE = 16 << 20;
+
     private final long modelLength;
     private final int shardCount;
     private final int chunkElements;
@@ -35,6 +38,18 @@ public final class ShardLayout {
         for (int s = 0; s < shardCount; s++) {
             shardOffsets[s + 1] = shardOffsets[s] + base + (s < extra ? 1 : 0);
         }
+    }
+
+    /**
+     * The most elements a chunk may hold when its messages go through publications of {@code termLength}: Aeron
+     * fragments a message into frames and reassembles it, but refuses one longer than a term / 8 (at most 16 MiB).
+     * A chunk's message is its payload (4 bytes per element for float32, and never more for the other encodings)
+     * plus the longest of the gradient and parameter message headers; rounded down to a multiple of 8.
+     */
+    public static int maxChunkElements(int termLength) {
+        int maxMessage = Math.min(termLength / 8, AERON_MAX_MESSAGE);
+        int header = Math.max(WorkerProxy.gradientMessageLength(0), ServerProxy.parameterMessageLength(0));
+        return Math.max(0, ((maxMessage - header) / 4) & ~7);
     }
 
     public long modelLength() {

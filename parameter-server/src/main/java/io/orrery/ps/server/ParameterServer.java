@@ -8,6 +8,7 @@ import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.ThrottledErrorLog;
+import io.orrery.ps.transport.UdpSettings;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -94,7 +95,12 @@ public final class ParameterServer implements AutoCloseable {
             Publication broadcast = endpoint.aeron().addPublication(
                     Channels.serverBroadcast(config.bindHost(), config.port(), config.mtu(), config.termLength()),
                     Channels.BROADCAST_STREAM_ID);
-            String ingress = Channels.serverIngress(config.bindHost(), config.port(), config.mtu());
+            int senders = config.workers() * owned;
+            String ingress = Channels.serverIngress(config.bindHost(), config.port(), config.mtu(), senders);
+            String crowded = config.ipc() ? null : UdpSettings.forHost(config.bindHost()).ingressWarning(senders);
+            if (crowded != null) {
+                LOG.warn(crowded);
+            }
             Subscription controlSubscription = endpoint.aeron().addSubscription(ingress, Channels.CONTROL_STREAM_ID);
             DropCounters drops = new DropCounters(LoggerFactory.getLogger("io.orrery.ps.server.Drops"), "server");
             ServerStats stats = new ServerStats(drops);

@@ -5,8 +5,10 @@ import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.ps.TrainingMode;
+import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.WorkerProxy;
 import io.orrery.ps.transport.Channels;
+import io.orrery.ps.transport.UdpSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -107,7 +109,10 @@ public final class ParameterServerConfig {
     public String aeronDirectory() { return aeronDirectory; }
     public int termLength() { return termLength; }
     public int mtu() { return mtu; }
-    /** Elements per full chunk: as many float32 values as fit one MTU-sized frame. */
+    /**
+     * Elements per full chunk, a job setting the server announces in every JoinAck ({@link Builder#chunkElements}):
+     * over IPC one frame's worth, over UDP {@link #DEFAULT_UDP_CHUNK_ELEMENTS} unless set.
+     */
     public int chunkElements() { return chunkElements; }
     public GradientEncoding encoding() { return encoding; }
     public Duration stepTimeout() { return stepTimeout; }
@@ -127,6 +132,14 @@ public final class ParameterServerConfig {
     public OptimizerState initialOptimizerState() { return initialOptimizerState; }
     /** The version (step) the shards start at when not resuming from a checkpoint; 0 by default. */
     public long initialVersion() { return initialVersion; }
+
+    /**
+     * Default chunk over UDP: the float32 values of Aeron's largest UDP frame (64 KiB). On loopback a chunk is one
+     * frame; on a network of MTU 1500 Aeron cuts it into about 47 frames and the receiver's fragment assembler puts
+     * it back together. Chunks sized to one 1408-byte frame meant about 1,270 messages per worker and step for the
+     * 407,050-parameter MLP, each paying a header check, a bounds check and a poll; this makes it 25.
+     */
+    public static final int DEFAULT_UDP_CHUNK_ELEMENTS = chunkElementsFor(UdpSettings.MAX_UDP_MTU);
 
     /** Elements of a full chunk for frames of {@code mtu} bytes: header, SBE header, block and length prefix deducted. */
     public static int chunkElementsFor(int mtu) {
@@ -192,6 +205,13 @@ public final class ParameterServerConfig {
         public Builder aeronDirectory(String directory) { this.aeronDirectory = directory; return this; }
         public Builder termLength(int termLength) { this.termLength = termLength; return this; }
         public Builder mtu(int mtu) { this.mtu = mtu; return this; }
+        /**
+         * Elements per chunk (float32 values; a multiple of 8, at most {@link ShardLayout#maxChunkElements} of the
+         * term length): the unit a gradient or a parameter broadcast is cut into, announced to every worker at the
+         * join, so that the two sides' MTUs need not match. Default: one frame over IPC,
+         * {@link #DEFAULT_UDP_CHUNK_ELEMENTS} over UDP.
+         */
+        public Builder chunkElements(int elements) { this.chunkElements = elements; return this; }
         public Builder encoding(GradientEncoding encoding) { this.encoding = encoding; return this; }
         public Builder stepTimeout(Duration timeout) { this.stepTimeout = timeout; return this; }
         public Builder workerTimeout(Duration timeout) { this.workerTimeout = timeout; return this; }
@@ -262,7 +282,16 @@ public final class ParameterServerConfig {
             if (mtu < 256 || mtu > 65504 || mtu % 32 != 0) {
                 throw new IllegalArgumentException("mtu: expected a multiple of 32 in 256..65504, found " + mtu);
             }
-            chunkElements = chunkElementsFor(mtu);
+            if (chunkElements == 0) {
+                chunkElements = bindHost == null ? chunkElementsFor(mtu)
+                        : Math.min(DEFAULT_UDP_CHUNK_ELEMENTS, ShardLayout.maxChunkElements(termLength));
+            }
+            int maxChunk = ShardLayout.maxChunkElements(termLength);
+            if (chunkElements < 8 || chunkElements % 8 != 0 || chunkElements > maxChunk) {
+                throw new IllegalArgumentException("chunkElements: expected a multiple of 8 in 8.." + maxChunk
+                        + " (a chunk's message must fit Aeron's largest message, termLength / 8, at termLength="
+                        + termLength + "), found " + chunkElements + "; lower chunkElements or raise termLength");
+            }
             if (checkpointEvery < 0) {
                 throw new IllegalArgumentException("checkpoint interval: expected >= 0 steps, found " + checkpointEvery);
             }

@@ -39,13 +39,22 @@ public final class Channels {
     private Channels() {
     }
 
-    /** Server-side ingress subscription channel. */
+    /** Server-side ingress subscription channel for a single sending stream; see the next. */
     public static String serverIngress(String bindHost, int port, int mtu) {
+        return serverIngress(bindHost, port, mtu, 1);
+    }
+
+    /**
+     * Server-side ingress subscription channel, whose one socket receives {@code senders} gradient streams (workers
+     * x hosted shards): each stream's receiver window is cut so that together they fit the socket
+     * ({@link UdpSettings#ingressReceiverParams}).
+     */
+    public static String serverIngress(String bindHost, int port, int mtu, int senders) {
         if (bindHost == null) {
             return "aeron:ipc?mtu=" + mtu;
         }
         return "aeron:udp?endpoint=" + bindHost + ":" + port + "|mtu=" + mtu
-                + UdpSettings.forHost(bindHost).receiverParams();
+                + UdpSettings.forHost(bindHost).ingressReceiverParams(senders);
     }
 
     /** Server-side broadcast publication channel; the control port is {@code port + 1}. */

@@ -136,6 +136,48 @@ public record UdpSettings(LinkInfo link, int mtu, int receiverWindow, int socket
         return "|rcv-wnd=" + receiverWindow + "|so-rcvbuf=" + socketRcvbuf;
     }
 
+    /**
+     * Channel parameters for a server's ingress subscription, whose one socket receives {@code senders} streams (a
+     * gradient stream per worker and hosted shard): {@code |rcv-wnd=..|so-rcvbuf=..}.
+     *
+     * <p>Why a window per sender. Each stream may have a receiver window in flight, so the socket must hold the sum
+     * of the windows, or datagrams overflow it while the server's driver is busy or descheduled, and each loss costs
+     * a NAK and a retransmission. Measured on loopback with 4 workers of the 407,050-parameter MLP and 2 MiB windows
+     * into a 4 MiB socket (PsBenchmark udp, a load average of 50-70): the server's driver sent 541-7,011 NAKs per
+     * 60 steps and the workers retransmitted 3-18 MB; with 1 or 2 workers none. The windows are therefore cut so
+     * that together they fill at most the socket's buffer ({@link #ingressWindow}); the kernel doubles the buffer it
+     * is given for its per-datagram bookkeeping, which covers the rest.
+     */
+    public String ingressReceiverParams(int senders) {
+        return "|rcv-wnd=" + ingressWindow(senders) + "|so-rcvbuf=" + socketRcvbuf;
+    }
+
+    /**
+     * The receiver window of each of {@code senders} streams sharing one socket: the socket buffer divided among
+     * them, rounded down to a power of two, at most {@link #receiverWindow} and at least {@link #MIN_WINDOW} (a
+     * window must hold two of the largest frames; below that the kernel's caps are the limit, see {@link #warning}).
+     */
+    public int ingressWindow(int senders) {
+        int share = floorPow2(Math.max(1, socketRcvbuf / Math.max(1, senders)));
+        return Math.min(receiverWindow, Math.max(MIN_WINDOW, share));
+    }
+
+    /**
+     * Why {@code senders} streams may overflow the ingress socket even at the smallest window, or null when their
+     * windows fit: what to raise, by name.
+     */
+    public String ingressWarning(int senders) {
+        long needed = (long) MIN_WINDOW * senders;
+        if (needed <= socketRcvbuf) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%d gradient streams (workers x hosted shards) share the server's ingress"
+                        + " socket: their windows of at least %d bytes need so-rcvbuf=%d, found so-rcvbuf=%d"
+                        + " (net.core.rmem_max caps it); datagrams may be lost and retransmitted. Raise the cap:"
+                        + " sysctl -w net.core.rmem_max=%d, or split the shards over more server processes",
+                senders, MIN_WINDOW, needed, socketRcvbuf, needed);
+    }
+
     /** Channel parameters for a publication (the sending end): {@code |so-sndbuf=..}. */
     public String senderParams() {
         return "|so-sndbuf=" + socketSndbuf;

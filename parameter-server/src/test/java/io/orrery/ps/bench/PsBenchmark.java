@@ -32,6 +32,10 @@ public final class PsBenchmark {
 
     public static void main(String[] args) throws Exception {
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cpus, java " + System.getProperty("java.version"));
+        if (args.length > 0 && args[0].equals("udp")) {
+            udpRows();
+            return;
+        }
         memoryCopy(MNIST_PARAMS);
         memoryCopy(10_000_000);
         ingest(10_000_000, 1, 1);
@@ -41,11 +45,26 @@ public final class PsBenchmark {
                 roundTrip(MNIST_PARAMS, workers, shards, 20, 100, 0, 0);
             }
         }
-        for (int mtu : new int[]{1408, 8192}) {
-            for (int workers : new int[]{1, 2, 4}) {
-                roundTrip(MNIST_PARAMS, workers, 1, 10, 50, 20000 + 2 * workers + mtu, mtu);
-            }
+        udpRows();
+    }
+
+    /**
+     * UDP on loopback: at an Ethernet MTU with chunks of one frame (how chunks were cut before the chunk size became
+     * a job setting) against the default chunk (Aeron's largest frame, fragmented at this MTU), then larger MTUs.
+     */
+    static void udpRows() throws Exception {
+        for (int workers : new int[]{1, 2, 4}) {
+            int port = 20000 + 2 * workers;
+            roundTrip(MNIST_PARAMS, workers, 1, 10, 50, port, 1408, ParameterServerConfig.chunkElementsFor(1408));
+            roundTrip(MNIST_PARAMS, workers, 1, 10, 50, port + 100, 1408, 0);
+            roundTrip(MNIST_PARAMS, workers, 1, 10, 50, port + 200, 8192, 0);
+            roundTrip(MNIST_PARAMS, workers, 1, 10, 50, port + 300, 65504, 0);
         }
+    }
+
+    static void roundTrip(int elements, int workers, int shards, int warmup, int steps, int udpPort,
+                          int mtu) throws Exception {
+        roundTrip(elements, workers, shards, warmup, steps, udpPort, mtu, 0);
     }
 
     static void memoryCopy(int elements) {
@@ -109,12 +128,15 @@ public final class PsBenchmark {
 
     /** Time of one SYNC step (all workers push, server averages + applies SGD, all workers receive). */
     static void roundTrip(int elements, int workers, int shards, int warmup, int steps, int udpPort,
-                          int mtu) throws Exception {
+                          int mtu, int chunkElements) throws Exception {
         INDArray init = Nd4j.rand(DataType.FLOAT, elements);
         ParameterServerConfig.Builder builder = ParameterServerConfig.builder().workers(workers).shards(shards)
                 .initialParameters(init).optimizer(new SGD(0.001));
         if (udpPort > 0) {
             builder.udp("127.0.0.1", udpPort).mtu(mtu);
+        }
+        if (chunkElements > 0) {
+            builder.chunkElements(chunkElements);
         }
         try (ParameterServer server = ParameterServer.start(builder.build())) {
             List<ParameterServerClient> clients = new ArrayList<>();
@@ -157,8 +179,9 @@ public final class PsBenchmark {
                 th.join();
             }
             Arrays.sort(nanos);
-            System.out.printf("syncRoundTrip: transport=%s mtu=%d elements=%d workers=%d shards=%d medianMs=%.2f p10Ms=%.2f p90Ms=%.2f"
-                            + " meanAggregationMs=%.3f%n", udpPort > 0 ? "udp" : "ipc", server.config().mtu(), elements, workers, shards, nanos[steps / 2] / 1e6,
+            System.out.printf("syncRoundTrip: transport=%s mtu=%d chunkElements=%d elements=%d workers=%d shards=%d"
+                            + " medianMs=%.2f p10Ms=%.2f p90Ms=%.2f meanAggregationMs=%.3f%n", udpPort > 0 ? "udp" : "ipc",
+                    server.config().mtu(), server.config().chunkElements(), elements, workers, shards, nanos[steps / 2] / 1e6,
                     nanos[steps / 10] / 1e6, nanos[steps * 9 / 10] / 1e6,
                     server.stats().aggregationNs() / 1e6 / Math.max(1, server.stats().stepsApplied()));
             clients.forEach(ParameterServerClient::close);

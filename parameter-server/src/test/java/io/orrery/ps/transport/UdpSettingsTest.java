@@ -37,6 +37,27 @@ class UdpSettingsTest {
     }
 
     @Test
+    void streamsSharingTheServersIngressSocketSplitItsBufferBetweenTheirWindows() {
+        // 10 Gbit/s: a 2 MiB window and a 4 MiB socket. One or two streams keep the whole window (the kernel
+        // doubles the buffer it is given for its bookkeeping); more streams share the 4 MiB.
+        UdpSettings tenGigabit = choose(new LinkInfo("eth0", 1500, false, 10 * GBIT));
+        assertEquals(2 << 20, tenGigabit.ingressWindow(1));
+        assertEquals(2 << 20, tenGigabit.ingressWindow(2));
+        assertEquals(1 << 20, tenGigabit.ingressWindow(4));
+        assertEquals(512 << 10, tenGigabit.ingressWindow(6)); // rounded down to a power of two
+        assertEquals(128 << 10, tenGigabit.ingressWindow(32));
+        assertTrue(tenGigabit.ingressReceiverParams(4).contains("|rcv-wnd=1048576|so-rcvbuf=4194304"),
+                tenGigabit.ingressReceiverParams(4));
+        assertNull(tenGigabit.ingressWarning(32));
+        // Never below two of the largest frames: past that the kernel's cap is the limit, and the warning says so.
+        assertEquals(128 << 10, tenGigabit.ingressWindow(64));
+        String warning = tenGigabit.ingressWarning(64);
+        assertNotNull(warning);
+        assertTrue(warning.contains("64 gradient streams") && warning.contains("sysctl -w net.core.rmem_max=8388608"),
+                warning);
+    }
+
+    @Test
     void theFrameStaysWithinTheTermsLargestMessage() {
         UdpSettings loopback = choose(new LinkInfo("lo", 65536, true, 0));
         assertEquals(8192, loopback.mtuFor(64 << 10));
