@@ -1,10 +1,10 @@
 package io.orrery.examples.bench;
 
-import io.orrery.examples.bench.sim.WireEncoding;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import io.orrery.examples.ConsoleLogging;
+import io.orrery.examples.bench.sim.WireEncoding;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -129,29 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Start the grid afresh: move an existing results.json aside.")
     boolean fresh;
 
-    @Option(names = "--simulate-workers", split = ",", defaultValue = "8,16,32,64,128,256",
-            description = "Worker counts the simulator predicts (default: ${DEFAULT-VALUE}).")
-    List<Integer> simulateWorkers;
-
-    @Option(names = "--simulate-gbits", split = ",", defaultValue = "10,25,100",
-            description = "Link rates in Gbit/s the simulator predicts (default: ${DEFAULT-VALUE}).")
-    List<Double> simulateGbits;
-
-    @Option(names = "--simulate-shards", defaultValue = "4",
-            description = "Parameter-server shards (one host each) in the simulation (default: ${DEFAULT-VALUE}).")
-    int simulateShards;
-
-    @Option(names = "--simulate-encoding", defaultValue = "float32",
-            description = "Gradient encoding in the simulation (default: ${DEFAULT-VALUE}).")
-    String simulateEncoding;
-
-    @Option(names = "--compute-us-per-sample",
-            description = "Compute time per sample (microseconds) for the simulation when the grid has no 1-worker"
-                    + " Orrery run to fit it from; e.g. a GPU's figure.")
-    Double computeUsPerSample;
-
-    @Option(names = "--no-simulation", description = "Leave the simulation out of the report.")
-    boolean noSimulation;
+    @Mixin
+    SimulationOptions simulation = new SimulationOptions();
 
     private final List<BenchRunner> runnersOverride;
 
@@ -204,7 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (skipped > 0) {
             err.printf(Locale.ROOT, "resumed: %d of %d runs were already in %s%n", skipped, grid.size(), store.file());
         }
-        Optional<SimulationResult> sim = noSimulation ? Optional.empty() : simulation().build(ReportWriter.rowsOf(store.rows(), BenchConfig.MLP));
+        Optional<SimulationResult> sim = simulation.noSimulation ? Optional.empty() : simulation.builder(batchSizes).build(ReportWriter.rowsOf(store.rows(), BenchConfig.MLP));
         List<RunResult> rows = BenchReport.writeAll(out, store.rows(), sim.orElse(null));
         PrintWriter o = spec.commandLine().getOut();
         long failed = 0;
@@ -320,13 +299,6 @@ public final class BenchCommand implements Callable<Integer> {
         return "local-cluster[" + n + ",1," + clusterWorkerMemoryMb + "]";
     }
 
-    private SimulationBuilder simulation() {
-        int b = batchSizes.contains(128) ? 128 : batchSizes.get(0);
-        return new SimulationBuilder(simulateWorkers, simulateGbits, simulateShards,
-                WireEncoding.parse(simulateEncoding), b,
-                computeUsPerSample == null ? null : computeUsPerSample * 1e-6);
-    }
-
     private void validate() {
         if (Files.isRegularFile(out)) {
             throw bad("Invalid value for --out: expected a directory, found the file " + out
@@ -335,7 +307,7 @@ public final class BenchCommand implements Callable<Integer> {
         requireAtLeastOne("--workers", workers);
         requireAtLeastOne("--batch-sizes", batchSizes);
         requireAtLeastOne("--shards", shards);
-        requireAtLeastOne("--simulate-workers", simulateWorkers);
+        requireAtLeastOne("--simulate-workers", simulation.simulateWorkers);
         for (String m : models) {
             if (!BenchConfig.MODELS.contains(m)) {
                 throw bad("Invalid value for --models: expected one or more of " + BenchConfig.MODELS
@@ -357,7 +329,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (String e : encodings) {
             parseEncoding("--encodings", e);
         }
-        parseEncoding("--simulate-encoding", simulateEncoding);
+        parseEncoding("--simulate-encoding", simulation.simulateEncoding);
         for (String p : paths) {
             if (!BenchConfig.LOCAL_PATH.equals(p) && !BenchConfig.CLUSTER_PATH.equals(p) && !TestbedOptions.PATH.equals(p)) {
                 throw bad("Invalid value for --paths: expected local, cluster and/or testbed, received \"" + p
@@ -381,17 +353,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (timeoutMinutes < 1) {
             throw bad("Invalid value for --timeout-minutes: expected >= 1, received " + timeoutMinutes);
         }
-        if (simulateShards < 1) {
-            throw bad("Invalid value for --simulate-shards: expected >= 1, received " + simulateShards);
-        }
-        for (double g : simulateGbits) {
-            if (!(g > 0)) {
-                throw bad("Invalid value for --simulate-gbits: expected link rates > 0 Gbit/s, received " + g);
-            }
-        }
-        if (computeUsPerSample != null && !(computeUsPerSample > 0)) {
-            throw bad("Invalid value for --compute-us-per-sample: expected > 0, received " + computeUsPerSample);
-        }
+        simulation.validate(this::bad);
         if (data != null && !Files.isDirectory(data)) {
             throw bad("Invalid value for --data: expected a directory with the MNIST IDX files, found no directory"
                     + " at " + data);
