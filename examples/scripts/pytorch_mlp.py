@@ -23,6 +23,7 @@ def main():
     p.add_argument("--data", default=os.path.expanduser("~/.orrery/datasets/mnist"))
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--epochs", type=int, default=4)
+    p.add_argument("--samples", type=int, default=60000, help="train on the first N samples per epoch")
     p.add_argument("--batch-size", type=int, default=128)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -36,6 +37,7 @@ def main():
     print("params", sum(t.numel() for t in model.parameters()), "threads", torch.get_num_threads(), "torch", torch.__version__)
     opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
+    x, y = x[:a.samples], y[:a.samples]
     n = x.shape[0]
     for epoch in range(a.epochs):
         model.train()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Orrery's core `fit` against PyTorch 1.13.1 on the same models, alternately in one window, several rounds, one table.
 #
-#   examples/scripts/side-by-side.sh [--rounds 3] [--epochs 2] [--warmup 1] [--models mlp,convnet]
+#   examples/scripts/side-by-side.sh [--rounds 3] [--epochs 2] [--warmup 1] [--samples 60000] [--models mlp,convnet]
+#
+# --samples N makes every "epoch" the first N training samples (a quick figure on a busy machine: scale by 60000 / N).
 #
 # Each timed epoch gives its wall time and its process's CPU time (all threads): on a machine shared with other work
 # the wall time mostly says how often the scheduler ran each system, the CPU time what the epoch cost.
@@ -16,14 +18,15 @@ here="$(cd "$(dirname "$0")" && pwd)"
 jar="${ORRERY_JAR:-$here/../target/orrery-examples.jar}"
 # ORRERY_CP (a classpath) runs Orrery from compiled classes instead of the jar, e.g. core/target/classes:<the jar>
 if [ -n "${ORRERY_CP:-}" ]; then orrery=(java -Xmx3g -cp "$ORRERY_CP" io.orrery.examples.OrreryCli); else orrery=(java -Xmx3g -jar "$jar"); fi
-rounds=3 epochs=2 warmup=1 models=mlp,convnet
+rounds=3 epochs=2 warmup=1 samples=60000 models=mlp,convnet
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
-    *) echo "unknown argument $1; expected --rounds N, --epochs N, --warmup N or --models mlp,convnet" >&2; exit 2 ;;
+    --samples) samples="$2"; shift 2 ;;
+    *) echo "unknown argument $1; expected --rounds N, --epochs N, --warmup N, --samples N or --models mlp,convnet" >&2; exit 2 ;;
   esac
 done
 [ -n "${ORRERY_CP:-}" ] || [ -f "$jar" ] || { echo "expected the examples jar at $jar; build it with: mvn -B -o -q -pl examples -am package -DskipTests" >&2; exit 1; }
@@ -36,11 +39,11 @@ epochs_of() { sed -n 's/^epoch [0-9]*: \([0-9.]*\) s.*cpu \([0-9.]*\) s.*/\1 \2/
 for r in $(seq 1 "$rounds"); do
   for m in ${models//,/ }; do
     echo "round $r, $m: orrery (load $(cut -d' ' -f1 /proc/loadavg))" >&2
-    "${orrery[@]}" core-bench --model "$m" --epochs "$epochs" --warmup-epochs "$warmup" --no-breakdown 2>/dev/null \
+    "${orrery[@]}" core-bench --model "$m" --epochs "$epochs" --warmup-epochs "$warmup" --samples "$samples" --no-breakdown 2>/dev/null \
       | epochs_of >> "$out/orrery-$m"
     t=$(torch_threads "$m")
     echo "round $r, $m: pytorch, $t thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
-    OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t /usr/bin/python3 "$here/pytorch_$m.py" --threads "$t" \
+    OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t /usr/bin/python3 "$here/pytorch_$m.py" --threads "$t" --samples "$samples" \
         --epochs $((epochs + warmup)) 2>/dev/null | epochs_of | tail -n +$((warmup + 1)) >> "$out/pytorch-$m"
   done
 done
@@ -51,7 +54,7 @@ median() { cut -d' ' -f"$2" "$1" | sort -n | awk '{v[NR]=$1} END {print v[int((N
 verdict() { awk -v o="$1" -v p="$2" 'BEGIN {printf (o < p) ? "yes (%.2fx)" : "no (%.2fx slower)", (o < p) ? p / o : o / p}'; }
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)," \
-     "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}, $rounds round(s) of $epochs epoch(s)"
+     "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}, $rounds round(s) of $epochs epoch(s) of $samples samples"
 echo "| model | Orrery wall s/epoch | PyTorch wall s/epoch | Orrery CPU s/epoch | PyTorch CPU s/epoch | Orrery faster (wall) | Orrery cheaper (CPU) |"
 echo "|---|---|---|---|---|---|---|"
 for m in ${models//,/ }; do
