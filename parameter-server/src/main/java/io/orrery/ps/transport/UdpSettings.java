@@ -95,8 +95,10 @@ public record UdpSettings(LinkInfo link, int mtu, int receiverWindow, int socket
             if (rcvbuf < 2 * window) {
                 window = Math.max(floorPow2(rcvbuf / 2), 32);
             }
-            // Aeron refuses a frame larger than the receiver window or the send buffer.
-            mtu = Math.max(32, Math.min(mtu, Math.min(window, sndbuf) & ~31));
+            // Aeron refuses a frame larger than the send buffer, and a window must hold two frames: with a 64 KiB
+            // window (a distribution's default 208 KiB cap) and 65,504-byte frames, a broadcast stalled for ever
+            // after its first small message, because the next full frame never fitted the space left in the window.
+            mtu = Math.max(32, Math.min(mtu, Math.min(window / 2, sndbuf) & ~31));
             warning = String.format(Locale.ROOT, "the kernel caps UDP socket buffers below what the link needs:"
                             + " interface=%s rate=%s rtt=%dus wanted so-rcvbuf=%d so-sndbuf=%d rcv-wnd=%d,"
                             + " found net.core.rmem_max=%d net.core.wmem_max=%d, using rcv-wnd=%d;"
