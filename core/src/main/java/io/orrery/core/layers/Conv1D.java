@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * 1-D convolution over channels-last sequences, as {@code keras.layers.Conv1D}: inputs {@code (batch, steps,
  * channels)}, outputs {@code (batch, new_steps, filters)}, kernel {@code (k, in, filters)}, bias {@code (filters)}.
- * Padding "valid" or "same" ("causal" is not supported).
+ * Padding "valid", "same" or "causal" (output step t sees input steps up to t only: the kernel's span less one
+ * zeros before the sequence, as Keras pads for WaveNet-style models).
  */
 public final class Conv1D extends ConvLayer {
 

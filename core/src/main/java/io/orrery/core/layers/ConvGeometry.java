@@ -4,13 +4,15 @@ import java.util.Arrays;
 
 /**
  * Where a sliding window (a convolution kernel or a pooling window) falls on a channels-last input: output sizes and
- * the padding before each spatial axis, as TensorFlow computes them for {@code padding="valid"} and {@code "same"}.
- * One-dimensional layers use it with a height of 1.
+ * the padding before each spatial axis, as TensorFlow computes them for {@code padding="valid"} and {@code "same"},
+ * and as Keras's Conv1D does for {@code "causal"} (the whole span less one before each step, none after, so output t
+ * sees inputs up to t only). One-dimensional layers use it with a height of 1, where causal padding has no effect on
+ * the height axis.
  */
 record ConvGeometry(int inH, int inW, int channels, int kernelH, int kernelW, int strideH, int strideW,
                     int dilationH, int dilationW, int padTop, int padLeft, int outH, int outW) {
 
-    /** Builds the geometry; {@code padding} is "valid" or "same". */
+    /** Builds the geometry; {@code padding} is "valid", "same" or "causal". */
     static ConvGeometry of(int inH, int inW, int channels, int[] kernel, int[] strides, int[] dilation, String padding,
                            String layerName) {
         int[] out = new int[2];
@@ -18,7 +20,10 @@ record ConvGeometry(int inH, int inW, int channels, int kernelH, int kernelW, in
         int[] in = {inH, inW};
         for (int a = 0; a < 2; a++) {
             int span = (kernel[a] - 1) * dilation[a] + 1;
-            if ("same".equals(padding)) {
+            if ("causal".equals(padding)) {
+                before[a] = span - 1;
+                out[a] = (in[a] - 1) / strides[a] + 1;
+            } else if ("same".equals(padding)) {
                 out[a] = (in[a] + strides[a] - 1) / strides[a];
                 int total = Math.max((out[a] - 1) * strides[a] + span - in[a], 0);
                 before[a] = total / 2;

@@ -63,7 +63,7 @@ abstract class ConvLayer extends Layer implements FusedLayer {
         this.filters = filters;
         this.kernelSize = Tuples.of(kernelSize, rank, kind, "kernel_size");
         this.strides = Tuples.of(strides, rank, kind, "strides");
-        this.padding = Tuples.padding(padding, kind);
+        this.padding = Tuples.padding(padding, kind, rank == 1);
         this.dilation = Tuples.of(dilation, rank, kind, "dilation_rate");
         boolean strided = Arrays.stream(this.strides).anyMatch(s -> s != 1);
         boolean dilated = Arrays.stream(this.dilation).anyMatch(d -> d != 1);

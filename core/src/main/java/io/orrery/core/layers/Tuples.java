@@ -51,10 +51,16 @@ final class Tuples {
     }
 
     static String padding(String padding, String layer) {
+        return padding(padding, layer, false);
+    }
+
+    /** As {@link #padding(String, String)}; {@code causal} also accepts "causal" (Keras allows it for Conv1D only). */
+    static String padding(String padding, String layer, boolean causal) {
         String p = padding == null ? "valid" : padding.toLowerCase(Locale.ROOT);
-        if (!p.equals("valid") && !p.equals("same")) {
-            throw new IllegalArgumentException("Invalid value for padding in " + layer + ": expected one of [valid, same], received \""
-                    + padding + "\"");
+        if (!p.equals("valid") && !p.equals("same") && !(causal && p.equals("causal"))) {
+            throw new IllegalArgumentException("Invalid value for padding in " + layer + ": expected one of [valid, same"
+                    + (causal ? ", causal" : "") + "], received \"" + padding + "\""
+                    + ("causal".equals(p) ? "; causal padding is for Conv1D (sequences) only" : ""));
         }
         return p;
     }

@@ -38,7 +38,8 @@ class ConvLayerGradientTest {
 
     @ParameterizedTest(name = "Conv1D(2, kernel {0}, strides {1}, {2}, dilation {3}, use_bias={4})")
     @CsvSource({"3,1,valid,1,true", "3,1,same,1,false", "2,2,valid,1,true", "3,2,same,1,true", "2,1,valid,3,true",
-            "3,1,same,2,false"})
+            "3,1,same,2,false",
+            "3,1,causal,1,true", "2,2,causal,1,false", "3,1,causal,2,true"})
     void conv1dGradientsMatchFiniteDifferences(int k, int stride, String padding, int dilation, boolean useBias) {
         Conv1D conv = Conv1D.builder(2, k).strides(stride).padding(padding).dilationRate(dilation).activation("tanh")
                 .useBias(useBias).biasInitializer("random_uniform").build();
