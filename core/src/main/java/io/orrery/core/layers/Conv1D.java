@@ -31,16 +31,6 @@ public final class Conv1D extends ConvLayer {
 
     /** Rebuilds a Conv1D from {@link #getConfig()} (Keras's keys and defaults). */
     public static Conv1D fromConfig(Map<String, Object> config) {
-        Conv1D c = new Conv1D(((Number) config.get("filters")).intValue(),
-                Tuples.of(config.get("kernel_size"), 1, "Conv1D", "kernel_size"),
-                Tuples.of(config.getOrDefault("strides", 1), 1, "Conv1D", "strides"),
-                (String) config.getOrDefault("padding", "valid"),
-                Tuples.of(config.getOrDefault("dilation_rate", 1), 1, "Conv1D", "dilation_rate"),
-                (String) config.get("activation"), (Boolean) config.getOrDefault("use_bias", true),
-                (String) config.getOrDefault("kernel_initializer", "glorot_uniform"),
-                (String) config.getOrDefault("bias_initializer", "zeros"));
-        Tuples.channelsLast(config.get("data_format"), "Conv1D");
-        c.setName((String) config.get("name"));
-        return c;
+        return ConvBuilder.fromConfig(1, Conv1D::new, config, "Conv1D");
     }
 }

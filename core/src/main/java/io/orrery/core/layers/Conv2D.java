@@ -39,16 +39,6 @@ public final class Conv2D extends ConvLayer {
 
     /** Rebuilds a Conv2D from {@link #getConfig()} (Keras's keys and defaults). */
     public static Conv2D fromConfig(Map<String, Object> config) {
-        Conv2D c = new Conv2D(((Number) config.get("filters")).intValue(),
-                Tuples.of(config.get("kernel_size"), 2, "Conv2D", "kernel_size"),
-                Tuples.of(config.getOrDefault("strides", 1), 2, "Conv2D", "strides"),
-                (String) config.getOrDefault("padding", "valid"),
-                Tuples.of(config.getOrDefault("dilation_rate", 1), 2, "Conv2D", "dilation_rate"),
-                (String) config.get("activation"), (Boolean) config.getOrDefault("use_bias", true),
-                (String) config.getOrDefault("kernel_initializer", "glorot_uniform"),
-                (String) config.getOrDefault("bias_initializer", "zeros"));
-        Tuples.channelsLast(config.get("data_format"), "Conv2D");
-        c.setName((String) config.get("name"));
-        return c;
+        return ConvBuilder.fromConfig(2, Conv2D::new, config, "Conv2D");
     }
 }

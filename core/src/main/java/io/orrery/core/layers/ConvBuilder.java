@@ -1,6 +1,7 @@
 package io.orrery.core.layers;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Keras's keyword arguments for {@link Conv1D} and {@link Conv2D}, with Keras's defaults: strides 1, padding
@@ -57,7 +58,7 @@ public final class ConvBuilder<T extends ConvLayer> {
         return this;
     }
 
-    /** "valid" or "same". */
+    /** "valid" or "same" ("causal" too for Conv1D). */
     public ConvBuilder<T> padding(String padding) {
         this.padding = padding;
         return this;
@@ -81,6 +82,26 @@ public final class ConvBuilder<T extends ConvLayer> {
     public ConvBuilder<T> biasInitializer(String name) {
         this.biasInitializer = name;
         return this;
+    }
+
+    /**
+     * Rebuilds a layer of this rank from its {@code getConfig()}, with Keras's keys and defaults (one place for both
+     * Conv1D and Conv2D, so that a new argument is read the same way for both).
+     */
+    static <T extends ConvLayer> T fromConfig(int rank, Factory<T> factory, Map<String, Object> config, String kind) {
+        ConvBuilder<T> b = new ConvBuilder<>(rank, ((Number) config.get("filters")).intValue(), 1, factory);
+        b.kernelSize = Tuples.of(config.get("kernel_size"), rank, kind, "kernel_size");
+        b.strides = Tuples.of(config.getOrDefault("strides", 1), rank, kind, "strides");
+        b.dilation = Tuples.of(config.getOrDefault("dilation_rate", 1), rank, kind, "dilation_rate");
+        b.padding = (String) config.getOrDefault("padding", "valid");
+        b.activation = (String) config.get("activation");
+        b.useBias = (Boolean) config.getOrDefault("use_bias", true);
+        b.kernelInitializer = (String) config.getOrDefault("kernel_initializer", "glorot_uniform");
+        b.biasInitializer = (String) config.getOrDefault("bias_initializer", "zeros");
+        Tuples.channelsLast(config.get("data_format"), kind);
+        T layer = b.build();
+        layer.setName((String) config.get("name"));
+        return layer;
     }
 
     /** The layer; arguments are checked here, with Keras's messages. */
