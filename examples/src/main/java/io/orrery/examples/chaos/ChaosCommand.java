@@ -45,6 +45,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 : new ChaosJob.Settings("SYNC", 2, 200, 32, Duration.ofSeconds(3), 20, List.of(), 45);
         List<Scenario> scenarios = new ArrayList<>(List.of(new WorkerKill(), new WorkerStop(), new ServerRestart(),
                 new PacketLoss(0.01), new PacketLoss(0.05), new RogueFuzz(full ? 100_000 : 10_000),
+                new RogueFuzzWorkers(full ? 100_000 : 10_000),
                 full ? new Soak(8, Duration.ofMinutes(10)) : new Soak(4, Duration.ofSeconds(30))));
         if (only != null) {
             scenarios.removeIf(s -> !only.contains(s.name()));

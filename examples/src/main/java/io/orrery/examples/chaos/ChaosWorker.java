@@ -119,8 +119,9 @@ public final class ChaosWorker {
         // the newest parameters, not the ones this worker's last wait returned (ASYNC: others may have gone on)
         client.awaitInitialParameters(model.parameters(), Duration.ofSeconds(20));
         double accuracy = model.evaluate(test[0], test[1], 1000).get("accuracy");
-        System.out.printf(Locale.ROOT, "result accuracy=%.5f steps=%d retries=%d rejoins=%d heapPeakBytes=%d%n",
-                accuracy, sync ? step : local, retries, rejoins, heapPeak());
+        // drops: what this worker's last client refused, e.g. a rogue's messages (WRONG_SENDER)
+        System.out.printf(Locale.ROOT, "result accuracy=%.5f steps=%d retries=%d rejoins=%d heapPeakBytes=%d drops=%s%n",
+                accuracy, sync ? step : local, retries, rejoins, heapPeak(), client.drops().summary().replace(' ', ','));
         closeQuietly();
     }
 

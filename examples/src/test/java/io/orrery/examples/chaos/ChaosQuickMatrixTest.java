@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (measured 2026-12-02), so a quick run cannot judge 0.3 points for them: the report shows their deltas.
  */
 class ChaosQuickMatrixTest {
+
+    private static final Pattern WRONG_SENDER = Pattern.compile("WRONG_SENDER=(\\d+)");
 
     @Test
     void quickFaultMatrixCompletesWithoutDoubleContributionsOrLostAccuracy(@TempDir Path out) throws Exception {
@@ -41,10 +44,29 @@ class ChaosQuickMatrixTest {
         }
         for (String expected : List.of("none/SYNC", "none/ASYNC", "none/BOUNDED", "worker-sigkill/SYNC",
                 "worker-sigkill/ASYNC", "worker-sigkill/BOUNDED", "worker-sigstop/SYNC", "ps-sigkill-resume/SYNC",
-                "udp-loss-1pct/SYNC", "udp-loss-5pct/SYNC", "rogue-fuzz-10k/SYNC", "soak-4w-30s/BOUNDED")) {
+                "udp-loss-1pct/SYNC", "udp-loss-5pct/SYNC", "rogue-fuzz-10k/SYNC", "rogue-fuzz-workers-10k/SYNC",
+                "soak-4w-30s/BOUNDED")) {
             assertTrue(scenarios.contains(expected), "missing run " + expected + " in " + scenarios);
         }
         assertTrue(report.contains("rogue exit 0: rogue sent="), report);
+        assertTrue(report.contains("targets=server"), report);
+        // The workers found the rogue's messages on their broadcast port and refused them as from a wrong sender.
+        long refused = 0;
+        try (var runs = Files.newDirectoryStream(out.resolve("runs"), "rogue-fuzz-workers-*")) {
+            for (Path run : runs) {
+                try (var logs = Files.newDirectoryStream(run, "worker-*.log")) {
+                    for (Path log : logs) {
+                        for (String line : Files.readAllLines(log)) {
+                            var m = WRONG_SENDER.matcher(line);
+                            if (line.startsWith("result ") && m.find()) {
+                                refused += Long.parseLong(m.group(1));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(refused > 0, "no worker refused a rogue message as WRONG_SENDER:\n" + report);
         assertTrue(code == 0 || code == 1, "chaos exit code " + code);
     }
 }

@@ -1,0 +1,65 @@
+package io.orrery.examples.chaos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The other direction of {@link RogueFuzz}: a rogue process sends structured fuzz of the server-to-worker messages
+ * (JoinAck, ParameterChunk, StepFailed; one field mutated each) to every UDP port the workers have bound, found from
+ * {@code /proc} as an attacker on the host would ({@link UdpPorts}). A worker takes its broadcast only from the
+ * sender that answered its own Join, so each message must be dropped (the workers print their drop counts) and
+ * the job must end as the unfaulted one does.
+ */
+final class RogueFuzzWorkers implements Scenario {
+
+    private final long messages;
+
+    RogueFuzzWorkers(long messages) {
+        this.messages = messages;
+    }
+
+    @Override
+    public String name() {
+        return "rogue-fuzz-workers-" + (messages >= 1000 ? messages / 1000 + "k" : Long.toString(messages));
+    }
+
+    @Override
+    public String description() {
+        return "a rogue process (its own media driver, never joined) sends " + messages + " structured fuzz messages"
+                + " of the server-to-worker types to every UDP port the workers bound (found in /proc), one field"
+                + " mutated each";
+    }
+
+    @Override
+    public String inject(ChaosJob job, Random random) throws Exception {
+        // Once every worker is training, its broadcast subscription is bound and its sender known.
+        for (int k = 0; k < job.settings().workers(); k++) {
+            if (!Scenario.awaitProgress(job.worker(k), 2, Duration.ofSeconds(120))) {
+                return "fault not injected: worker " + k + " made no progress";
+            }
+        }
+        List<String> endpoints = new ArrayList<>();
+        for (int k = 0; k < job.settings().workers(); k++) {
+            for (int port : UdpPorts.of(job.worker(k).pid())) {
+                endpoints.add("127.0.0.1:" + port);
+            }
+        }
+        if (endpoints.isEmpty()) {
+            return "fault not injected: no UDP port found for the workers in /proc";
+        }
+        List<String> args = List.of("127.0.0.1", Integer.toString(job.port()), job.tokenFile().toString(),
+                Integer.toString(job.settings().workers()), Integer.toString(job.settings().steps()),
+                Long.toString(messages), Long.toString(random.nextLong()), String.join(",", endpoints));
+        ChaosProcess rogue = ChaosProcess.start("rogue", job.dir().resolve("rogue.log"), "256m",
+                job.settings().properties(), RogueSender.class.getName(), args, Map.of());
+        try {
+            int code = rogue.waitFor(600_000);
+            return "rogue exit " + code + ": " + rogue.lastLine();
+        } finally {
+            rogue.close();
+        }
+    }
+}
