@@ -1,5 +1,6 @@
 package io.orrery.core.models;
 
+import io.orrery.core.tensor.RowGather;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;

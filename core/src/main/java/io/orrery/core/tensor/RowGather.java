@@ -1,4 +1,4 @@
-package io.orrery.core.models;
+package io.orrery.core.tensor;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,8 +14,9 @@ import java.nio.FloatBuffer;
  * after each region libgomp's worker spins for its wait period, and with two gathers per step it spun through most of
  * the training loop: in a profile of the MNIST MLP (perf, 2 cores) that thread and the main thread's wait in libgomp
  * took about half of all the process's CPU samples, the GEMMs about 11%. Copying the rows here opens no region.
+ * An instance keeps host scratch between calls: one per batch stream, not shared between threads.
  */
-final class RowGather {
+public final class RowGather {
 
     /** Host scratch for the column-major path, kept from step to step. */
     private float[] row = new float[0];
@@ -26,7 +27,7 @@ final class RowGather {
      * fresh (non-view) c-order matrix of any type, or an f-order float32 one (the rank-2 batches the GEMMs take).
      * Anything else goes to {@code Nd4j.pullRows}.
      */
-    void gather(INDArray source, int[] rows, INDArray dest) {
+    public void gather(INDArray source, int[] rows, INDArray dest) {
         boolean sourceOk = source.ordering() == 'c' && Shape.hasDefaultStridesForShape(source)
                 && Shape.isContiguousInBuffer(source) && source.dataType() == dest.dataType();
         boolean destOk = !dest.isView() && Shape.hasDefaultStridesForShape(dest);

@@ -1,4 +1,4 @@
-package io.orrery.core.models;
+package io.orrery.core.tensor;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
