@@ -28,9 +28,10 @@ public final class RowGather {
      * Anything else goes to {@code Nd4j.pullRows}.
      */
     public void gather(INDArray source, int[] rows, INDArray dest) {
-        boolean sourceOk = source.ordering() == 'c' && Shape.hasDefaultStridesForShape(source)
+        boolean sourceOk = source.rank() == 2 && source.ordering() == 'c' && Shape.hasDefaultStridesForShape(source)
                 && Shape.isContiguousInBuffer(source) && source.dataType() == dest.dataType();
-        boolean destOk = !dest.isView() && Shape.hasDefaultStridesForShape(dest);
+        boolean destOk = dest.rank() == 2 && dest.size(0) == rows.length && dest.size(1) == source.size(1)
+                && !dest.isView() && Shape.hasDefaultStridesForShape(dest);
         if (sourceOk && destOk && dest.ordering() == 'c') {
             copyRowsC(source, rows, dest);
         } else if (sourceOk && destOk && dest.ordering() == 'f' && dest.dataType() == DataType.FLOAT) {
