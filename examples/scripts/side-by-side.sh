@@ -5,6 +5,8 @@
 #
 # --samples N makes every "epoch" the first N training samples (a quick figure on a busy machine: scale by 60000 / N).
 #
+# Each run's timed epochs also go to stderr when the run ends, so a stopped invocation still leaves the finished runs'
+# figures (its table is printed only at the end).
 # Each timed epoch gives its wall time and its process's CPU time (all threads): on a machine shared with other work
 # the wall time mostly says how often the scheduler ran each system, the CPU time what the epoch cost.
 # Each round runs, per model, Orrery's `core-bench` (--warmup untimed epochs, then --epochs timed ones) and then
@@ -40,11 +42,12 @@ for r in $(seq 1 "$rounds"); do
   for m in ${models//,/ }; do
     echo "round $r, $m: orrery (load $(cut -d' ' -f1 /proc/loadavg))" >&2
     "${orrery[@]}" core-bench --model "$m" --epochs "$epochs" --warmup-epochs "$warmup" --samples "$samples" --no-breakdown 2>/dev/null \
-      | epochs_of >> "$out/orrery-$m"
+      | epochs_of | tee -a "$out/orrery-$m" | sed "s/^/  orrery $m epoch (wall s, cpu s): /" >&2
     t=$(torch_threads "$m")
     echo "round $r, $m: pytorch, $t thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
     OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t /usr/bin/python3 "$here/pytorch_$m.py" --threads "$t" --samples "$samples" \
-        --epochs $((epochs + warmup)) 2>/dev/null | epochs_of | tail -n +$((warmup + 1)) >> "$out/pytorch-$m"
+        --epochs $((epochs + warmup)) 2>/dev/null | epochs_of | tail -n +$((warmup + 1)) | tee -a "$out/pytorch-$m" \
+        | sed "s/^/  pytorch $m epoch (wall s, cpu s): /" >&2
   done
 done
 

@@ -1,5 +1,6 @@
 package io.orrery.core.models;
 
+import io.orrery.core.tensor.RowGather;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -23,6 +24,7 @@ final class BatchIterator {
     private int size;
     private INDArray xb;
     private INDArray yb;
+    private final RowGather rowGather = new RowGather();
 
     BatchIterator(INDArray x, INDArray y, int batchSize, boolean shuffle, long seed) {
         this(x, y, batchSize, shuffle ? shuffled((int) x.size(0), new Random(seed)) : null);
@@ -72,7 +74,7 @@ final class BatchIterator {
         return true;
     }
 
-    private static INDArray gather(INDArray source, int[] rows, INDArray reuse, char ordering) {
+    private INDArray gather(INDArray source, int[] rows, INDArray reuse, char ordering) {
         long cols = source.size(1);
         INDArray dest = reuse != null && reuse.size(0) == rows.length ? reuse
                 : Nd4j.createUninitialized(source.dataType(), new long[]{rows.length, cols}, ordering);
@@ -81,7 +83,7 @@ final class BatchIterator {
             dest.assign(source.get(NDArrayIndex.interval(rows[0], rows[0] + rows.length),
                     NDArrayIndex.all()));
         } else {
-            Nd4j.pullRows(source, dest, 1, rows);
+            rowGather.gather(source, rows, dest);
         }
         return dest;
     }

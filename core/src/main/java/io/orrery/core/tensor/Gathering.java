@@ -60,12 +60,19 @@ final class Gathering {
     }
 
     /**
-     * Rows {@code idx} of a matrix, pulled by one ND4J call (an embedding lookup picks thousands of rows a step); the
-     * adjoint adds gradient rows back into the rows they came from.
+     * Rows {@code idx} of a matrix, copied on this thread by {@link RowGather} (an embedding lookup picks thousands of
+     * rows a step; ND4J's pullRows would wake libgomp's spinning worker); the adjoint adds gradient rows back into the
+     * rows they came from.
      */
     private static Tensor gatherRows(Tensor m, int[] idx) {
         long n = m.shape()[0];
-        INDArray v = idx.length == 0 ? Nd4j.create(m.dataType(), 0, m.shape()[1]) : Nd4j.pullRows(m.array(), 1, idx);
+        INDArray v;
+        if (idx.length == 0) {
+            v = Nd4j.create(m.dataType(), 0, m.shape()[1]);
+        } else {
+            v = Nd4j.createUninitialized(m.dataType(), new long[]{idx.length, m.shape()[1]}, 'c');
+            new RowGather().gather(m.array(), idx, v);
+        }
         return record(v, new Tensor[]{m}, g -> new Tensor[]{scatterAddRows(g, idx, n)});
     }
 

@@ -12,6 +12,7 @@ import io.orrery.core.models.FitOptions;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.tensor.Backend;
 import io.orrery.core.tensor.ComputeThreads;
+import io.orrery.core.tensor.RowGather;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -133,15 +134,19 @@ public final class CoreEpochBenchmark implements Callable<Integer> {
         }
         INDArray x2d = x.reshape('c', x.size(0), 784);
         INDArray xb = Nd4j.createUninitialized(DataType.FLOAT, new long[]{batchSize, 784}, x.rank() == 2 ? 'f' : 'c');
+        // RowGather, as fit's batches: Nd4j.pullRows would wake libgomp's spinning worker for the rest of the breakdown
+        RowGather gather = new RowGather();
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
-            Nd4j.pullRows(x2d, xb, 1, rows);
+            gather.gather(x2d, rows, xb);
         }
         long t1 = System.nanoTime();
         if (x.rank() > 2) {
             xb = xb.reshape('c', batchSize, 28, 28, 1);
         }
-        INDArray yb = Nd4j.pullRows(y.reshape(y.size(0), 1), 1, rows).reshape(batchSize);
+        INDArray yb = Nd4j.createUninitialized(y.dataType(), new long[]{batchSize, 1}, 'c');
+        gather.gather(y.reshape('c', y.size(0), 1), rows, yb);
+        yb = yb.reshape(batchSize);
         for (int i = 0; i < steps; i++) {
             model.computeGradients(xb, yb);
         }

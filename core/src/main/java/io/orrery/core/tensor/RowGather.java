@@ -1,0 +1,76 @@
+package io.orrery.core.tensor;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Copies chosen rows of a c-order matrix into a batch buffer on the calling thread. {@code Nd4j.pullRows} does the
+ * same in ND4J 1.0.0-M2.1 but opens an OpenMP parallel region for every call, whatever ND4J's thread settings say;
+ * after each region libgomp's worker spins for its wait period, and with two gathers per step it spun through most of
+ * the training loop: in a profile of the MNIST MLP (perf, 2 cores) that thread and the main thread's wait in libgomp
+ * took about half of all the process's CPU samples, the GEMMs about 11%. Copying the rows here opens no region.
+ * An instance keeps host scratch between calls: one per batch stream, not shared between threads.
+ */
+public final class RowGather {
+
+    /** Host scratch for the column-major path, kept from step to step. */
+    private float[] row = new float[0];
+    private float[] out = new float[0];
+
+    /**
+     * {@code dest[i, :] = source[rows[i], :]}. The source must be a contiguous c-order matrix; the destination a
+     * fresh (non-view) c-order matrix of any type, or an f-order float32 one (the rank-2 batches the GEMMs take).
+     * Anything else goes to {@code Nd4j.pullRows}.
+     */
+    public void gather(INDArray source, int[] rows, INDArray dest) {
+        boolean sourceOk = source.rank() == 2 && source.ordering() == 'c' && Shape.hasDefaultStridesForShape(source)
+                && Shape.isContiguousInBuffer(source) && source.dataType() == dest.dataType();
+        boolean destOk = dest.rank() == 2 && dest.size(0) == rows.length && dest.size(1) == source.size(1)
+                && !dest.isView() && Shape.hasDefaultStridesForShape(dest);
+        if (sourceOk && destOk && dest.ordering() == 'c') {
+            copyRowsC(source, rows, dest);
+        } else if (sourceOk && destOk && dest.ordering() == 'f' && dest.dataType() == DataType.FLOAT) {
+            copyRowsF(source, rows, dest);
+        } else {
+            Nd4j.pullRows(source, dest, 1, rows);
+        }
+    }
+
+    /** Row by row as bytes: one bulk copy per row, for any element type. */
+    private static void copyRowsC(INDArray source, int[] rows, INDArray dest) {
+        int width = dest.dataType().width();
+        int rowBytes = (int) source.size(1) * width;
+        ByteBuffer from = source.data().asNio();
+        ByteBuffer to = dest.data().asNio();
+        long fromBase = source.offset() * width;
+        long toBase = dest.offset() * width;
+        for (int i = 0; i < rows.length; i++) {
+            to.put(Math.toIntExact(toBase + (long) i * rowBytes), from,
+                    Math.toIntExact(fromBase + (long) rows[i] * rowBytes), rowBytes);
+        }
+    }
+
+    /** Into a column-major batch: each source row read once, its values written down one column's stride. */
+    private void copyRowsF(INDArray source, int[] rows, INDArray dest) {
+        int cols = (int) source.size(1);
+        int n = rows.length;
+        FloatBuffer from = source.data().asNioFloat();
+        if (row.length < cols || out.length < n * cols) {
+            row = new float[cols];
+            out = new float[n * cols];
+        }
+        long base = source.offset();
+        for (int i = 0; i < n; i++) {
+            from.get(Math.toIntExact(base + (long) rows[i] * cols), row, 0, cols);
+            for (int c = 0; c < cols; c++) {
+                out[c * n + i] = row[c];
+            }
+        }
+        dest.data().asNioFloat().put((int) dest.offset(), out, 0, n * cols);
+    }
+}
