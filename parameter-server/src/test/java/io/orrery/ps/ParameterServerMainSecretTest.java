@@ -108,17 +108,22 @@ class ParameterServerMainSecretTest {
     void aSecretOnTheCommandLineIsRefusedWithoutQuotingIt(@TempDir Path dir) throws IOException {
         for (List<String> secretArgs : List.of(List.of("--secret", SECRET), List.of("--secret=" + SECRET))) {
             ParameterServerMain main = new ParameterServerMain(Map.of());
-            StringWriter err = new StringWriter();
             List<String> all = args(dir);
             all.addAll(secretArgs);
-            int code = new CommandLine(main).setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
-                    .execute(all.toArray(new String[0]));
+            String err;
+            int code;
+            // The usage error goes to the standard error of the command line that raised it.
+            try (CapturedStderr captured = new CapturedStderr()) {
+                code = new CommandLine(main).setOut(new PrintWriter(new StringWriter()))
+                        .execute(all.toArray(new String[0]));
+                err = captured.text();
+            }
             assertEquals(2, code, "a usage error: " + err);
-            assertTrue(err.toString().contains("--secret: refused; a secret on the command line is readable by every"
-                    + " user of this host"), err.toString());
-            assertTrue(err.toString().contains("--secret-file") && err.toString().contains("ORRERY_PS_SECRET"),
-                    "names the ways that work: " + err);
-            assertFalse(err.toString().contains(SECRET), "the refusal does not quote the secret: " + err);
+            assertTrue(err.contains("--secret: refused; a secret on the command line is readable by every"
+                    + " user of this host"), err);
+            assertTrue(err.contains("--secret-file") && err.contains("ORRERY_PS_SECRET"), "names the ways that work: "
+                    + err);
+            assertFalse(err.contains(SECRET), "the refusal does not quote the secret: " + err);
         }
     }
 
