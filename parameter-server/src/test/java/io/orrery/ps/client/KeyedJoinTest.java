@@ -254,6 +254,40 @@ class KeyedJoinTest {
         }
     }
 
+    /**
+     * The broadcast reaches a proven worker only while it is alive: silent beyond the worker timeout, its endpoint is
+     * taken out (parameters sent for others do not reach it); heard again, it is put back and sent the current
+     * parameters.
+     */
+    @Test
+    void aProvenWorkerSilentBeyondTheTimeoutIsSentNothingUntilItIsHeardAgain() throws Exception {
+        int port = freeUdpPortPair();
+        INDArray init = Nd4j.rand(DataType.FLOAT, N);
+        try (ParameterServer server = ParameterServer.start(server(port, init, KEY)
+                .workerTimeout(Duration.ofMillis(500)).build());
+             RawKeyedPeer quiet = new RawKeyedPeer("127.0.0.1", port, JOB)) {
+            awaitConnected(quiet);
+            assertTrue(quiet.joinWithKey(new KeyProof(KEY), JOB, WAIT.toMillis()), "the peer proves the key");
+            Thread.sleep(1500); // silent (a raw peer sends no heartbeats): its destination is taken out
+            quiet.pollFor(100);
+            int before = quiet.parameterChunks;
+            try (ParameterServerClient worker = ParameterServerClient.connect(client(port, KEY)
+                    .heartbeatInterval(Duration.ofMillis(100)).build())) {
+                INDArray params = Nd4j.zeros(DataType.FLOAT, N);
+                worker.awaitInitialParameters(params, WAIT); // a broadcast of every shard, for the live worker
+                assertArrayEquals(init.toFloatVector(), params.toFloatVector());
+                quiet.pollFor(500);
+                assertEquals(before, quiet.parameterChunks, "nothing reaches a worker while it is silent");
+                long until = System.nanoTime() + WAIT.toNanos();
+                while (quiet.parameterChunks == before && System.nanoTime() < until) {
+                    quiet.heartbeat(quiet.workerId); // heard again: back in, and sent the current parameters
+                    quiet.pollFor(200);
+                }
+                assertTrue(quiet.parameterChunks > before, "a worker heard again receives parameters again");
+            }
+        }
+    }
+
     @Test
     void aWorkerWithoutTheKeyIsToldTheServerWantsOne() throws Exception {
         int port = freeUdpPortPair();

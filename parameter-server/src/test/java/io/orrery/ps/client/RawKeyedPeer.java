@@ -5,6 +5,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.orrery.ps.protocol.DropCounters;
 import io.orrery.ps.protocol.DropReason;
+import io.orrery.ps.protocol.KeyProof;
 import io.orrery.ps.protocol.MessageAdapter;
 import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.WorkerProxy;
@@ -44,6 +45,8 @@ final class RawKeyedPeer implements AutoCloseable {
     /** What reached {@link #parameters}: anything at all there means the server sent this peer something. */
     int parameterChunks;
     int acceptedJoinAcks;
+    /** The worker id of the last accepted JoinAck answering this peer's own Join; -1 before. */
+    int workerId = -1;
     int rejectedJoinAcks;
     int stepFailures;
     int messagesOnParameterEndpoint;
@@ -75,6 +78,26 @@ final class RawKeyedPeer implements AutoCloseable {
 
     void proof(int requestedWorkerId, byte[] proof) {
         proxy.joinProof(control, correlationId, requestedWorkerId, proof, endpoint);
+    }
+
+    void heartbeat(int id) {
+        proxy.heartbeat(control, id, -1);
+    }
+
+    /**
+     * Joins with the key, asking again while the answer does not come (the first answer to a destination just added
+     * can precede its image); true once admitted.
+     */
+    boolean joinWithKey(KeyProof proofs, long jobId, long timeoutMs) throws InterruptedException {
+        long until = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (workerId < 0 && System.nanoTime() < until) {
+            join(-1);
+            if (awaitChallenge(2000)) {
+                proof(-1, proofs.compute(lastNonce, jobId, correlationId, -1, sessionId, endpoint));
+                pollFor(300);
+            }
+        }
+        return workerId >= 0;
     }
 
     /** Polls both subscriptions for {@code millis}. */
@@ -142,6 +165,9 @@ final class RawKeyedPeer implements AutoCloseable {
             seen();
             if (ack.status() == JoinStatus.ACCEPTED) {
                 acceptedJoinAcks++;
+                if (ack.correlationId() == correlationId) {
+                    workerId = ack.workerId();
+                }
             } else if (ack.correlationId() == correlationId) {
                 rejectedJoinAcks++;
                 lastRejection = reason;
