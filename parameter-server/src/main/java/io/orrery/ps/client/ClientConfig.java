@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Immutable settings of a worker's connection to a parameter server; build with {@link #builder()}. The job id and
- * token (or, for a job with a key, the {@link JobKey}) must match the server's; the transport is {@link Builder#ipc(String)} (same host, the server's driver
- * directory) or {@link Builder#udp(String, int)}.
+ * token (or, for a job with a key, the {@link JobKey}) must match the server's; the transport is
+ * {@link Builder#ipc(String)} (same host, the server's driver directory) or {@link Builder#udp(String, int)}.
  */
 public final class ClientConfig {
 

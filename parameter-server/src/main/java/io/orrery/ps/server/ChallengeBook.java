@@ -55,10 +55,6 @@ final class ChallengeBook {
         return p;
     }
 
-    int outstanding() {
-        return bySession.size();
-    }
-
     private void expire(long nowNs) {
         Iterator<Pending> it = bySession.values().iterator();
         while (it.hasNext()) {
