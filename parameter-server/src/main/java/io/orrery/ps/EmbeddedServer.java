@@ -191,6 +191,15 @@ public final class EmbeddedServer implements AutoCloseable {
         }
 
         /**
+         * The job's key ({@link JobKey#derive}): workers prove it at the join and only they are sent parameters; it
+         * replaces the token. Set the {@link #jobId} too, since the key is derived for one job.
+         */
+        public Builder jobKey(JobKey key) {
+            config.jobKey(key);
+            return this;
+        }
+
+        /**
          * Host only shards {@code first .. first + count - 1} of {@link #shards(int)}: one job split over several
          * servers (for example one per Spark executor), each with its own endpoint; workers connect to all of them.
          */

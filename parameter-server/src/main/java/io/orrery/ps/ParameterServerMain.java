@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +28,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The parameter server as its own process:
  * {@code java <orrery.jvm.opens flags> -cp <classpath> io.orrery.ps.ParameterServerMain --workers 4 --udp 0.0.0.0 --port 40123 --model model.json --token-file job.token}.
- * The job token comes from a file or the environment ({@link JobToken}), not the command line.
+ * The job token comes from a file or the environment ({@link JobToken}), not the command line; or, for a job whose
+ * workers must prove a key, the secret it is derived from ({@link JobSecret}: {@code --secret-file} or
+ * {@code ORRERY_PS_SECRET}), which replaces the token.
  * Runs until interrupted (Ctrl-C / SIGTERM), then closes cleanly (driver directory removed).
  */
 @Command(name = "parameter-server", mixinStandardHelpOptions = true, version = "Orrery parameter server 0.1.0",
@@ -79,6 +82,16 @@ public final class ParameterServerMain implements Callable<Integer> {
     @Option(names = "--token", description = "Job token on the command line: visible to every user of this host"
             + " (ps, /proc); prefer --token-file or " + JobToken.ENVIRONMENT_VARIABLE + ". Warns when used.")
     Long token;
+
+    @Option(names = "--secret-file", description = "File holding the job's secret (a line of text): workers must"
+            + " prove the key derived from it and the job id (HMAC-SHA256, challenge-response), and only they are sent"
+            + " parameters; replaces the token. Alternative: the environment variable " + JobSecret.ENVIRONMENT_VARIABLE
+            + ".")
+    Path secretFile;
+
+    /** Accepted only to be refused with a clear message (picocli would otherwise say "unknown option"). */
+    @Option(names = "--secret", arity = "0..1", hidden = true)
+    String secretOnCommandLine;
 
     @Option(names = "--aeron-dir", description = "Use a running media driver in this directory instead of an embedded one.")
     String aeronDir;
@@ -158,7 +171,12 @@ public final class ParameterServerMain implements Callable<Integer> {
         ParameterServerConfig.Builder builder = ParameterServerConfig.builder().jobId(jobId).workers(workers).shards(shards)
                 .mode(trainingMode()).encoding(encoding).stepTimeout(stepTimeout).timeoutPolicy(timeoutPolicy)
                 .statsInterval(statsInterval).aeronDirectory(aeronDir);
-        builder.token(resolveToken());
+        JobKey key = resolveKey();
+        if (key != null) {
+            builder.jobKey(key);
+        } else {
+            builder.token(resolveToken());
+        }
         if (bindHost != null) {
             builder.udp(bindHost, port);
         }
@@ -194,6 +212,47 @@ public final class ParameterServerMain implements Callable<Integer> {
     }
 
     /**
+     * The job key from --secret-file or {@link JobSecret#ENVIRONMENT_VARIABLE} (not both), derived with the job id;
+     * null when neither is given. A secret on the command line is refused. Prints where the secret came from, never
+     * its value.
+     */
+    JobKey resolveKey() throws IOException {
+        if (secretOnCommandLine != null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--secret: refused; a secret on the command"
+                    + " line is readable by every user of this host (ps, /proc/<pid>/cmdline). Put it in a file only you"
+                    + " can read and pass --secret-file <file>, or set the environment variable "
+                    + JobSecret.ENVIRONMENT_VARIABLE);
+        }
+        Optional<String> fromEnvironment = JobSecret.fromEnvironment(environment);
+        if (secretFile == null && fromEnvironment.isEmpty()) {
+            return null;
+        }
+        if (secretFile != null && fromEnvironment.isPresent()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "secret: expected one of --secret-file"
+                    + " <file> or the environment variable " + JobSecret.ENVIRONMENT_VARIABLE + ", found both");
+        }
+        if (tokenFile != null || token != null || JobToken.fromEnvironment(environment).isPresent()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "secret and token: expected one of them,"
+                    + " found both; with a secret the token is not used (workers prove the key instead), so drop"
+                    + " --token-file, --token or " + JobToken.ENVIRONMENT_VARIABLE);
+        }
+        String secret;
+        if (secretFile != null) {
+            secret = JobSecret.read(secretFile);
+            String warning = JobSecret.permissionWarning(secretFile);
+            if (warning != null) {
+                System.err.println("WARNING: " + warning);
+            }
+            System.out.println("secret: read from " + secretFile + "; workers must prove the job key derived from it");
+        } else {
+            secret = fromEnvironment.get();
+            System.out.println("secret: from the environment variable " + JobSecret.ENVIRONMENT_VARIABLE
+                    + "; workers must prove the job key derived from it");
+        }
+        return JobKey.derive(secret, jobId);
+    }
+
+    /**
      * The job token from exactly one of --token-file, {@link JobToken#ENVIRONMENT_VARIABLE} or --token. Prints where
      * it came from, never its value.
      */
@@ -203,7 +262,9 @@ public final class ParameterServerMain implements Callable<Integer> {
         if (sources != 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "token: expected exactly one of --token-file"
                     + " <file>, the environment variable " + JobToken.ENVIRONMENT_VARIABLE + " or --token, found "
-                    + sources + "; --token-file creates the file with a random token when it is missing");
+                    + sources + "; --token-file creates the file with a random token when it is missing (or, for workers"
+                    + " that prove a key instead, give a secret: --secret-file <file> or " + JobSecret.ENVIRONMENT_VARIABLE
+                    + ")");
         }
         if (token != null) {
             System.err.println("WARNING: --token puts the job's secret on the command line, where every user of this"

@@ -285,6 +285,16 @@ public final class SparkTrainer {
             return this;
         }
 
+        /**
+         * Trains through a separately started parameter server that was given the application's secret
+         * ({@code ps --secret-file} or {@code ORRERY_PS_SECRET}, the same value as {@code spark.authenticate.secret}):
+         * the tasks prove the job key derived from it and {@code jobId}, and no token is used.
+         */
+        public Builder parameterServer(String host, int port, long jobId) {
+            this.server = ServerChoice.externalKeyed(Objects.requireNonNull(host, "host"), port, jobId);
+            return this;
+        }
+
         /** How long a task waits to join the server, and for each step's parameters (defaults 30 s, 60 s). */
         public Builder parameterServerTimeouts(Duration join, Duration step) {
             this.joinTimeout = Objects.requireNonNull(join, "join timeout");

@@ -1,5 +1,6 @@
 package io.orrery.ps.client;
 
+import io.orrery.ps.JobKey;
 import io.orrery.ps.transport.Channels;
 
 import java.time.Duration;
@@ -9,13 +10,15 @@ import java.util.List;
 
 /**
  * Immutable settings of a worker's connection to a parameter server; build with {@link #builder()}. The job id and
- * token must match the server's; the transport is {@link Builder#ipc(String)} (same host, the server's driver
- * directory) or {@link Builder#udp(String, int)}.
+ * token (or, for a job with a key, the {@link JobKey}) must match the server's; the transport is
+ * {@link Builder#ipc(String)} (same host, the server's driver directory) or {@link Builder#udp(String, int)}.
  */
 public final class ClientConfig {
 
     final long jobId;
     final long token;
+    /** Null for a job without a key. */
+    final JobKey jobKey;
     final String aeronDirectory;
     final String localAddress;
     final int termLength;
@@ -50,6 +53,7 @@ public final class ClientConfig {
     private ClientConfig(Builder b) {
         this.jobId = b.jobId;
         this.token = b.token;
+        this.jobKey = b.jobKey;
         this.aeronDirectory = b.aeronDirectory;
         this.localAddress = b.localAddress;
         this.termLength = b.termLength;
@@ -77,6 +81,7 @@ public final class ClientConfig {
     public static final class Builder {
         private long jobId = 1;
         private Long token;
+        private JobKey jobKey;
         private String serverHost;
         private int port = 40123;
         private String aeronDirectory;
@@ -99,6 +104,11 @@ public final class ClientConfig {
 
         public Builder jobId(long jobId) { this.jobId = jobId; return this; }
         public Builder token(long token) { this.token = token; return this; }
+        /**
+         * The job's key, for a server started with one: the worker proves it at the join (it never travels) and
+         * needs no token.
+         */
+        public Builder jobKey(JobKey key) { this.jobKey = key; return this; }
         /** Same host as the server over {@code aeron:ipc}, through the server's media driver directory. */
         public Builder ipc(String serverAeronDirectory) {
             this.serverHost = null;
@@ -152,8 +162,16 @@ public final class ClientConfig {
             if (!transportSet) {
                 throw new IllegalArgumentException("transport: call ipc(server.aeronDirectory()) or udp(serverHost, port)");
             }
+            if (jobKey != null && token != null && token != 0) {
+                throw new IllegalArgumentException("token and jobKey: expected one of them, found both; a job with a"
+                        + " key uses no token, so drop the token");
+            }
+            if (jobKey != null) {
+                token = 0L;
+            }
             if (token == null) {
-                throw new IllegalArgumentException("token: required; pass the server's job token (server.token())");
+                throw new IllegalArgumentException("token: required; pass the server's job token (server.token()),"
+                        + " or its jobKey for a server started with a key");
             }
             if (sharedDriver && (serverHost == null || aeronDirectory != null)) {
                 throw new IllegalArgumentException("sharedDriver: only for udp(...) without an external aeronDirectory");

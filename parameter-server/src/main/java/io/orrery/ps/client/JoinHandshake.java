@@ -2,9 +2,11 @@ package io.orrery.ps.client;
 
 import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.DropReason;
+import io.orrery.ps.protocol.KeyProof;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.WireValues;
 import io.orrery.ps.protocol.WorkerProxy;
+import io.orrery.ps.protocol.sbe.ChallengeDecoder;
 import io.orrery.ps.protocol.sbe.Encoding;
 import io.orrery.ps.protocol.sbe.JoinAckDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
@@ -16,6 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  * The join: waits until every server process of the job is connected, sends each a Join and reads its JoinAck.
  * Every server must give this worker the same id (the first one's answer is requested from the rest) and describe
  * the same job; the answers become the {@link JobTerms}.
+ *
+ * <p>For a job with a key the server answers a Join with a Challenge; this worker answers with a JoinProof
+ * ({@link KeyProof}) and the JoinAck follows on the parameter channel once the server has added this worker as a
+ * destination. The first answers sent to a destination just added can precede the worker's image of the channel, so
+ * a Join not answered within {@link #KEYED_RESEND_NS} is sent again (the server answers a proven sender that already
+ * holds an id with the same id).
  */
 final class JoinHandshake {
 
@@ -34,14 +42,20 @@ final class JoinHandshake {
     /** Wait between Joins while the requested id is held by a live process. */
     private static final long HELD_RETRY_NS = 250_000_000L;
 
+    /** A keyed Join not answered within this is sent again. */
+    static final long KEYED_RESEND_NS = 250_000_000L;
+
     private final ClientConfig config;
     private final String address;
+    /** Null without a job key. */
+    private final KeyProof keyProof;
     private JobTerms terms;
     private long joinVersion;
 
     JoinHandshake(ClientConfig config, String address) {
         this.config = config;
         this.address = address;
+        this.keyProof = config.jobKey == null ? null : new KeyProof(config.jobKey);
     }
 
     /**
@@ -68,16 +82,21 @@ final class JoinHandshake {
             while (true) {
                 // Every server process must give this worker the same id: the first one's answer is requested from
                 // the rest.
-                synchronized (c.control) {
-                    proxy.join(c.control, c.correlationId, terms != null ? terms.workerId() : config.requestedWorkerId,
-                            address);
-                }
+                c.requestedWorkerId = terms != null ? terms.workerId() : config.requestedWorkerId;
+                sendJoin(c, proxy);
+                long resendNs = System.nanoTime() + KEYED_RESEND_NS;
                 while (!c.joined && c.rejection == null) {
                     if (c.poll() == 0) {
-                        if (System.nanoTime() - deadlineNs >= 0) {
+                        long now = System.nanoTime();
+                        if (now - deadlineNs >= 0) {
                             throw new ParameterServerTimeoutException("join timed out: no answer from the parameter"
                                     + " server at " + c.target + " within " + config.joinTimeout.toMillis()
-                                    + " ms (worker=" + address + " jobId=" + config.jobId + ")");
+                                    + " ms (worker=" + address + " jobId=" + config.jobId
+                                    + (keyProof != null ? " keyed=true" : "") + ")");
+                        }
+                        if (keyProof != null && now - resendNs >= 0) {
+                            sendJoin(c, proxy);
+                            resendNs = now + KEYED_RESEND_NS;
                         }
                         idle.idle();
                     }
@@ -98,6 +117,35 @@ final class JoinHandshake {
         }
         connections.routeShards(terms.layout());
         return terms;
+    }
+
+    private void sendJoin(ServerConnection c, WorkerProxy proxy) {
+        synchronized (c.control) {
+            proxy.join(c.control, c.correlationId, c.requestedWorkerId, address);
+        }
+    }
+
+    /**
+     * Answers a Challenge to this worker's Join with the proof of the job key. A worker without a key cannot: the
+     * join fails with a message saying the server wants one.
+     */
+    DropReason onChallenge(ServerConnection c, ChallengeDecoder challenge, byte[] nonce, WorkerProxy proxy) {
+        if (challenge.jobId() != config.jobId || challenge.correlationId() != c.correlationId || c.joined) {
+            return null; // another worker's challenge on the shared replies channel, or a late one
+        }
+        if (keyProof == null) {
+            c.rejection = "the server asks for a proof of the job key and this worker has none; give the worker the"
+                    + " job's key (ClientConfig.Builder.jobKey, derived from the job's secret)";
+            return DropReason.BAD_PROOF;
+        }
+        byte[] proof = keyProof.compute(nonce, config.jobId, c.correlationId, c.requestedWorkerId, c.sessionId,
+                c.broadcastEndpoint);
+        c.challengerSessionId = c.adapter.sessionId();
+        c.challengerSource = c.adapter.sourceIdentity();
+        synchronized (c.control) {
+            proxy.joinProof(c.control, c.correlationId, c.requestedWorkerId, proof, c.broadcastEndpoint);
+        }
+        return null;
     }
 
     /** The oldest version the servers offered this worker to start from. */

@@ -7,7 +7,9 @@ import io.orrery.ps.protocol.DropReason;
 import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.WorkerProxy;
+import io.orrery.ps.protocol.sbe.ChallengeDecoder;
 import io.orrery.ps.protocol.sbe.JoinAckDecoder;
+import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
 import io.orrery.ps.protocol.sbe.StepFailedDecoder;
 import io.orrery.ps.transport.AeronEndpoint;
@@ -244,6 +246,11 @@ public final class ParameterServerClient implements AutoCloseable {
         private final ServerConnection connection;
         /** The server's session and source, bound at the accepted join: nothing from another sender is used. */
         private final ServerSender server = new ServerSender();
+        /**
+         * A server with a key over UDP sends rejections and eviction notices on its replies publication: bound at the
+         * accepted join to the sender of the challenge this worker answered.
+         */
+        private final ServerSender repliesSender = new ServerSender();
 
         BroadcastListener(ServerConnection connection) {
             this.connection = connection;
@@ -254,7 +261,21 @@ public final class ParameterServerClient implements AutoCloseable {
         }
 
         @Override
+        public DropReason onChallenge(ChallengeDecoder challenge, byte[] nonce) {
+            return handshake.onChallenge(connection, challenge, nonce, proxy);
+        }
+
+        @Override
         public DropReason onJoinAck(JoinAckDecoder ack, String reason) {
+            if (connection.pollingReplies) {
+                // Only rejections come on the replies channel; an acceptance there is not from this job's server.
+                if (ack.status() == JoinStatus.ACCEPTED) {
+                    return DropReason.WRONG_SENDER;
+                }
+                DropReason wrong = repliesSender.check(connection.adapter.sessionId(),
+                        connection.adapter.sourceIdentity());
+                return wrong != null ? wrong : handshake.onJoinAck(connection, ack, reason);
+            }
             DropReason wrong = checkSender(); // after the join: a rejection (eviction notice) only from the server
             if (wrong != null) {
                 return wrong;
@@ -263,12 +284,18 @@ public final class ParameterServerClient implements AutoCloseable {
             DropReason result = handshake.onJoinAck(connection, ack, reason);
             if (result == null && connection.joined && !joinedBefore) {
                 server.bind(connection.adapter.sessionId(), connection.adapter.sourceIdentity());
+                if (connection.replies != null) {
+                    repliesSender.bind(connection.challengerSessionId, connection.challengerSource);
+                }
             }
             return result;
         }
 
         @Override
         public DropReason onParameterChunk(ParameterChunkDecoder chunk, DirectBuffer payload) {
+            if (connection.pollingReplies) {
+                return DropReason.WRONG_SENDER; // parameters never come on the replies channel
+            }
             ParameterAssembler parts = joinedAssembler;
             if (parts == null) {
                 return null; // not joined yet: parameters for others
@@ -305,6 +332,9 @@ public final class ParameterServerClient implements AutoCloseable {
 
         @Override
         public DropReason onStepFailed(StepFailedDecoder failed, String reason) {
+            if (connection.pollingReplies) {
+                return DropReason.WRONG_SENDER; // step failures never come on the replies channel
+            }
             if (failed.jobId() != config.jobId) {
                 return DropReason.FOREIGN_JOB;
             }

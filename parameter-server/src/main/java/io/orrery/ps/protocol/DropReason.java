@@ -47,5 +47,10 @@ public enum DropReason {
      * A worker id held by another sender (the Aeron session and source that joined with it): a spoofed, stale or
      * evicted worker.
      */
-    WRONG_SENDER
+    WRONG_SENDER,
+    /**
+     * A JoinProof that does not prove the job key: a wrong key, a proof over another nonce (a replay), or no
+     * challenge outstanding for its sender. Also a Challenge reaching a worker that has no key to answer it.
+     */
+    BAD_PROOF
 }

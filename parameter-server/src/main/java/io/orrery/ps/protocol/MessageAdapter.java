@@ -4,10 +4,12 @@ import io.aeron.Image;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.orrery.ps.protocol.sbe.ChallengeDecoder;
 import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
 import io.orrery.ps.protocol.sbe.HeartbeatDecoder;
 import io.orrery.ps.protocol.sbe.JoinAckDecoder;
 import io.orrery.ps.protocol.sbe.JoinDecoder;
+import io.orrery.ps.protocol.sbe.JoinProofDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.MessageHeaderDecoder;
@@ -56,6 +58,8 @@ public final class MessageAdapter implements FragmentHandler {
     private final LeaveDecoder leave = new LeaveDecoder();
     private final ParametersRequestDecoder parametersRequest = new ParametersRequestDecoder();
     private final StepFailedDecoder stepFailed = new StepFailedDecoder();
+    private final ChallengeDecoder challenge = new ChallengeDecoder();
+    private final JoinProofDecoder joinProof = new JoinProofDecoder();
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     private final ControlledFragmentHandler controlledView = this::onControlledFragment;
     private ControlledFragmentHandler.Action pendingAction = ControlledFragmentHandler.Action.CONTINUE;
@@ -246,6 +250,29 @@ public final class MessageAdapter implements FragmentHandler {
                 result = listener.onStepFailed(stepFailed, stepFailed.reason());
                 break;
             }
+            case ChallengeDecoder.TEMPLATE_ID: {
+                if (!checkBlock(templateId, blockLength, ChallengeDecoder.BLOCK_LENGTH, blockOffset, end, 0)) {
+                    return false;
+                }
+                challenge.wrap(buffer, blockOffset, blockLength, version);
+                byte[] nonce = new byte[KeyProof.NONCE_LENGTH];
+                challenge.getNonce(nonce, 0, KeyProof.NONCE_LENGTH);
+                result = listener.onChallenge(challenge, nonce);
+                break;
+            }
+            case JoinProofDecoder.TEMPLATE_ID: {
+                if (!checkBlock(templateId, blockLength, JoinProofDecoder.BLOCK_LENGTH, blockOffset, end, 1)) {
+                    return false;
+                }
+                joinProof.wrap(buffer, blockOffset, blockLength, version);
+                if (!checkVarData(buffer, joinProof.limit(), end, templateId, MAX_TEXT_BYTES)) {
+                    return false;
+                }
+                byte[] proof = new byte[KeyProof.PROOF_LENGTH];
+                joinProof.getProof(proof, 0, KeyProof.PROOF_LENGTH);
+                result = listener.onJoinProof(joinProof, proof, joinProof.broadcastEndpoint());
+                break;
+            }
             default:
                 return drop(DropReason.UNKNOWN_TEMPLATE, "templateId=" + templateId + " length=" + length);
         }
@@ -303,6 +330,11 @@ public final class MessageAdapter implements FragmentHandler {
                 return "jobId=" + heartbeat.jobId() + " workerId=" + heartbeat.workerId() + " step=" + heartbeat.step();
             case LeaveDecoder.TEMPLATE_ID:
                 return "jobId=" + leave.jobId() + " workerId=" + leave.workerId();
+            case ChallengeDecoder.TEMPLATE_ID:
+                return "jobId=" + challenge.jobId() + " correlationId=" + challenge.correlationId();
+            case JoinProofDecoder.TEMPLATE_ID:
+                return "jobId=" + joinProof.jobId() + " correlationId=" + joinProof.correlationId()
+                        + " requestedWorkerId=" + joinProof.requestedWorkerId();
             default:
                 return "";
         }

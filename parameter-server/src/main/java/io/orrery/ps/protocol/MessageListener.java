@@ -1,9 +1,11 @@
 package io.orrery.ps.protocol;
 
+import io.orrery.ps.protocol.sbe.ChallengeDecoder;
 import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
 import io.orrery.ps.protocol.sbe.HeartbeatDecoder;
 import io.orrery.ps.protocol.sbe.JoinAckDecoder;
 import io.orrery.ps.protocol.sbe.JoinDecoder;
+import io.orrery.ps.protocol.sbe.JoinProofDecoder;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
 import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
@@ -45,6 +47,19 @@ public interface MessageListener {
     }
 
     default DropReason onParametersRequest(ParametersRequestDecoder request) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    /** @param nonce the challenge's nonce, copied ({@link KeyProof#NONCE_LENGTH} bytes) */
+    default DropReason onChallenge(ChallengeDecoder challenge, byte[] nonce) {
+        return DropReason.UNKNOWN_TEMPLATE;
+    }
+
+    /**
+     * @param proof the proof, copied ({@link KeyProof#PROOF_LENGTH} bytes)
+     * @param broadcastEndpoint where the worker receives parameters over UDP; empty over IPC
+     */
+    default DropReason onJoinProof(JoinProofDecoder joinProof, byte[] proof, String broadcastEndpoint) {
         return DropReason.UNKNOWN_TEMPLATE;
     }
 

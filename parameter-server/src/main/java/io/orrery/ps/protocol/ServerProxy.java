@@ -3,6 +3,7 @@ package io.orrery.ps.protocol;
 import io.aeron.Publication;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.ps.TrainingMode;
+import io.orrery.ps.protocol.sbe.ChallengeEncoder;
 import io.orrery.ps.protocol.sbe.JoinAckEncoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.MessageHeaderEncoder;
@@ -27,6 +28,7 @@ public final class ServerProxy {
     private final JoinAckEncoder joinAck = new JoinAckEncoder();
     private final ParameterChunkEncoder parameter = new ParameterChunkEncoder();
     private final StepFailedEncoder stepFailed = new StepFailedEncoder();
+    private final ChallengeEncoder challenge = new ChallengeEncoder();
     private final IdleStrategy idle;
     private final long offerTimeoutNs;
     private final long jobId;
@@ -74,6 +76,16 @@ public final class ServerProxy {
                 .currentVersion(currentVersion)
                 .reason(reason);
         return header.encodedLength() + joinAck.encodedLength();
+    }
+
+    /**
+     * Encodes a Challenge into {@code dst} at 0 without sending it: the answer to a Join when the job has a key.
+     *
+     * @return the message length in bytes
+     */
+    public int encodeChallenge(MutableDirectBuffer dst, long correlationId, byte[] nonce) {
+        challenge.wrapAndApplyHeader(dst, 0, header).jobId(jobId).correlationId(correlationId).putNonce(nonce, 0, KeyProof.NONCE_LENGTH);
+        return header.encodedLength() + challenge.encodedLength();
     }
 
     /**

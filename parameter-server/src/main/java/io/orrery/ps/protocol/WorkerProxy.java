@@ -5,6 +5,7 @@ import io.orrery.ps.protocol.sbe.Encoding;
 import io.orrery.ps.protocol.sbe.GradientChunkEncoder;
 import io.orrery.ps.protocol.sbe.HeartbeatEncoder;
 import io.orrery.ps.protocol.sbe.JoinEncoder;
+import io.orrery.ps.protocol.sbe.JoinProofEncoder;
 import io.orrery.ps.protocol.sbe.LeaveEncoder;
 import io.orrery.ps.protocol.sbe.MessageHeaderEncoder;
 import io.orrery.ps.protocol.sbe.ParametersRequestEncoder;
@@ -28,6 +29,7 @@ public final class WorkerProxy {
     private final HeartbeatEncoder heartbeat = new HeartbeatEncoder();
     private final LeaveEncoder leave = new LeaveEncoder();
     private final ParametersRequestEncoder parametersRequest = new ParametersRequestEncoder();
+    private final JoinProofEncoder joinProof = new JoinProofEncoder();
     private final IdleStrategy idle;
     private final long offerTimeoutNs;
     private final long jobId;
@@ -51,6 +53,19 @@ public final class WorkerProxy {
                 .workerAddress(workerAddress);
         return Offers.offer(publication, buffer, 0, header.encodedLength() + join.encodedLength(), idle,
                 offerTimeoutNs, "join");
+    }
+
+    /** Answers a Challenge: the proof of the job key ({@link KeyProof}) and where this worker receives parameters. */
+    public long joinProof(Publication publication, long correlationId, int requestedWorkerId, byte[] proof,
+                          String broadcastEndpoint) {
+        joinProof.wrapAndApplyHeader(buffer, 0, header)
+                .jobId(jobId)
+                .correlationId(correlationId)
+                .requestedWorkerId(requestedWorkerId)
+                .putProof(proof, 0, KeyProof.PROOF_LENGTH)
+                .broadcastEndpoint(broadcastEndpoint);
+        return Offers.offer(publication, buffer, 0, header.encodedLength() + joinProof.encodedLength(), idle,
+                offerTimeoutNs, "join proof");
     }
 
     /**

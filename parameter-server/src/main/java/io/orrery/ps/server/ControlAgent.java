@@ -6,12 +6,14 @@ import io.aeron.Subscription;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.DropReason;
+import io.orrery.ps.protocol.KeyProof;
 import io.orrery.ps.protocol.MessageAdapter;
 import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.ServerProxy;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.sbe.HeartbeatDecoder;
 import io.orrery.ps.protocol.sbe.JoinDecoder;
+import io.orrery.ps.protocol.sbe.JoinProofDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
@@ -27,8 +29,13 @@ import org.slf4j.LoggerFactory;
  * reports workers silent for longer than the worker timeout (once, naming id, address and last step), asks shards
  * to republish parameters for a joining worker, and logs the stats line at its interval.
  *
+ * <p>With a job key, a Join is answered with a Challenge (a fresh nonce) and only a JoinProof that shows the key
+ * over it admits the sender ({@link KeyProof}); the proven worker's parameter endpoint then becomes a destination of
+ * the broadcast ({@link BroadcastDestinations}), so nothing of the job reaches a process that never proved the key.
+ * Challenges and rejections go on the replies publication, everything for members on the broadcast.
+ *
  * <p>It shares shard 0's thread, so it never blocks: replies go through the {@link ControlOutbox} (offered once per
- * duty cycle, rejections rate limited).
+ * duty cycle, rejections and challenges rate limited).
  */
 final class ControlAgent implements Agent, MessageListener {
 
@@ -47,6 +54,14 @@ final class ControlAgent implements Agent, MessageListener {
     private final ShardAgent[] shards;
     private final boolean[] reportedSilent;
     private final ControlOutbox outbox;
+    /** Answers to accepted joins: the broadcast, which only proven workers receive when the job has a key. */
+    private final Publication broadcast;
+    /** Challenges, rejections and eviction notices: they must reach senders that are not (or no longer) members. */
+    private final Publication replies;
+    /** Null without a job key. */
+    private final KeyProof keyProof;
+    private final ChallengeBook challenges = new ChallengeBook();
+    private final BroadcastDestinations destinations;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[8192]);
     private final WorkerRegistry.Holder[] evicted = new WorkerRegistry.Holder[1];
     /** The last holder evicted from each id, told again (rate limited) when it still sends. */
@@ -57,8 +72,13 @@ final class ControlAgent implements Agent, MessageListener {
     private long nextStatsNs;
     private long nextLivenessCheckNs;
 
+    /**
+     * @param replies     where challenges and rejections go ({@code broadcast} itself without a job key)
+     * @param destinations who receives the broadcast (managed only with a job key over UDP)
+     */
     ControlAgent(ParameterServerConfig config, ShardLayout layout, Subscription subscription, Publication broadcast,
-                 WorkerRegistry registry, ServerStats stats, ShardAgent[] shards) {
+                 Publication replies, BroadcastDestinations destinations, WorkerRegistry registry, ServerStats stats,
+                 ShardAgent[] shards) {
         this.config = config;
         this.layout = layout;
         this.subscription = subscription;
@@ -68,7 +88,11 @@ final class ControlAgent implements Agent, MessageListener {
         this.proxy = new ServerProxy(config.jobId(), 8192, new BackoffIdleStrategy(), config.offerTimeout().toNanos());
         this.adapter = new MessageAdapter(this, stats.drops, 8192);
         this.assembler = new FragmentAssembler(adapter);
-        this.outbox = new ControlOutbox(broadcast, config.offerTimeout().toNanos(), stats);
+        this.outbox = new ControlOutbox(config.offerTimeout().toNanos(), stats);
+        this.broadcast = broadcast;
+        this.replies = replies;
+        this.destinations = destinations;
+        this.keyProof = config.jobKey() == null ? null : new KeyProof(config.jobKey());
         this.reportedSilent = new boolean[config.workers()];
         this.evictedHolders = new WorkerRegistry.Holder[config.workers()];
         this.lastEvictionNoticeNs = new long[config.workers()];
@@ -112,10 +136,15 @@ final class ControlAgent implements Agent, MessageListener {
                         config.workerTimeout().toMillis());
                 reportedSilent[w] = true;
                 stats.silentWorkerReports.incrementAndGet();
+                destinations.suspend(w);
                 work++;
             } else if (!silent && reportedSilent[w]) {
                 LOG.info("worker back: workerId={} address={}", w, registry.address(w));
                 reportedSilent[w] = false;
+                if (destinations.managed()) {
+                    destinations.resume(w);
+                    requestRepublish(); // what it missed while it was no destination
+                }
             }
         }
         return work;
@@ -140,13 +169,80 @@ final class ControlAgent implements Agent, MessageListener {
                     + " check the worker's jobId and the server address", now);
             return DropReason.FOREIGN_JOB;
         }
+        if (keyProof != null) {
+            // The token is not used with a key: the sender must prove the key over a fresh nonce first.
+            byte[] nonce = challenges.issue(adapter.sessionId(), adapter.sourceIdentity(), correlationId, workerAddress,
+                    now);
+            int length = proxy.encodeChallenge(scratch, correlationId, nonce);
+            outbox.reject(replies, scratch, length, "challenge", now);
+            return null;
+        }
         if (join.token() != config.token()) {
             reject(join.jobId(), correlationId, "wrong token; give the worker the job's token", now);
             return DropReason.BAD_TOKEN;
         }
-        int requested = join.requestedWorkerId();
+        return admit(join.requestedWorkerId(), workerAddress, correlationId, "", now);
+    }
+
+    /**
+     * The answer to a Challenge: admits the sender when the proof shows the job key over the nonce this sender was
+     * sent (used once, whatever the outcome), its own session id and the endpoint it names.
+     */
+    @Override
+    public DropReason onJoinProof(JoinProofDecoder joinProof, byte[] proof, String broadcastEndpoint) {
+        if (keyProof == null) {
+            return DropReason.UNKNOWN_TEMPLATE;
+        }
+        long now = System.nanoTime();
+        long correlationId = joinProof.correlationId();
+        if (joinProof.jobId() != config.jobId()) {
+            return DropReason.FOREIGN_JOB;
+        }
+        int session = adapter.sessionId();
+        ChallengeBook.Pending challenge = challenges.take(session, adapter.sourceIdentity(), correlationId, now);
+        if (challenge == null) {
+            reject(joinProof.jobId(), correlationId, "join refused: no challenge outstanding for this sender (expired"
+                    + " or already answered); send a new Join", now);
+            return DropReason.BAD_PROOF;
+        }
+        int requested = joinProof.requestedWorkerId();
+        if (!keyProof.verify(proof, challenge.nonce(), config.jobId(), correlationId, requested, session,
+                broadcastEndpoint)) {
+            reject(joinProof.jobId(), correlationId, "join refused: the proof does not show the job's key; give the"
+                    + " worker the key of this job (the same secret and jobId as the server)", now);
+            return DropReason.BAD_PROOF;
+        }
+        if (destinations.managed() && !isEndpoint(broadcastEndpoint)) {
+            reject(joinProof.jobId(), correlationId, "join refused: broadcastEndpoint must be host:port, found "
+                    + broadcastEndpoint.length() + " characters that are not", now);
+            return DropReason.BAD_LENGTH;
+        }
+        return admit(requested, challenge.workerAddress(), correlationId, broadcastEndpoint, now);
+    }
+
+    /** {@code host:port}, the host a name or an address (IPv6 in brackets), the port 1..65535. */
+    private static boolean isEndpoint(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        if (colon < 1 || colon == endpoint.length() - 1 || endpoint.length() > 300) {
+            return false;
+        }
+        for (int i = colon + 1; i < endpoint.length(); i++) {
+            if (!Character.isDigit(endpoint.charAt(i))) {
+                return false;
+            }
+        }
+        int port = colon + 7 < endpoint.length() ? -1 : Integer.parseInt(endpoint.substring(colon + 1));
+        return port >= 1 && port <= 65535 && endpoint.chars().noneMatch(c -> c == '|' || c == '?' || c == '=');
+    }
+
+    /**
+     * Gives the sender of a join (token checked, or key proven) a worker id, binds the id to its session and source,
+     * makes its endpoint a broadcast destination (with a key over UDP) and queues the JoinAck.
+     */
+    private DropReason admit(int requested, String workerAddress, long correlationId, String broadcastEndpoint,
+                             long now) {
         if (requested >= config.workers()) {
-            reject(join.jobId(), correlationId, "requested workerId=" + requested + " but the job has workers 0.."
+            reject(config.jobId(), correlationId, "requested workerId=" + requested + " but the job has workers 0.."
                     + (config.workers() - 1), now);
             return DropReason.UNKNOWN_WORKER;
         }
@@ -154,13 +250,13 @@ final class ControlAgent implements Agent, MessageListener {
                 now, workerTimeoutNs, evicted);
         if (id == WorkerRegistry.TAKEN) {
             // The rejection names the id (others carry -1): the client asks again until the holder times out.
-            reject(join.jobId(), correlationId, requested, "workerId=" + requested + " is held by a live worker ("
+            reject(config.jobId(), correlationId, requested, "workerId=" + requested + " is held by a live worker ("
                     + registry.address(requested) + "); it can be taken over only after its holder has been silent for"
                     + " workerTimeout=" + config.workerTimeout().toMillis() + " ms; join without a requested id", now);
             return DropReason.WRONG_SENDER;
         }
         if (id == WorkerRegistry.FULL) {
-            reject(join.jobId(), correlationId, "the job already has " + config.workers()
+            reject(config.jobId(), correlationId, "the job already has " + config.workers()
                     + " live workers; raise workers or stop one", now);
             return DropReason.UNKNOWN_WORKER;
         }
@@ -169,13 +265,15 @@ final class ControlAgent implements Agent, MessageListener {
             tellEvicted(id, evicted[0], workerAddress, now);
         }
         reportedSilent[id] = false;
+        destinations.add(id, broadcastEndpoint); // replaces an evicted holder's endpoint
         long version = currentVersion();
-        LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} members={}/{}", id, workerAddress,
-                requested, version, registry.memberCount(), config.workers());
+        LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} members={}/{}{}", id,
+                workerAddress, requested, version, registry.memberCount(), config.workers(),
+                keyProof != null ? " keyProven=true" : "");
         int length = proxy.encodeJoinAck(scratch, config.jobId(), correlationId, JoinStatus.ACCEPTED, config.mode(), id,
                 config.workers(), layout.shardCount(), config.firstShard(), config.ownedShards(),
                 layout.chunkElements(), config.encoding(), layout.modelLength(), version, "");
-        if (!outbox.reply(scratch, length, "join ack workerId=" + id, now)) {
+        if (!outbox.reply(broadcast, scratch, length, "join ack workerId=" + id, now)) {
             LOG.error("could not answer join, control replies are backed up: workerId={} address={}", id, workerAddress);
         }
         return null;
@@ -191,7 +289,7 @@ final class ControlAgent implements Agent, MessageListener {
                 + holder.address() + ") was silent for more than workerTimeout=" + config.workerTimeout().toMillis()
                 + " ms; it is no longer a member of the job; restart it to rejoin";
         int length = rejection(config.jobId(), holder.correlationId(), -1, reason);
-        outbox.reply(scratch, length, "eviction notice workerId=" + id, now);
+        outbox.reply(replies, scratch, length, "eviction notice workerId=" + id, now);
     }
 
     /**
@@ -204,11 +302,15 @@ final class ControlAgent implements Agent, MessageListener {
         DropReason bad = checkHolder(request.jobId(), request.token(), request.workerId());
         if (bad == null) {
             registry.seen(request.workerId(), System.nanoTime());
-            for (ShardAgent shard : shards) {
-                shard.requestRepublish();
-            }
+            requestRepublish();
         }
         return bad;
+    }
+
+    private void requestRepublish() {
+        for (ShardAgent shard : shards) {
+            shard.requestRepublish();
+        }
     }
 
     /** Queues a join rejection (rate limited); it carries nothing about the job's layout. */
@@ -218,7 +320,7 @@ final class ControlAgent implements Agent, MessageListener {
 
     private void reject(long jobIdField, long correlationId, int heldId, String reason, long now) {
         int length = rejection(jobIdField, correlationId, heldId, reason);
-        outbox.reject(scratch, length, "join rejection", now);
+        outbox.reject(replies, scratch, length, "join rejection", now);
     }
 
     private int rejection(long jobIdField, long correlationId, int heldId, String reason) {
@@ -241,6 +343,7 @@ final class ControlAgent implements Agent, MessageListener {
         if (bad == null) {
             LOG.info("worker left: workerId={} address={}", leave.workerId(), registry.address(leave.workerId()));
             registry.leave(leave.workerId());
+            destinations.remove(leave.workerId());
         }
         return bad;
     }

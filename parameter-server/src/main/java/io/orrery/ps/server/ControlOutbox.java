@@ -15,7 +15,12 @@ import java.util.ArrayDeque;
  * that shard (a flood of bad Joins could stall training). Each duty cycle offers the queued replies once; one not
  * accepted stays queued until its deadline and is then dropped and counted. Rejections, which anyone who can reach
  * the server can provoke, are rate limited (a token bucket) and the queue is bounded; answers to accepted joins
- * (only workers holding the token get them) are never refused by the limit.
+ * (only workers holding the token get them) are never refused by the limit. Challenges (a job with a key) are
+ * provoked by anyone too and go through the same limit.
+ *
+ * <p>Each reply names its publication: with a job key over UDP, challenges and rejections go on the replies
+ * publication (reaching senders that have not proved the key) and accepted answers on the parameter publication
+ * (reaching proven workers only); otherwise both are the one broadcast.
  */
 final class ControlOutbox {
 
@@ -27,7 +32,6 @@ final class ControlOutbox {
     /** ... with bursts of this many. */
     static final int REJECTION_BURST = 20;
 
-    private final Publication broadcast;
     private final long timeoutNs;
     private final ServerStats stats;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -35,22 +39,21 @@ final class ControlOutbox {
     private double rejectionTokens = REJECTION_BURST;
     private long lastRefillNs = System.nanoTime();
 
-    ControlOutbox(Publication broadcast, long timeoutNs, ServerStats stats) {
-        this.broadcast = broadcast;
+    ControlOutbox(long timeoutNs, ServerStats stats) {
         this.timeoutNs = timeoutNs;
         this.stats = stats;
     }
 
-    private record Pending(byte[] message, long deadlineNs, String what) {
+    private record Pending(Publication publication, byte[] message, long deadlineNs, String what) {
     }
 
     /** Queues an answer to an accepted join (or an eviction notice to a member); false when the queue is full. */
-    boolean reply(DirectBuffer buffer, int length, String what, long nowNs) {
-        return enqueue(buffer, length, what, nowNs);
+    boolean reply(Publication publication, DirectBuffer buffer, int length, String what, long nowNs) {
+        return enqueue(publication, buffer, length, what, nowNs);
     }
 
     /** Queues a rejection unless the rate limit or the queue says no; a refused one is counted, not sent. */
-    boolean reject(DirectBuffer buffer, int length, String what, long nowNs) {
+    boolean reject(Publication publication, DirectBuffer buffer, int length, String what, long nowNs) {
         rejectionTokens = Math.min(REJECTION_BURST,
                 rejectionTokens + (nowNs - lastRefillNs) * (REJECTIONS_PER_SECOND / 1e9));
         lastRefillNs = nowNs;
@@ -59,17 +62,17 @@ final class ControlOutbox {
             return false;
         }
         rejectionTokens -= 1;
-        return enqueue(buffer, length, what, nowNs);
+        return enqueue(publication, buffer, length, what, nowNs);
     }
 
-    private boolean enqueue(DirectBuffer buffer, int length, String what, long nowNs) {
+    private boolean enqueue(Publication publication, DirectBuffer buffer, int length, String what, long nowNs) {
         if (queue.size() >= MAX_QUEUED) {
             stats.rejectionsNotSent.incrementAndGet();
             return false;
         }
         byte[] copy = new byte[length];
         buffer.getBytes(0, copy);
-        queue.add(new Pending(copy, nowNs + timeoutNs, what));
+        queue.add(new Pending(publication, copy, nowNs + timeoutNs, what));
         return true;
     }
 
@@ -79,7 +82,7 @@ final class ControlOutbox {
         Pending p;
         while ((p = queue.peek()) != null) {
             view.wrap(p.message());
-            long result = broadcast.offer(view, 0, p.message().length);
+            long result = p.publication().offer(view, 0, p.message().length);
             if (result > 0) {
                 queue.poll();
                 sent++;

@@ -89,11 +89,18 @@ public final class ParameterServer implements AutoCloseable {
         // CheckpointFile has checked every resumed shard's offset and length against this layout.
         ShardLayout layout = new ShardLayout(modelLength, config.shards(), config.chunkElements());
 
-        int logBuffers = 1 + config.workers() * (owned + 1);
+        // With a key over UDP, parameters go only to proven workers (manual MDC) and a second publication carries
+        // challenges and rejections; otherwise one broadcast carries both.
+        boolean keyedUdp = config.jobKey() != null && !config.ipc();
+        int logBuffers = 1 + config.workers() * (owned + 1) + (keyedUdp ? 1 : 0);
         AeronEndpoint endpoint = AeronEndpoint.start("server", config.aeronDirectory(), config.termLength(), logBuffers);
         try {
-            Publication broadcast = endpoint.aeron().addPublication(
-                    Channels.serverBroadcast(config.bindHost(), config.port(), config.mtu(), config.termLength()),
+            Publication broadcast = endpoint.aeron().addPublication(keyedUdp
+                    ? Channels.serverParameters(config.bindHost(), config.mtu(), config.termLength())
+                    : Channels.serverBroadcast(config.bindHost(), config.port(), config.mtu(), config.termLength()),
+                    Channels.BROADCAST_STREAM_ID);
+            Publication replies = !keyedUdp ? broadcast : endpoint.aeron().addPublication(
+                    Channels.serverReplies(config.bindHost(), config.port(), config.mtu(), config.termLength()),
                     Channels.BROADCAST_STREAM_ID);
             int senders = config.workers() * owned;
             String ingress = Channels.serverIngress(config.bindHost(), config.port(), config.mtu(), senders);
@@ -125,7 +132,8 @@ public final class ParameterServer implements AutoCloseable {
                 }
                 shards[i] = new ShardAgent(config, s, layout, sub, broadcast, registry, stats, params, state, version, store);
             }
-            ControlAgent control = new ControlAgent(config, layout, controlSubscription, broadcast, registry, stats, shards);
+            ControlAgent control = new ControlAgent(config, layout, controlSubscription, broadcast, replies,
+                    new BroadcastDestinations(keyedUdp ? broadcast : null, config.workers()), registry, stats, shards);
             ParameterServer server = new ParameterServer(config, layout, endpoint, shards, control, stats);
             endpoint.onFatalError(server::fail);
             // The control agent shares the first shard's thread (a server hosts at least one shard): one polling
@@ -137,11 +145,11 @@ public final class ParameterServer implements AutoCloseable {
             }
             LOG.info("parameter server started: jobId={} mode={} workers={} shards={} hostedShards={}..{}"
                             + " modelLength={} chunkElements={} ingress={} broadcast={} aeronDir={} embeddedDriver={}"
-                            + " resumedVersion={}",
+                            + " resumedVersion={} keyed={}{}",
                     config.jobId(), config.mode(),
                     config.workers(), config.shards(), first, first + owned - 1, layout.modelLength(),
                     layout.chunkElements(), ingress, broadcast.channel(), endpoint.directory(), endpoint.embedded(),
-                    resumeVersion);
+                    resumeVersion, config.jobKey() != null, keyedUdp ? " replies=" + replies.channel() : "");
             return server;
         } catch (RuntimeException e) {
             endpoint.close();

@@ -4,6 +4,7 @@ import io.aeron.protocol.DataHeaderFlyweight;
 import io.orrery.core.optimizers.Optimizer;
 import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.GradientEncoding;
+import io.orrery.ps.JobKey;
 import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.WorkerProxy;
@@ -26,6 +27,7 @@ public final class ParameterServerConfig {
 
     private final long jobId;
     private final long token;
+    private final JobKey jobKey;
     private final int workers;
     private final int shards;
     private final int firstShard;
@@ -56,6 +58,7 @@ public final class ParameterServerConfig {
     private ParameterServerConfig(Builder b) {
         this.jobId = b.jobId;
         this.token = b.token;
+        this.jobKey = b.jobKey;
         this.workers = b.workers;
         this.shards = b.shards;
         this.firstShard = b.firstShard;
@@ -89,7 +92,10 @@ public final class ParameterServerConfig {
     }
 
     public long jobId() { return jobId; }
+    /** The job token; 0 when the job has a key (the key replaces it, and nothing secret travels). */
     public long token() { return token; }
+    /** The key joining workers must prove, or null for a job that trusts its token (and its network). */
+    public JobKey jobKey() { return jobKey; }
     public int workers() { return workers; }
     /** Shards of the whole job. */
     public int shards() { return shards; }
@@ -152,6 +158,7 @@ public final class ParameterServerConfig {
         private long jobId = 1;
         private Long tokenSetting;
         private long token;
+        private JobKey jobKey;
         private int workers;
         private int shards = 1;
         private int firstShard;
@@ -185,6 +192,11 @@ public final class ParameterServerConfig {
         public Builder jobId(long jobId) { this.jobId = jobId; return this; }
         /** The secret every worker message must carry; random when not set (read it back from the config). */
         public Builder token(long token) { this.tokenSetting = token; return this; }
+        /**
+         * Workers must prove this key at the join (challenge-response), and only the sessions that did are accepted
+         * and sent parameters; it replaces the token (sent as 0). Derive it with {@link JobKey#derive}.
+         */
+        public Builder jobKey(JobKey key) { this.jobKey = key; return this; }
         public Builder workers(int workers) { this.workers = workers; return this; }
         public Builder shards(int shards) { this.shards = shards; return this; }
         /**
@@ -310,7 +322,11 @@ public final class ParameterServerConfig {
                     }
                 }
             }
-            token = tokenSetting != null ? tokenSetting : new SecureRandom().nextLong();
+            if (jobKey != null && tokenSetting != null && tokenSetting != 0) {
+                throw new IllegalArgumentException("token and jobKey: expected one of them, found both; with a jobKey"
+                        + " the token is not used (workers prove the key instead), so drop the token");
+            }
+            token = jobKey != null ? 0 : tokenSetting != null ? tokenSetting : new SecureRandom().nextLong();
             return new ParameterServerConfig(this);
         }
     }

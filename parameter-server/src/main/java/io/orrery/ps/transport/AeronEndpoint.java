@@ -96,11 +96,23 @@ public final class AeronEndpoint implements AutoCloseable {
             }
             // A process in another PID namespace sharing this directory is invisible here: trust the driver's own
             // heartbeat in its CnC file too.
-            if (CommonContext.isDriverActive(entry, DRIVER_TIMEOUT_MS, message -> { })) {
+            if (driverActive(entry)) {
                 continue;
             }
             LOG.info("removing stale Aeron directory of a process that is gone: dir={} pid={}", entry, pid);
             IoUtil.delete(entry, true);
+        }
+    }
+
+    /**
+     * Whether the directory's driver heartbeat is fresh. A CnC file its process never finished writing (killed while
+     * starting) makes Aeron throw; its process is gone (checked before), so it is stale, not a reason to fail.
+     */
+    private static boolean driverActive(File directory) {
+        try {
+            return CommonContext.isDriverActive(directory, DRIVER_TIMEOUT_MS, message -> { });
+        } catch (RuntimeException unreadable) {
+            return false;
         }
     }
 

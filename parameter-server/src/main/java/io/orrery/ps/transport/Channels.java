@@ -66,6 +66,41 @@ public final class Channels {
                 + "|term-length=" + termLength + UdpSettings.forHost(bindHost).senderParams();
     }
 
+    /**
+     * Server-side parameter publication of a job with a key, over UDP: a manual multi-destination-cast publication.
+     * The server adds a worker's endpoint ({@link #destination}) only after the worker proved the key, so a process
+     * that never did receives no parameters, join answer or step failure. Its socket binds an ephemeral port of
+     * {@code bindHost}; workers' status messages come back to it.
+     */
+    public static String serverParameters(String bindHost, int mtu, int termLength) {
+        return "aeron:udp?control=" + bindHost + ":0|control-mode=manual|fc=min|mtu=" + mtu + "|term-length="
+                + termLength + UdpSettings.forHost(bindHost).senderParams();
+    }
+
+    /**
+     * Server-side replies publication of a job with a key, over UDP: challenges and rejections, which must reach
+     * senders that have not proved the key, on a dynamic multi-destination-cast publication at the control port
+     * {@code port + 1} that never carries parameters. Default (max) flow control: a subscriber that does not read
+     * cannot hold the replies back.
+     */
+    public static String serverReplies(String bindHost, int port, int mtu, int termLength) {
+        return "aeron:udp?control=" + bindHost + ":" + (port + 1) + "|control-mode=dynamic|mtu=" + mtu
+                + "|term-length=" + termLength + UdpSettings.forHost(bindHost).senderParams();
+    }
+
+    /** The channel that adds or removes a worker's parameter endpoint ({@code host:port}) as a destination. */
+    public static String destination(String endpoint) {
+        return "aeron:udp?endpoint=" + endpoint;
+    }
+
+    /**
+     * Worker-side subscription to the parameters of a job with a key, over UDP: a plain endpoint on an ephemeral
+     * local port, which the worker reads back and names in its JoinProof.
+     */
+    public static String workerParameters(String serverHost, String localHost) {
+        return "aeron:udp?endpoint=" + localHost + ":0" + UdpSettings.forHost(serverHost).receiverParams();
+    }
+
     /** Worker-side publication channel to the server's ingress. */
     public static String workerEgress(String serverHost, int port, int mtu, int termLength) {
         if (serverHost == null) {

@@ -2,6 +2,7 @@ package io.orrery.ps.client;
 
 import io.aeron.Publication;
 import io.orrery.core.optimizers.SGD;
+import io.orrery.ps.JobKey;
 import io.orrery.ps.protocol.DropReason;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.sbe.Encoding;
@@ -59,6 +60,31 @@ class ForeignBroadcastSenderTest {
             assertEquals(1, bound.size(), "the worker's broadcast endpoint: " + bound);
             // the server's frame length, so that no forged message is fragmented (the broadcast is not reassembled)
             Publication forged = rogue.aeron().addPublication("aeron:udp?endpoint=" + bound.get(0) + "|mtu="
+                    + server.config().mtu() + "|term-length=" + server.config().termLength(), Channels.BROADCAST_STREAM_ID);
+            attackAndTrain(server, worker, c, forged);
+        }
+    }
+
+    /**
+     * With a job key the worker's parameters come from the server's manual-MDC publication, not the one that sent its
+     * challenge: the worker binds the parameter publication at the accepted join, and a rogue on its parameter
+     * endpoint is still dropped.
+     */
+    @Test
+    void aRogueOnAKeyedWorkersParameterEndpointIsDroppedAsWrongSender() throws Exception {
+        int port = freeUdpPortPair();
+        INDArray init = Nd4j.rand(DataType.FLOAT, N);
+        JobKey key = JobKey.derive("foreign-sender-test", 3);
+        try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().jobId(3).workers(1)
+                .shards(1).initialParameters(init).optimizer(new SGD(1.0)).udp("127.0.0.1", port).jobKey(key).build());
+             ParameterServerClient worker = ParameterServerClient.connect(ClientConfig.builder().jobId(3).jobKey(key)
+                     .udp("127.0.0.1", port).build());
+             AeronEndpoint rogue = AeronEndpoint.start("rogue", null, 1 << 20, 4)) {
+            ServerConnection c = connection(worker);
+            assertTrue(c.replies != null, "a keyed worker over UDP has a separate replies subscription");
+            String endpoint = c.broadcast.localSocketAddresses().get(0);
+            assertEquals(c.broadcastEndpoint, endpoint, "the endpoint named in the proof is the one bound");
+            Publication forged = rogue.aeron().addPublication("aeron:udp?endpoint=" + endpoint + "|mtu="
                     + server.config().mtu() + "|term-length=" + server.config().termLength(), Channels.BROADCAST_STREAM_ID);
             attackAndTrain(server, worker, c, forged);
         }

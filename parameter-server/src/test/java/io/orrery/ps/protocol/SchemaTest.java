@@ -22,7 +22,7 @@ class SchemaTest {
             factory.setNamespaceAware(true);
             Element root = factory.newDocumentBuilder().parse(in).getDocumentElement();
             assertEquals("7107", root.getAttribute("id"));
-            assertEquals("1", root.getAttribute("version"));
+            assertEquals("2", root.getAttribute("version")); // 2: Challenge and JoinProof (the keyed join)
             for (String tag : new String[]{"message", "field", "data", "type", "composite", "enum", "validValue"}) {
                 NodeList nodes = root.getElementsByTagNameNS("*", tag);
                 for (int i = 0; i < nodes.getLength(); i++) {

@@ -2,6 +2,8 @@ package io.orrery.ps.server;
 
 import io.orrery.core.models.Sequential;
 import io.orrery.core.optimizers.SGD;
+import io.orrery.ps.JobKey;
+import io.orrery.ps.JobSecret;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -22,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,6 +40,20 @@ class UdpMultiProcessTest {
 
     @Test
     void serverAndTwoWorkerProcessesOverUdpTrainTheMnistMlp() throws Exception {
+        trainAndCompare(null);
+    }
+
+    /**
+     * The same run with a job key: the workers prove it (their secret in the environment), parameters go only to
+     * them (manual multi-destination-cast), and the result is the same as single-process training.
+     */
+    @Test
+    void keyedWorkerProcessesOverUdpTrainTheMnistMlpExactly() throws Exception {
+        trainAndCompare("udp-multi-process-secret");
+    }
+
+    /** @param secret the job's secret (a keyed job), or null for a job with a token */
+    private static void trainAndCompare(String secret) throws Exception {
         Sequential reference = MnistMlp.model(new SGD(LR));
         INDArray initial = reference.parameters().dup();
         INDArray[] data = MnistMlp.trainSamples(0, STEPS * WORKERS * BATCH);
@@ -47,21 +64,29 @@ class UdpMultiProcessTest {
         }
 
         int port = freeUdpPortPair();
-        ParameterServerConfig config = ParameterServerConfig.builder().jobId(77).workers(WORKERS).shards(2)
-                .initialParameters(initial).optimizer(new SGD(LR)).udp("127.0.0.1", port).build();
+        ParameterServerConfig.Builder builder = ParameterServerConfig.builder().jobId(77).workers(WORKERS).shards(2)
+                .initialParameters(initial).optimizer(new SGD(LR)).udp("127.0.0.1", port);
+        ParameterServerConfig config = (secret == null ? builder : builder.jobKey(JobKey.derive(secret, 77))).build();
         List<Process> processes = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
         try (ParameterServer server = ParameterServer.start(config)) {
             for (int k = 0; k < WORKERS; k++) {
                 Path log = Files.createTempFile("orrery-ps-worker-" + k, ".log");
                 logs.add(log);
-                processes.add(workerProcess(port, server.token(), k, log).start());
+                ProcessBuilder worker = workerProcess(port, server.token(), k, log);
+                if (secret != null) {
+                    worker.environment().put(JobSecret.ENVIRONMENT_VARIABLE, secret);
+                }
+                processes.add(worker.start());
             }
             for (int k = 0; k < WORKERS; k++) {
                 boolean exited = processes.get(k).waitFor(180, TimeUnit.SECONDS);
                 String output = Files.readString(logs.get(k), StandardCharsets.UTF_8);
                 assertTrue(exited, "worker " + k + " did not finish in time; its output:\n" + output);
                 assertEquals(0, processes.get(k).exitValue(), "worker " + k + " failed; its output:\n" + output);
+                if (secret != null) {
+                    assertFalse(output.contains(secret), "the secret was printed by worker " + k + ":\n" + output);
+                }
                 List<Double> losses = losses(output);
                 assertEquals(STEPS, losses.size(), output);
                 double first = losses.get(0);

@@ -1,6 +1,7 @@
 package io.orrery.spark.exchange;
 
 import io.orrery.ps.EmbeddedServer;
+import io.orrery.ps.JobKey;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.ps.TrainingMode;
 import io.orrery.ps.client.ClientConfig;
@@ -37,7 +38,8 @@ public final class ColocatedExchange extends ClientExchange {
      * What every task of one fit needs to start its shard and reach the others; made once per fit on the driver.
      *
      * @param jobId the job's id, shared by the N shard servers
-     * @param token the job's secret token, shared by the N shard servers (hidden in {@link #toString()})
+     * @param token the job's secret token, shared by the N shard servers (hidden in {@link #toString()}); 0 with a key
+     * @param jobKey the job's key derived from Spark's secret, or null (hidden in {@link #toString()})
      * @param workers N: workers, and shards (one per worker)
      * @param encoding how workers encode gradients
      * @param ipc true when all tasks share one JVM (Spark local mode): {@code aeron:ipc}, else UDP on the executor's
@@ -49,14 +51,14 @@ public final class ColocatedExchange extends ClientExchange {
      * @param sparseFraction SPARSE encoding: fraction of each chunk's values sent
      * @param sparseThreshold SPARSE encoding: magnitude threshold instead (0: the fraction)
      */
-    public record Job(long jobId, long token, int workers, GradientEncoding encoding, boolean ipc,
+    public record Job(long jobId, long token, JobKey jobKey, int workers, GradientEncoding encoding, boolean ipc,
                       Duration joinTimeout, Duration stepTimeout, String checkpointDir, int checkpointEvery,
                       double sparseFraction, double sparseThreshold) implements Serializable {
 
         /** Every field but the token: this record travels in task closures, which Spark prints. */
         @Override
         public String toString() {
-            return "ColocatedExchange.Job[jobId=" + jobId + " token=<hidden> workers=" + workers + " encoding="
+            return "ColocatedExchange.Job[jobId=" + jobId + " token=<hidden> keyed=" + (jobKey != null) + " workers=" + workers + " encoding="
                     + encoding + " ipc=" + ipc + " joinTimeout=" + joinTimeout + " stepTimeout=" + stepTimeout
                     + " checkpointDir=" + checkpointDir + " checkpointEvery=" + checkpointEvery + "]";
         }
@@ -85,9 +87,14 @@ public final class ColocatedExchange extends ClientExchange {
         }
         String host = job.ipc() ? null : executorHost();
         EmbeddedServer.Builder config = EmbeddedServer.builder(replica.parameters(), replica.optimizer(), job.workers())
-                .jobId(job.jobId()).token(job.token()).mode(TrainingMode.SYNC).encoding(job.encoding())
+                .jobId(job.jobId()).mode(TrainingMode.SYNC).encoding(job.encoding())
                 .shards(job.workers()).shardRange(worker, 1).stepTimeout(job.stepTimeout())
                 .initialVersion(plannedStep).initialOptimizerState(replica.serverOptimizerState());
+        if (job.jobKey() != null) {
+            config.jobKey(job.jobKey());
+        } else {
+            config.token(job.token());
+        }
         if (job.checkpointDir() != null) {
             config.checkpoints(Path.of(job.checkpointDir()), job.checkpointEvery());
         }
@@ -100,9 +107,14 @@ public final class ColocatedExchange extends ClientExchange {
         server = config.start();
         String own = job.ipc() ? server.aeronDirectory() : host + ":" + server.port();
         String[] endpoints = context.allGather(own);
-        ClientConfig.Builder client = ClientConfig.builder().jobId(job.jobId()).token(job.token()).workerId(worker)
+        ClientConfig.Builder client = ClientConfig.builder().jobId(job.jobId()).workerId(worker)
                 .joinTimeout(job.joinTimeout()).sparseFraction(job.sparseFraction())
                 .sparseThreshold(job.sparseThreshold());
+        if (job.jobKey() != null) {
+            client.jobKey(job.jobKey());
+        } else {
+            client.token(job.token());
+        }
         for (int k = 0; k < endpoints.length; k++) {
             if (job.ipc()) {
                 if (k == 0) {

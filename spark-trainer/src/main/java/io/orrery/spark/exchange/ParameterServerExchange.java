@@ -1,5 +1,6 @@
 package io.orrery.spark.exchange;
 
+import io.orrery.ps.JobKey;
 import io.orrery.ps.client.ClientConfig;
 import io.orrery.spark.ReplicableModel;
 import org.apache.spark.BarrierTaskContext;
@@ -31,13 +32,15 @@ public final class ParameterServerExchange extends ClientExchange {
      * @param host the server's host for UDP
      * @param port the server's UDP ingress port
      * @param jobId the job's id
-     * @param token the job's token (messages without it are dropped)
+     * @param token the job's token (messages without it are dropped); 0 for a job with a key
+     * @param jobKey the job's key derived from Spark's secret ({@link SparkJobKeys}), or null for a job without one
      * @param joinTimeout how long a task waits to join
      * @param stepTimeout how long a task waits for the parameters of a step
      * @param sparseFraction SPARSE encoding (set by the server): the fraction of values a chunk sends
      * @param sparseThreshold SPARSE encoding: send values of at least this magnitude instead (0: the fraction)
      */
-    public record Endpoint(String ipcDirectory, String host, int port, long jobId, long token, Duration joinTimeout,
+    public record Endpoint(String ipcDirectory, String host, int port, long jobId, long token, JobKey jobKey,
+                           Duration joinTimeout,
                            Duration stepTimeout, double sparseFraction, double sparseThreshold) implements Serializable {
 
         /** How the endpoint reads in messages: {@code aeron:ipc dir=...} or {@code host:port}. */
@@ -46,12 +49,13 @@ public final class ParameterServerExchange extends ClientExchange {
         }
 
         /**
-         * Every field but the token, which is a secret: this record travels in task closures, and Spark prints
-         * closures and their fields in errors and the UI.
+         * Every field but the token and the key, which are secrets: this record travels in task closures, and Spark
+         * prints closures and their fields in errors and the UI.
          */
         @Override
         public String toString() {
-            return "Endpoint[" + describe() + " jobId=" + jobId + " token=<hidden> joinTimeout=" + joinTimeout
+            return "Endpoint[" + describe() + " jobId=" + jobId + " token=<hidden> keyed=" + (jobKey != null)
+                    + " joinTimeout=" + joinTimeout
                     + " stepTimeout=" + stepTimeout + " sparseFraction=" + sparseFraction
                     + " sparseThreshold=" + sparseThreshold + "]";
         }
@@ -64,9 +68,14 @@ public final class ParameterServerExchange extends ClientExchange {
 
     @Override
     public long join(long plannedStep) {
-        ClientConfig.Builder config = ClientConfig.builder().jobId(endpoint.jobId()).token(endpoint.token())
+        ClientConfig.Builder config = ClientConfig.builder().jobId(endpoint.jobId())
                 .workerId(context.partitionId()).joinTimeout(endpoint.joinTimeout())
                 .sparseFraction(endpoint.sparseFraction()).sparseThreshold(endpoint.sparseThreshold());
+        if (endpoint.jobKey() != null) {
+            config.jobKey(endpoint.jobKey());
+        } else {
+            config.token(endpoint.token());
+        }
         if (endpoint.ipcDirectory() != null) {
             config.ipc(endpoint.ipcDirectory());
         } else {

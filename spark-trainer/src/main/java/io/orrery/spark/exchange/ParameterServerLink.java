@@ -2,6 +2,7 @@ package io.orrery.spark.exchange;
 
 import io.orrery.core.optimizers.OptimizerState;
 import io.orrery.ps.EmbeddedServer;
+import io.orrery.ps.JobKey;
 import io.orrery.ps.TrainingMode;
 import io.orrery.spark.ReplicableModel;
 
@@ -33,12 +34,13 @@ public final class ParameterServerLink implements AutoCloseable {
 
     /**
      * Shards colocated with the workers: nothing starts in the driver; each task of a stage starts shard k of N in
-     * its executor (see {@link ColocatedExchange}). Draws the job's id and secret token here, once per fit.
+     * its executor (see {@link ColocatedExchange}). Draws the job's id and secret token here, once per fit (with
+     * Spark's secret, the job's key derived from it instead of a token).
      *
      * @param ipc true when all tasks run in this JVM (Spark local mode)
      */
     public static ParameterServerLink colocated(ReplicableModel model, int workers, boolean ipc, Duration joinTimeout,
-                                                Duration stepTimeout, ServerSettings settings) {
+                                                Duration stepTimeout, ServerSettings settings, SparkJobKeys keys) {
         if (model.optimizer() == null) {
             throw new IllegalArgumentException("Training through colocated parameter-server shards needs the model's "
                     + "optimizer: expected ReplicableModel.optimizer() to return one, found null. Compile the model "
@@ -50,7 +52,9 @@ public final class ParameterServerLink implements AutoCloseable {
                     + " parameters; use fewer workers or ShardPlacement.DRIVER");
         }
         SecureRandom random = new SecureRandom();
-        return new ParameterServerLink(new ColocatedExchange.Job(random.nextLong() & Long.MAX_VALUE, random.nextLong(),
+        long jobId = random.nextLong() & Long.MAX_VALUE;
+        JobKey key = keys.enabled() ? keys.forJob(jobId) : null;
+        return new ParameterServerLink(new ColocatedExchange.Job(jobId, key != null ? 0 : random.nextLong(), key,
                 workers, settings.encoding(), ipc, joinTimeout, stepTimeout,
                 settings.checkpointDir() == null ? null : settings.checkpointDir().toString(), settings.checkpointEvery(),
                 settings.sparseFraction(), settings.sparseThreshold()));
@@ -65,9 +69,11 @@ public final class ParameterServerLink implements AutoCloseable {
     public String describe() {
         if (colocated != null) {
             return "colocated, one shard on each of " + colocated.workers() + " workers"
-                    + (colocated.ipc() ? " (aeron:ipc)" : " (udp)");
+                    + (colocated.ipc() ? " (aeron:ipc)" : " (udp)")
+                    + (colocated.jobKey() != null ? ", keyed by spark.authenticate.secret" : "");
         }
-        return endpoint.describe() + (server == null ? " (external)" : " (in the driver)");
+        return endpoint.describe() + (server == null ? " (external)" : " (in the driver)")
+                + (endpoint.jobKey() != null ? ", keyed by spark.authenticate.secret" : "");
     }
 
     /**
@@ -76,10 +82,11 @@ public final class ParameterServerLink implements AutoCloseable {
      * @param ipc true when all tasks run in this JVM (Spark local mode)
      * @param host the host executors reach the driver at (UDP only)
      * @param settings encoding, shards and checkpoints of the server
+     * @param keys Spark's secret: when set, the job's key is derived from it and workers must prove it
      */
     public static ParameterServerLink embedded(ReplicableModel model, int workers, TrainingMode mode, boolean ipc,
                                                String host, Duration joinTimeout, Duration stepTimeout,
-                                               ServerSettings settings) {
+                                               ServerSettings settings, SparkJobKeys keys) {
         if (model.optimizer() == null) {
             throw new IllegalArgumentException("Training through the parameter server needs the model's optimizer: "
                     + "expected ReplicableModel.optimizer() to return one, found null. Compile the model first.");
@@ -89,6 +96,12 @@ public final class ParameterServerLink implements AutoCloseable {
         if (settings.checkpointDir() != null) {
             config.checkpoints(settings.checkpointDir(), settings.checkpointEvery());
         }
+        JobKey key = null;
+        if (keys.enabled()) {
+            long jobId = new SecureRandom().nextLong() & Long.MAX_VALUE;
+            key = keys.forJob(jobId);
+            config.jobId(jobId).jobKey(key);
+        }
         if (ipc) {
             config.ipc();
         } else {
@@ -96,14 +109,17 @@ public final class ParameterServerLink implements AutoCloseable {
         }
         EmbeddedServer server = config.start();
         return new ParameterServerLink(server, new ParameterServerExchange.Endpoint(ipc ? server.aeronDirectory() : null,
-                server.host(), server.port(), server.jobId(), server.token(), joinTimeout, stepTimeout,
+                server.host(), server.port(), server.jobId(), server.token(), key, joinTimeout, stepTimeout,
                 settings.sparseFraction(), settings.sparseThreshold()));
     }
 
-    /** A server started separately ({@code parameter-server} main) at {@code host:port} with its job id and token. */
-    public static ParameterServerLink external(String host, int port, long jobId, long token, Duration joinTimeout,
-                                               Duration stepTimeout, ServerSettings settings) {
-        return new ParameterServerLink(null, new ParameterServerExchange.Endpoint(null, host, port, jobId, token,
+    /**
+     * A server started separately ({@code parameter-server} main) at {@code host:port} with its job id and token, or
+     * (key non-null) with a key derived from the secret it was given.
+     */
+    public static ParameterServerLink external(String host, int port, long jobId, long token, JobKey key,
+                                               Duration joinTimeout, Duration stepTimeout, ServerSettings settings) {
+        return new ParameterServerLink(null, new ParameterServerExchange.Endpoint(null, host, port, jobId, token, key,
                 joinTimeout, stepTimeout, settings.sparseFraction(), settings.sparseThreshold()));
     }
 

@@ -19,7 +19,7 @@ class EndpointSecretTest {
     @Test
     void theEndpointShippedInTaskClosuresNeverPrintsItsToken() throws Exception {
         ParameterServerExchange.Endpoint endpoint = new ParameterServerExchange.Endpoint(null, "10.0.0.5", 40123, 42,
-                TOKEN, Duration.ofSeconds(30), Duration.ofSeconds(60), 0.01, 0);
+                TOKEN, null, Duration.ofSeconds(30), Duration.ofSeconds(60), 0.01, 0);
         String text = endpoint.toString();
         assertFalse(text.contains(Long.toString(TOKEN)), text);
         assertFalse(text.contains(Long.toHexString(TOKEN)), text);
