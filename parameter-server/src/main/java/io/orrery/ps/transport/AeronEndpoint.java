@@ -5,6 +5,7 @@ import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
+import io.aeron.exceptions.DriverTimeoutException;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
@@ -96,11 +97,24 @@ public final class AeronEndpoint implements AutoCloseable {
             }
             // A process in another PID namespace sharing this directory is invisible here: trust the driver's own
             // heartbeat in its CnC file too.
-            if (CommonContext.isDriverActive(entry, DRIVER_TIMEOUT_MS, message -> { })) {
+            if (driverActive(entry)) {
                 continue;
             }
             LOG.info("removing stale Aeron directory of a process that is gone: dir={} pid={}", entry, pid);
             IoUtil.delete(entry, true);
+        }
+    }
+
+    /**
+     * Whether the driver of {@code directory} still beats. A CnC file created but never initialised (its process
+     * died while its driver started) makes Aeron throw rather than answer; its process is gone, so it is stale, and
+     * the throw must not stop this process's own driver from starting.
+     */
+    private static boolean driverActive(File directory) {
+        try {
+            return CommonContext.isDriverActive(directory, DRIVER_TIMEOUT_MS, message -> { });
+        } catch (DriverTimeoutException neverInitialised) {
+            return false;
         }
     }
 
