@@ -29,10 +29,12 @@ import java.util.List;
  * while others stayed members, did not rejoin, and sent nothing for the step before leaving
  * ({@link WorkerRegistry#excused}). So a step after a Leave completes with the current members, averaged over the
  * workers that contributed, and a worker that pushed its last step and left at once is counted in that step: its
- * chunks, read after its Leave (they travel on another stream), still count ({@link WorkerRegistry#counts}); an id never joined, a member
- * gone silent, or any id after the job was empty (all left: between the stages of a Spark fit) is waited for until
- * the step timeout (a job starts only when all its workers are in). A membership change during a step is rechecked on the next duty cycle, so no
- * sequence of joins and leaves holds a step beyond its timeout.
+ * chunks, read after its Leave (they travel on another stream), still count ({@link WorkerRegistry#counts}); if
+ * they never come (lost with its process), the step times out once and its retry goes on without them
+ * ({@link WorkerRegistry#abandon}). An id never joined, a member gone silent, or any id after the job was empty (all
+ * left: between the stages of a Spark fit) is waited for until the step timeout (a job starts only when all its
+ * workers are in). A membership change during a step is rechecked on the next duty cycle, so no sequence of joins
+ * and leaves holds a step beyond its timeout.
  *
  * <p>The average is checked finite before it is applied (a few large values from different workers can overflow
  * the float32 sum) and the new parameters before they are offered; see {@link NonFiniteStepPolicy}.
@@ -295,6 +297,9 @@ final class SyncAggregator extends Aggregator {
             }
         }
         String who = registry.describe(missing);
+        for (int w : missing) {
+            registry.abandon(w, version); // a worker that left: its chunks will not come now; the retry goes on
+        }
         if (config.timeoutPolicy() == WorkerTimeoutPolicy.CONTINUE_RESCALED) {
             LOG.warn("step timed out, applying with the workers present: shard={} step={} timeoutMs={} missingWorkers={}"
                     + " receivedChunks={}/{}", shard, version, config.stepTimeout().toMillis(), who, receivedCount,

@@ -188,6 +188,17 @@ final class WorkerRegistry {
     }
 
     /**
+     * A SYNC step timed out waiting for chunks of {@code step} that the holder of {@code id} said it sent before it
+     * left (lost with its process, say): from now on the step goes on without them, so that no Leave holds a step
+     * beyond one timeout. Nothing changes for a member.
+     */
+    void abandon(int id, long step) {
+        if (addresses.get(id) == null) {
+            leftAfterStep.accumulateAndGet(id, step - 1, Math::min);
+        }
+    }
+
+    /**
      * Whether a chunk of {@code step} under {@code id} counts: the id has a member, or its holder left after pushing
      * that step (the chunks it sent before its Leave). The caller checks the sender is the holder ({@link #holds}).
      */

@@ -93,6 +93,21 @@ class WorkerRegistryTest {
     }
 
     @Test
+    void aStepThatTimedOutWaitingForALeaversChunksGoesOnWithoutThemButAMemberIsStillWaitedFor() {
+        WorkerRegistry registry = new WorkerRegistry(2);
+        join(registry, 0, 11, HOST_A);
+        join(registry, 1, 22, HOST_B);
+        registry.announced(1, 5);
+        registry.leave(1);
+        assertFalse(registry.excused(1, 5));
+        registry.abandon(1, 5); // step 5 timed out: its chunks are lost
+        assertTrue(registry.excused(1, 5));
+        assertFalse(registry.counts(1, 5));
+        registry.abandon(0, 5);
+        assertFalse(registry.excused(0, 5), "a member is not given up on");
+    }
+
+    @Test
     void aClaimedStepNeverLowersWhatTheShardsRead() {
         WorkerRegistry registry = new WorkerRegistry(2);
         join(registry, 0, 11, HOST_A);
