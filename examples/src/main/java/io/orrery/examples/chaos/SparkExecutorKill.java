@@ -3,12 +3,14 @@ package io.orrery.examples.chaos;
 import io.orrery.examples.cluster.SparkHome;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -26,13 +28,13 @@ import java.util.function.Consumer;
  */
 final class SparkExecutorKill implements Scenario {
 
-    /** 4,096 MNIST images in global batches of 64: 64 steps per epoch, two epochs (two barrier stages). */
+    /** 4,096 MNIST images in global batches of 64: 64 steps, one epoch (one barrier stage, the one retried). */
     static final int SAMPLES = 4096;
     static final int BATCH = 64;
-    static final int EPOCHS = 2;
+    static final int EPOCHS = 1;
     static final int STEPS = SAMPLES / BATCH * EPOCHS;
     /** Longest a driver may take, with the kill's recovery (a worker timeout, a new executor, the retried stage). */
-    static final Duration DEADLINE = Duration.ofMinutes(6);
+    static final Duration DEADLINE = Duration.ofMinutes(10);
     /** UDP frame size of the fit (a multiple of 32 that fits a 1500-byte Ethernet frame). */
     static final int MTU = 1408;
 
@@ -84,7 +86,7 @@ final class SparkExecutorKill implements Scenario {
         }
         long target = STEPS / 4 + random.nextInt(STEPS / 2);
         SparkRun run = SparkRun.start(mode, dir, sparkHome);
-        String note = run.awaitExit(DEADLINE, target, random);
+        String note = run.awaitExit(DEADLINE, target, random) + run.retries();
         double accuracy = run.accuracy();
         double delta = Double.isNaN(reference) || Double.isNaN(accuracy) ? Double.NaN : (accuracy - reference) * 100;
         return result(mode, trial, run.outcome(), Ledger.read(run.ledger()), accuracy, delta, run.peaks(), t0, note);
@@ -106,6 +108,7 @@ final class SparkExecutorKill implements Scenario {
         private final ChaosProcess driver;
         private final Path ledger;
         private final long[] peaks = new long[2];
+        private final long startNs = System.nanoTime();
         private int exitCode = -1;
 
         private SparkRun(ChaosProcess driver, Path ledger) {
@@ -154,15 +157,15 @@ final class SparkExecutorKill implements Scenario {
             long step = maxStep();
             List<ProcessHandle> executors = new ArrayList<>();
             ProcessHandle.of(driver.pid()).ifPresent(d -> d.descendants()
-                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                    .filter(p -> commandLine(p.pid()).contains("CoarseGrainedExecutorBackend"))
                     .forEach(executors::add));
             if (executors.isEmpty()) {
                 return "no executor JVM found among the driver's processes at server step " + step + "; nothing killed";
             }
             ProcessHandle victim = executors.get(random.nextInt(executors.size()));
             victim.destroyForcibly(); // SIGKILL: no shutdown hook, no Leave
-            return "killed executor JVM pid " + victim.pid() + " (one of " + executors.size() + ") after server step "
-                    + step + " (target " + target + ")";
+            return String.format(Locale.ROOT, "killed executor JVM pid %d (one of %d) after server step %d (target %d)"
+                    + " at %.1f s", victim.pid(), executors.size(), step, target, (System.nanoTime() - startNs) / 1e9);
         }
 
         /** The newest step in the server's ledger ({@code pid,shard,step,worker} lines), -1 before the first. */
@@ -197,6 +200,19 @@ final class SparkExecutorKill implements Scenario {
             peaks[1] = Math.max(peaks[1], files);
         }
 
+        /**
+         * The whole command line from /proc: {@code ProcessHandle.Info.commandLine()} came back without the
+         * executor's main class here (the executor's class path alone is tens of kilobytes).
+         */
+        private static String commandLine(long pid) {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                        StandardCharsets.UTF_8).replace('\0', ' ');
+            } catch (IOException | RuntimeException gone) {
+                return "";
+            }
+        }
+
         /** VmRSS of a process from /proc, 0 when it is gone. */
         private static long residentBytes(long pid) {
             try {
@@ -221,6 +237,19 @@ final class SparkExecutorKill implements Scenario {
 
         Path ledger() {
             return ledger;
+        }
+
+        /** The fit's notes of retried stages ({@code ; epoch=1 stage retried: ...}), from the driver's log. */
+        String retries() throws IOException {
+            StringBuilder out = new StringBuilder();
+            if (Files.exists(driver.log())) {
+                for (String line : Files.readAllLines(driver.log())) {
+                    if (line.startsWith("note ") && line.contains("retried")) {
+                        out.append("; ").append(line.substring(5));
+                    }
+                }
+            }
+            return out.toString();
         }
 
         long[] peaks() {
