@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
  * {@code chaos}: the fault matrix against real processes (a `ps` and worker JVMs on loopback UDP), writing
  * results.csv and report.md into {@code --out}. The quick form (default) takes minutes and runs in CI: short jobs,
  * one kill trial per mode, the other faults in SYNC only, 10,000 fuzz messages, a 30 s soak of 4 workers.
- * {@code --full} runs every fault in every mode, longer jobs, three kill trials, 100,000 fuzz messages and a
- * ten-minute soak of eight workers.
+ * {@code --full} runs every fault in every mode, longer jobs, three kill trials, 100,000 fuzz messages, a
+ * ten-minute soak of eight workers, and three trials per mode of an executor JVM of a real Spark fit killed.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Run the parameter server's fault matrix (kills, stops, restarts, packet loss, soak) against real"
@@ -28,7 +28,8 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Directory for results.csv, report.md and the runs' logs.")
     Path out;
 
-    @Option(names = "--full", description = "The full matrix (longer runs, 3 kill trials, 10-minute soak of 8 workers).")
+    @Option(names = "--full", description = "The full matrix (longer runs, 3 kill trials, 10-minute soak of 8"
+            + " workers, Spark executor kills).")
     boolean full;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the fault steps. Default: ${DEFAULT-VALUE}.")
@@ -47,6 +48,11 @@ public final class ChaosCommand implements Callable<Integer> {
                 new PacketLoss(0.01), new PacketLoss(0.05), new RogueFuzz(full ? 100_000 : 10_000),
                 new RogueFuzzWorkers(full ? 100_000 : 10_000),
                 full ? new Soak(8, Duration.ofMinutes(10)) : new Soak(4, Duration.ofSeconds(30))));
+        if (full || only != null && only.contains("spark-executor-sigkill")) {
+            // Minutes per trial (a Spark cluster, a kill, a retried stage): in the full matrix only; one SYNC trial
+            // runs in CI as SparkExecutorKillTest.
+            scenarios.add(1, new SparkExecutorKill(true));
+        }
         if (only != null) {
             scenarios.removeIf(s -> !only.contains(s.name()));
         }

@@ -46,7 +46,7 @@ final class ChaosMatrix {
             results.add(runOne(none, mode, 1));
         }
         for (Scenario s : scenarios) {
-            int count = s instanceof WorkerKill ? trials : 1;
+            int count = s instanceof WorkerKill || s instanceof SparkExecutorKill ? trials : 1;
             for (String mode : modes(s)) {
                 for (int t = 1; t <= count; t++) {
                     results.add(runOne(s, mode, t));
@@ -70,6 +70,11 @@ final class ChaosMatrix {
                 base.batch(), base.stepTimeout(), base.checkpointEvery(), base.properties(), base.stallSeconds()));
         Path dir = out.resolve("runs").resolve(scenario.name() + "-" + mode.toLowerCase() + "-" + trial);
         log.accept("chaos: " + scenario.name() + " " + mode + " trial " + trial + " (" + dir + ")");
+        ChaosResult alone = scenario.runAlone(mode, trial, dir, random, log);
+        if (alone != null) {
+            log.accept("chaos:   -> " + alone.csv());
+            return alone;
+        }
         long t0 = System.nanoTime();
         String[] note = {""};
         String outcome;

@@ -1,8 +1,10 @@
 package io.orrery.examples.chaos;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /** One fault of the matrix: what it does to a running {@link ChaosJob}, and in which modes it applies. */
 interface Scenario {
@@ -30,6 +32,15 @@ interface Scenario {
 
     /** Does the harm while the job runs (on its own thread); returns a note for the report, or "". */
     String inject(ChaosJob job, Random random) throws Exception;
+
+    /**
+     * A scenario with processes of its own instead of a {@link ChaosJob} (a Spark cluster) runs a whole trial here
+     * and returns its row; null (the default) runs a {@link ChaosJob} and {@link #inject}.
+     */
+    default ChaosResult runAlone(String mode, int trial, Path dir, Random random, Consumer<String> log)
+            throws Exception {
+        return null;
+    }
 
     /** A step in the middle half of the job, where a fault hurts most. */
     static long randomStep(ChaosJob job, Random random) {

@@ -49,6 +49,11 @@ final class Heartbeats implements AutoCloseable {
         lastPushedStep = step;
     }
 
+    /** The last step whose chunks were all offered; -1 before the first push. */
+    long lastPushed() {
+        return lastPushedStep;
+    }
+
     boolean closed() {
         return thread.isShutdown();
     }

@@ -365,6 +365,9 @@ public final class ParameterServerClient implements AutoCloseable {
             for (ServerConnection c : connections.all()) {
                 try {
                     synchronized (c.control) {
+                        // The last step first, on the same stream as the Leave: the server then counts that step's
+                        // chunks, which travel on other streams and may be read after the Leave.
+                        proxy.heartbeat(c.control, terms.workerId(), heartbeats.lastPushed());
                         proxy.leave(c.control, terms.workerId());
                     }
                 } catch (RuntimeException e) {

@@ -333,6 +333,9 @@ final class ControlAgent implements Agent, MessageListener {
         DropReason bad = checkHolder(heartbeat.jobId(), heartbeat.token(), heartbeat.workerId());
         if (bad == null) {
             registry.seen(heartbeat.workerId(), System.nanoTime());
+            // No honest worker has pushed a step beyond the version every shard has published (it computes step t
+            // on version t); a larger claim would only make a SYNC step wait for chunks that never come.
+            registry.announced(heartbeat.workerId(), Math.min(heartbeat.step(), currentVersion()));
         }
         return bad;
     }
@@ -341,9 +344,12 @@ final class ControlAgent implements Agent, MessageListener {
     public DropReason onLeave(LeaveDecoder leave) {
         DropReason bad = checkHolder(leave.jobId(), leave.token(), leave.workerId());
         if (bad == null) {
-            LOG.info("worker left: workerId={} address={}", leave.workerId(), registry.address(leave.workerId()));
-            registry.leave(leave.workerId());
-            destinations.remove(leave.workerId());
+            int id = leave.workerId();
+            String address = registry.address(id);
+            registry.leave(id);
+            destinations.remove(id);
+            LOG.info("worker left: workerId={} address={} lastStep={} version={}", id, address,
+                    registry.leftAfterStep(id), currentVersion());
         }
         return bad;
     }

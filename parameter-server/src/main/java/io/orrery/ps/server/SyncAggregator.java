@@ -26,11 +26,15 @@ import java.util.List;
  * says.
  *
  * <p>Whom a step waits for: every id of the job except those whose worker left cleanly (a Leave from the holder)
- * while others stayed members, and did not rejoin ({@link WorkerRegistry#excused}). So a step after a Leave
- * completes with the current members, averaged over the workers that contributed; an id never joined, a member
- * gone silent, or any id after the job was empty (all left: between the stages of a Spark fit) is waited for until
- * the step timeout (a job starts only when all its workers are in). A membership change during a step is rechecked on the next duty cycle, so no
- * sequence of joins and leaves holds a step beyond its timeout.
+ * while others stayed members, did not rejoin, and sent nothing for the step before leaving
+ * ({@link WorkerRegistry#excused}). So a step after a Leave completes with the current members, averaged over the
+ * workers that contributed, and a worker that pushed its last step and left at once is counted in that step: its
+ * chunks, read after its Leave (they travel on another stream), still count ({@link WorkerRegistry#counts}); if
+ * they never come (lost with its process), the step times out once and its retry goes on without them
+ * ({@link WorkerRegistry#abandon}). An id never joined, a member gone silent, or any id after the job was empty (all
+ * left: between the stages of a Spark fit) is waited for until the step timeout (a job starts only when all its
+ * workers are in). A membership change during a step is rechecked on the next duty cycle, so no sequence of joins
+ * and leaves holds a step beyond its timeout.
  *
  * <p>The average is checked finite before it is applied (a few large values from different workers can overflow
  * the float32 sum) and the new parameters before they are offered; see {@link NonFiniteStepPolicy}.
@@ -97,12 +101,15 @@ final class SyncAggregator extends Aggregator {
 
     @Override
     boolean accepts(int worker) {
-        return registry.isMember(worker);
+        return registry.hasJoined(worker); // which steps of a worker that left count is checked in onChunk
     }
 
     @Override
     DropReason onChunk(GradientChunkDecoder chunk, DirectBuffer payload, int worker, int index, long step,
                        int chunkLength) {
+        if (!registry.counts(worker, step)) {
+            return DropReason.UNKNOWN_WORKER; // its holder left before this step
+        }
         long version = model.version();
         if (step < version) {
             return DropReason.LATE;
@@ -164,7 +171,7 @@ final class SyncAggregator extends Aggregator {
     /** Every worker the step waits for (all ids but the excused) has sent all its chunks. */
     private boolean allExpectedIn() {
         for (int w = 0; w < workers; w++) {
-            if (workerChunks[w] != chunkCount && !registry.excused(w)) {
+            if (workerChunks[w] != chunkCount && !registry.excused(w, model.version())) {
                 return false;
             }
         }
@@ -285,11 +292,14 @@ final class SyncAggregator extends Aggregator {
         long version = model.version();
         List<Integer> missing = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            if (workerChunks[w] != chunkCount && !registry.excused(w)) {
+            if (workerChunks[w] != chunkCount && !registry.excused(w, model.version())) {
                 missing.add(w);
             }
         }
         String who = registry.describe(missing);
+        for (int w : missing) {
+            registry.abandon(w, version); // a worker that left: its chunks will not come now; the retry goes on
+        }
         if (config.timeoutPolicy() == WorkerTimeoutPolicy.CONTINUE_RESCALED) {
             LOG.warn("step timed out, applying with the workers present: shard={} step={} timeoutMs={} missingWorkers={}"
                     + " receivedChunks={}/{}", shard, version, config.stepTimeout().toMillis(), who, receivedCount,

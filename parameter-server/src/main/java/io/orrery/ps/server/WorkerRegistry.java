@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * id only after the holder has been silent for longer than the worker timeout (a restarted process), and only the
  * holder can leave. Every change of membership moves {@link #epoch()} on, so that a SYNC step in progress can
  * recount whom it waits for.
+ *
+ * <p>A holder that left cleanly stays bound to its id until another sender joins with it: the chunks it sent
+ * before its Leave travel on the shard streams and may be read after the Leave (another stream, another agent), and
+ * they count for every step up to the last one it said it pushed ({@link #counts}); a SYNC step waits for them
+ * ({@link #excused}). Nothing it sends for a later step counts, and no other sender can use the id without joining.
  */
 final class WorkerRegistry {
 
@@ -43,6 +48,10 @@ final class WorkerRegistry {
     /** Moves on each time the last member leaves (the job is empty: e.g. between two Spark stages). */
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLongArray leftInGeneration;
+    /** The last step each holder said it pushed (its heartbeats; the client sends one right before its Leave). */
+    private final AtomicLongArray announcedStep;
+    /** For a holder that left: the last step whose chunks it sent before its Leave (-1: none). */
+    private final AtomicLongArray leftAfterStep;
 
     WorkerRegistry(int capacity) {
         this.capacity = capacity;
@@ -54,8 +63,12 @@ final class WorkerRegistry {
         this.sources = new AtomicReferenceArray<>(capacity);
         this.correlationIds = new AtomicLongArray(capacity);
         this.leftInGeneration = new AtomicLongArray(capacity);
+        this.announcedStep = new AtomicLongArray(capacity);
+        this.leftAfterStep = new AtomicLongArray(capacity);
         for (int i = 0; i < capacity; i++) {
             lastStep.set(i, -1);
+            announcedStep.set(i, -1);
+            leftAfterStep.set(i, -1);
         }
     }
 
@@ -121,6 +134,8 @@ final class WorkerRegistry {
         sources.set(id, source);
         correlationIds.set(id, correlationId);
         lastSeenNs.set(id, nowNs);
+        announcedStep.set(id, -1);
+        leftAfterStep.set(id, -1);
         joined.set(id, 1);
         addresses.set(id, address);
         epoch.incrementAndGet();
@@ -146,7 +161,13 @@ final class WorkerRegistry {
         return epoch.get();
     }
 
+    /**
+     * The holder of {@code id} leaves; the chunks it sent before, up to the later of the last step the shards read
+     * from it and the last step it announced, still count.
+     */
     void leave(int id) {
+        // Written before the address is cleared: a shard that sees the holder gone sees its last step.
+        leftAfterStep.set(id, Math.max(lastStep.get(id), announcedStep.get(id)));
         leftInGeneration.set(id, generation.get());
         addresses.set(id, null);
         if (memberCount() == 0) {
@@ -156,12 +177,44 @@ final class WorkerRegistry {
     }
 
     /**
-     * Whether a SYNC step need not wait for {@code id}: its holder left cleanly while others stayed members, and did
-     * not rejoin. Once every member has left (the end of a Spark stage, before the next stage's tasks join), every
-     * id is waited for again, so that the first steps of the next stage are exact whichever worker joins first.
+     * Whether SYNC step {@code step} need not wait for {@code id}: its holder left cleanly while others stayed
+     * members, did not rejoin, and sent nothing for this step before it left. Once every member has left (the end of
+     * a Spark stage, before the next stage's tasks join), every id is waited for again, so that the first steps of
+     * the next stage are exact whichever worker joins first.
      */
-    boolean excused(int id) {
-        return joined.get(id) != 0 && addresses.get(id) == null && leftInGeneration.get(id) == generation.get();
+    boolean excused(int id, long step) {
+        return joined.get(id) != 0 && addresses.get(id) == null && leftInGeneration.get(id) == generation.get()
+                && leftAfterStep.get(id) < step;
+    }
+
+    /**
+     * A SYNC step timed out waiting for chunks of {@code step} that the holder of {@code id} said it sent before it
+     * left (lost with its process, say): from now on the step goes on without them, so that no Leave holds a step
+     * beyond one timeout. Nothing changes for a member.
+     */
+    void abandon(int id, long step) {
+        if (addresses.get(id) == null) {
+            leftAfterStep.accumulateAndGet(id, step - 1, Math::min);
+        }
+    }
+
+    /**
+     * Whether a chunk of {@code step} under {@code id} counts: the id has a member, or its holder left after pushing
+     * that step (the chunks it sent before its Leave). The caller checks the sender is the holder ({@link #holds}).
+     */
+    boolean counts(int id, long step) {
+        if (id < 0 || id >= capacity || joined.get(id) == 0) {
+            return false;
+        }
+        return addresses.get(id) != null || step <= leftAfterStep.get(id);
+    }
+
+    /**
+     * The holder of {@code id} says it has pushed every chunk of {@code step} (a heartbeat); {@code step} is
+     * range-checked by the caller against the job's version.
+     */
+    void announced(int id, long step) {
+        announcedStep.accumulateAndGet(id, step, Math::max);
     }
 
     boolean isMember(int id) {
@@ -171,6 +224,11 @@ final class WorkerRegistry {
     /** True once the id has joined this job, also after it left (its token-checked messages may still arrive). */
     boolean hasJoined(int id) {
         return id >= 0 && id < capacity && joined.get(id) != 0;
+    }
+
+    /** The last step whose chunks the holder of {@code id} sent before it left; -1 when it pushed none. */
+    long leftAfterStep(int id) {
+        return leftAfterStep.get(id);
     }
 
     void seen(int id, long nowNs) {
