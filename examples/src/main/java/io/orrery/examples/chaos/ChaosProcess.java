@@ -62,6 +62,12 @@ final class ChaosProcess implements AutoCloseable {
                 command.add(arg);
             }
         }
+        // the runner's UDP settings (e.g. -Dorrery.udp.mtu where the kernel caps socket buffers) hold for every process
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("orrery.udp.")) {
+                command.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
         command.addAll(properties);
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
