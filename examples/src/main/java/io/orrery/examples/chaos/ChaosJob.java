@@ -50,6 +50,7 @@ final class ChaosJob implements AutoCloseable {
     private final List<ChaosProcess> all = new ArrayList<>();
     private final long[] firstLocal;
     private volatile long steadySinceNs = Long.MAX_VALUE;
+    private volatile long stoppingSinceNs = Long.MAX_VALUE;
 
     private ChaosJob(Settings settings, Path dir) throws IOException {
         this.settings = settings;
@@ -136,8 +137,14 @@ final class ChaosJob implements AutoCloseable {
         return steadySinceNs;
     }
 
+    /** {@link System#nanoTime()} when {@link #stopWorkers()} was called, else {@link Long#MAX_VALUE}. */
+    long stoppingSinceNs() {
+        return stoppingSinceNs;
+    }
+
     /** Makes the workers stop after their current step (a soak ends by time). */
     void stopWorkers() throws IOException {
+        stoppingSinceNs = System.nanoTime();
         Files.writeString(stopFile, "stop\n");
     }
 

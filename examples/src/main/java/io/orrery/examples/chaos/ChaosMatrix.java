@@ -96,6 +96,10 @@ final class ChaosMatrix {
                 note[0] = ("ps " + DriverCounters.of(job.ps().pid()) + "; " + note[0]).trim();
             }
             job.close();
+            if (scenario instanceof Soak) {
+                memory.writeCsv();
+                note[0] = (note[0] + "; memory " + memory.growthSummary()).trim();
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Ledger ledger = Ledger.read(job.ledger());
             boolean sync = mode.equals("SYNC");
@@ -110,7 +114,7 @@ final class ChaosMatrix {
             ChaosResult r = new ChaosResult(scenario.name(), mode, trial, outcome, expected, applied,
                     ledger.appliedTwice(), ledger.replayedAfterRestart(), accuracy, delta, memory.peakRss(),
                     memory.peakOpenFiles(),
-                    scenario instanceof Soak ? memory.growth(0) : Double.NaN, seconds, note[0]);
+                    scenario instanceof Soak ? memory.growth(MemorySampler.RSS) : Double.NaN, seconds, note[0]);
             log.accept("chaos:   -> " + r.csv());
             return r;
         } finally {

@@ -35,6 +35,8 @@ final class ChaosProcess implements AutoCloseable {
     private volatile String result;
     private volatile String failure;
     private volatile String lastLine = "";
+    /** The last {@code memory ...} line of a worker: heap used, heap committed, off-heap bytes; null before one. */
+    private volatile long[] memory;
 
     private ChaosProcess(String name, Process process, Path log) {
         this.name = name;
@@ -58,6 +60,12 @@ final class ChaosProcess implements AutoCloseable {
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if ((arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) && !command.contains(arg)) {
                 command.add(arg);
+            }
+        }
+        // the runner's UDP settings (e.g. -Dorrery.udp.mtu where the kernel caps socket buffers) hold for every process
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("orrery.udp.")) {
+                command.add("-D" + key + "=" + System.getProperty(key));
             }
         }
         command.addAll(properties);
@@ -85,6 +93,8 @@ final class ChaosProcess implements AutoCloseable {
                 lastLine = line;
                 if (line.startsWith("progress=")) {
                     progress = Long.parseLong(line.substring(9).trim());
+                } else if (line.startsWith("memory ")) {
+                    memory = memoryFields(line);
                 } else if (line.startsWith("result ")) {
                     result = line;
                 } else if (line.startsWith("failed ") && failure == null) {
@@ -94,6 +104,29 @@ final class ChaosProcess implements AutoCloseable {
         } catch (IOException e) {
             failure = "log of " + name + " unreadable: " + e.getMessage();
         }
+    }
+
+    /** {@code memory heapUsed=u heapCommitted=c offHeap=o} as {u, c, o}. */
+    private static long[] memoryFields(String line) {
+        long[] values = new long[3];
+        for (String field : line.substring(7).trim().split(" ")) {
+            String[] kv = field.split("=", 2);
+            int i = switch (kv[0]) {
+                case "heapUsed" -> 0;
+                case "heapCommitted" -> 1;
+                case "offHeap" -> 2;
+                default -> -1;
+            };
+            if (i >= 0 && kv.length == 2) {
+                values[i] = Long.parseLong(kv[1]);
+            }
+        }
+        return values;
+    }
+
+    /** The worker's last reported heap used, heap committed and off-heap bytes, or null if it reported none. */
+    long[] reportedMemory() {
+        return memory;
     }
 
     String name() {
@@ -165,14 +198,20 @@ final class ChaosProcess implements AutoCloseable {
         waitFor(10_000);
     }
 
-    /** Resident set size and open files of the process from /proc, or -1 where unavailable. */
+    /**
+     * Resident set size, open files, and the anonymous part of the resident set (heap, native allocations; the rest
+     * is mapped files: Aeron's log buffers in /dev/shm, the jars) of the process from /proc, or -1 where unavailable.
+     */
     long[] residentBytesAndOpenFiles() {
         long rss = -1;
         long files = -1;
+        long anon = -1;
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                } else if (line.startsWith("RssAnon:")) {
+                    anon = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
             try (var list = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
@@ -181,7 +220,7 @@ final class ChaosProcess implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // the process exited between samples
         }
-        return new long[]{rss, files};
+        return new long[]{rss, files, anon};
     }
 
     /** Ends the process if still running (SIGCONT first, in case a scenario left it stopped). */

@@ -27,8 +27,11 @@ final class ChaosReport {
                 + " and BOUNDED; \"twice\" counts a worker's gradient of a step applied more than once by one server"
                 + " process, from the server's contribution ledger; \"replayed\" counts contributions applied again by"
                 + " a server restarted from a checkpoint older than them (their first application died with the"
-                + " killed server); peak RSS is the largest resident memory of any one process; RSS growth compares"
-                + " the second quarter of the run with the last.\n");
+                + " killed server); peak RSS is the largest resident memory of any one process; RSS growth (soak) is"
+                + " the rise of a least-squares line through the total resident memory of every process, sampled each"
+                + " second while all workers train, after leaving out the first third as warm-up; memory.csv in the"
+                + " soak's directory has every sample (resident, anonymous, the workers' heap and off-heap, open"
+                + " files).\n");
         md.append("\n## Notes\n\n");
         for (ChaosResult r : results) {
             if (!r.note().isEmpty()) {

@@ -20,13 +20,16 @@ record ChaosResult(String scenario, String mode, int trial, String outcome, long
             return false;
         }
         if (scenario.startsWith("soak")) {
-            // trains for a time, not the reference's steps: judged by memory, grown by at most 10% over the steady part
+            // trains for a time, not the reference's steps: judged by memory, grown by at most 10% after the warm-up
             return !Double.isNaN(memoryGrowth) && memoryGrowth <= MEMORY_GROWTH_LIMIT;
         }
         return !Double.isNaN(accuracyDeltaPoints) && Math.abs(accuracyDeltaPoints) <= tolerancePoints;
     }
 
-    /** A soak passes when total resident memory grows by at most this fraction over its steady part (shrinking is fine). */
+    /**
+     * A soak passes when total resident memory grows by at most this fraction after its warm-up (the trend of
+     * {@link MemorySampler#growth}; shrinking is fine).
+     */
     static final double MEMORY_GROWTH_LIMIT = 0.10;
 
     String csv() {

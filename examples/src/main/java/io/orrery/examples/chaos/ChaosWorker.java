@@ -6,12 +6,16 @@ import io.orrery.core.tensor.Backend;
 import io.orrery.ps.JobToken;
 import io.orrery.ps.client.ClientConfig;
 import io.orrery.ps.client.ParameterServerClient;
+import io.orrery.ps.client.ParameterServerTimeoutException;
 import io.orrery.ps.client.StepFailedException;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,15 +27,22 @@ import java.util.Locale;
  * lost server (killed and restarted) is joined again under the same worker id. It gives up, with a message naming the
  * server and the step, only when no step has completed for {@code stallSeconds}.
  *
- * <p>It prints {@code progress=n} after each of its steps (the runner picks the moment of a fault from it) and at the
- * end {@code result accuracy=a steps=n retries=r rejoins=j heapPeakBytes=h}, the test accuracy of the newest
- * parameters on the 10,000 MNIST test images.
+ * <p>It prints {@code progress=n} after each of its steps (the runner picks the moment of a fault from it), every
+ * {@link #MEMORY_EVERY} {@code memory heapUsed=u heapCommitted=c offHeap=o} (what a soak reads to tell heap from
+ * off-heap growth) and at the end {@code result accuracy=a steps=n retries=r rejoins=j heapPeakBytes=h}, the test
+ * accuracy of the newest parameters on the 10,000 MNIST test images.
  *
  * <p>Arguments: host port tokenFile workerId workers steps batch stallSeconds firstLocalStep stopFile. A worker
  * restarted after a kill starts ASYNC/BOUNDED numbering at {@code firstLocalStep}, where the killed one stopped; it
  * stops early once {@code stopFile} exists (a soak runs for a time, not a step count).
  */
 public final class ChaosWorker {
+
+    /** ASYNC/BOUNDED: how long no new parameters mean the job has ended, before the final evaluation. */
+    static final Duration QUIET = Duration.ofSeconds(3);
+
+    /** How often a worker reports its memory: often enough for a trend over a 30-second soak. */
+    static final Duration MEMORY_EVERY = Duration.ofSeconds(2);
 
     private final String host;
     private final int port;
@@ -78,6 +89,7 @@ public final class ChaosWorker {
         INDArray[] train = ChaosModel.rows(mnist.train());
         INDArray[] test = ChaosModel.rows(mnist.test());
         long lastProgress = System.nanoTime();
+        long lastMemory = 0;
         long step = join();
         boolean sync = client.mode().isSync();
         // SYNC: steps are the server's versions, the same for every worker; run until the job reaches `steps`.
@@ -101,6 +113,10 @@ public final class ChaosWorker {
                 local++;
                 lastProgress = System.nanoTime();
                 System.out.println("progress=" + (sync ? step : local));
+                if (lastProgress - lastMemory >= MEMORY_EVERY.toNanos()) {
+                    lastMemory = lastProgress;
+                    System.out.println(memoryLine());
+                }
             } catch (StepFailedException e) {
                 // SYNC: a peer's gradient was missing; the server stays at the step, which is sent again
                 retries++;
@@ -116,6 +132,9 @@ public final class ChaosWorker {
                 step = join();
             }
         }
+        if (!sync) {
+            awaitQuiet(local - 1);
+        }
         // the newest parameters, not the ones this worker's last wait returned (ASYNC: others may have gone on)
         client.awaitInitialParameters(model.parameters(), Duration.ofSeconds(20));
         double accuracy = model.evaluate(test[0], test[1], 1000).get("accuracy");
@@ -123,6 +142,26 @@ public final class ChaosWorker {
         System.out.printf(Locale.ROOT, "result accuracy=%.5f steps=%d retries=%d rejoins=%d heapPeakBytes=%d drops=%s%n",
                 accuracy, sync ? step : local, retries, rejoins, heapPeak(), client.drops().summary().replace(' ', ','));
         closeQuietly();
+    }
+
+    /**
+     * ASYNC/BOUNDED: waits until no new parameters have arrived for {@link #QUIET}, so that a worker that finishes
+     * first evaluates what the job ends with, not a version its peers are still moving (measured: two workers of one
+     * ASYNC run evaluated 0.763 and 0.844, the parameters the job ended with 0.851).
+     */
+    private void awaitQuiet(long lastStep) {
+        INDArray before = model.parameters().dup();
+        while (true) {
+            try {
+                client.awaitParameters(lastStep, model.parameters(), QUIET);
+            } catch (ParameterServerTimeoutException quiet) {
+                // nothing newer in time (or a BOUNDED wait for a slow peer); compared below
+            }
+            if (model.parameters().equals(before)) {
+                return;
+            }
+            before.assign(model.parameters());
+        }
     }
 
     /** Joins (again), retrying while the server is away, until {@code stall} passes. */
@@ -163,6 +202,20 @@ public final class ChaosWorker {
             }
             client = null;
         }
+    }
+
+    /**
+     * Heap used and committed, and off-heap: ND4J's native buffers (JavaCPP's count of the memory it allocated) plus
+     * NIO direct and mapped buffers. Resident memory minus these is the JVM itself (code cache, metaspace, threads)
+     * and the native libraries' own allocations.
+     */
+    private static String memoryLine() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long offHeap = Pointer.totalBytes();
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            offHeap += Math.max(0, pool.getMemoryUsed());
+        }
+        return "memory heapUsed=" + heap.getUsed() + " heapCommitted=" + heap.getCommitted() + " offHeap=" + offHeap;
     }
 
     private static long heapPeak() {

@@ -7,14 +7,15 @@ import java.time.Duration;
 
 /**
  * BOUNDED(s): ASYNC, and then the worker waits until the slowest member (as the server reports it with every
- * parameter chunk) is at most s steps behind it.
+ * parameter chunk) is at most s steps behind it. That wait replaces ASYNC's pacing ({@link AsyncWait#holdBack}): the
+ * slowest member's steps count applied gradients, so it bounds this worker's unapplied ones too.
  */
 final class BoundedWait extends AsyncWait {
 
     private final int bound;
 
-    BoundedWait(BroadcastReceiver receiver, int bound) {
-        super(receiver);
+    BoundedWait(BroadcastReceiver receiver, int workers, int bound) {
+        super(receiver, workers);
         this.bound = bound;
     }
 

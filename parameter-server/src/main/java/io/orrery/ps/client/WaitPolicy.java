@@ -11,12 +11,12 @@ import java.time.Duration;
  */
 interface WaitPolicy {
 
-    /** The policy of {@code mode}, polling through {@code receiver}. */
-    static WaitPolicy forMode(TrainingMode mode, BroadcastReceiver receiver) {
+    /** The policy of {@code mode} in a job of {@code workers} workers, polling through {@code receiver}. */
+    static WaitPolicy forMode(TrainingMode mode, int workers, BroadcastReceiver receiver) {
         if (mode instanceof TrainingMode.Bounded bounded) {
-            return new BoundedWait(receiver, bounded.steps());
+            return new BoundedWait(receiver, workers, bounded.steps());
         }
-        return mode.isSync() ? new SyncWait(receiver) : new AsyncWait(receiver);
+        return mode.isSync() ? new SyncWait(receiver) : new AsyncWait(receiver, workers);
     }
 
     /** The parameter version the gradient of {@code step} for {@code shard} says it was computed on. */
