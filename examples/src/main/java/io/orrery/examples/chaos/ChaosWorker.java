@@ -29,14 +29,20 @@ import java.util.Locale;
  *
  * <p>It prints {@code progress=n} after each of its steps (the runner picks the moment of a fault from it), every
  * {@link #MEMORY_EVERY} {@code memory heapUsed=u heapCommitted=c offHeap=o} (what a soak reads to tell heap from
- * off-heap growth) and at the end {@code result accuracy=a steps=n retries=r rejoins=j heapPeakBytes=h}, the test
- * accuracy of the newest parameters on the 10,000 MNIST test images.
+ * off-heap growth) and at the end {@code result accuracy=a steps=n retries=r rejoins=j heapPeakBytes=h drops=d}, the test
+ * accuracy of the newest parameters on the 10,000 MNIST test images, and what the client dropped ({@code drops=}).
  *
  * <p>Arguments: host port tokenFile workerId workers steps batch stallSeconds firstLocalStep stopFile. A worker
  * restarted after a kill starts ASYNC/BOUNDED numbering at {@code firstLocalStep}, where the killed one stopped; it
  * stops early once {@code stopFile} exists (a soak runs for a time, not a step count).
  */
 public final class ChaosWorker {
+
+    /**
+     * A pause after each step ({@code -Dorrery.chaos.stepDelayMs}), for a fault that must land while the workers
+     * train on a machine fast enough to finish first; SYNC results do not depend on timing, so they stay comparable.
+     */
+    private static final long STEP_DELAY_MS = Long.getLong("orrery.chaos.stepDelayMs", 0);
 
     /** ASYNC/BOUNDED: how long no new parameters mean the job has ended, before the final evaluation. */
     static final Duration QUIET = Duration.ofSeconds(3);
@@ -113,6 +119,9 @@ public final class ChaosWorker {
                 local++;
                 lastProgress = System.nanoTime();
                 System.out.println("progress=" + (sync ? step : local));
+                if (STEP_DELAY_MS > 0) {
+                    sleep(STEP_DELAY_MS);
+                }
                 if (lastProgress - lastMemory >= MEMORY_EVERY.toNanos()) {
                     lastMemory = lastProgress;
                     System.out.println(memoryLine());

@@ -33,11 +33,21 @@ final class RogueFuzzWorkers implements Scenario {
                 + " mutated each";
     }
 
+    /**
+     * Workers pause 50 ms after each step, so that the fuzz lands while they train (a client reads its broadcast
+     * only while it waits for parameters): on an idle machine a 200-step job otherwise ended before the rogue's JVM
+     * had started, and nothing was left to refuse.
+     */
+    @Override
+    public ChaosJob.Settings adapt(ChaosJob.Settings base) {
+        return base.withProperties(List.of("-Dorrery.chaos.stepDelayMs=50"));
+    }
+
     @Override
     public String inject(ChaosJob job, Random random) throws Exception {
         // Once every worker is training, its broadcast subscription is bound and its sender known.
         for (int k = 0; k < job.settings().workers(); k++) {
-            if (!Scenario.awaitProgress(job.worker(k), 2, Duration.ofSeconds(120))) {
+            if (!Scenario.awaitProgress(job.worker(k), 1, Duration.ofSeconds(120))) {
                 return "fault not injected: worker " + k + " made no progress";
             }
         }
