@@ -1,5 +1,6 @@
 package io.orrery.ps;
 
+import io.orrery.ps.server.UdpMultiProcessTest;
 import io.orrery.ps.client.ClientConfig;
 import io.orrery.ps.client.ParameterServerClient;
 import io.orrery.ps.server.CapturedStderr;
@@ -16,8 +17,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +82,7 @@ class ParameterServerMainSecretTest {
         Files.writeString(file, SECRET + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         String[] run = startAndJoin(new ParameterServerMain(Map.of()), args(dir, "--secret-file", file.toString(),
-                "--udp", "127.0.0.1", "--port", Integer.toString(freeUdpPortPair())), SECRET, true);
+                "--udp", "127.0.0.1", "--port", Integer.toString(UdpMultiProcessTest.freeUdpPortPair())), SECRET, true);
         assertTrue(run[0].contains("secret: read from " + file), run[0]);
         assertTrue(run[1].contains("keyProven=true"), "the worker proved the key: " + run[1]);
         assertFalse(run[0].contains(SECRET) || run[1].contains(SECRET), "the secret is never printed");
@@ -145,19 +144,5 @@ class ParameterServerMainSecretTest {
         Files.writeString(empty, "  \n");
         IOException blank = assertThrows(IOException.class, () -> JobSecret.read(empty));
         assertTrue(blank.getMessage().contains("empty"), blank.getMessage());
-    }
-
-    private static int freeUdpPortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int p = a.getLocalPort();
-                try (DatagramSocket b = new DatagramSocket(p + 1, InetAddress.getLoopbackAddress())) {
-                    return p;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free UDP port pair on loopback after 50 attempts");
     }
 }

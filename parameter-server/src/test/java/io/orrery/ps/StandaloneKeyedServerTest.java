@@ -1,5 +1,6 @@
 package io.orrery.ps;
 
+import io.orrery.ps.server.UdpMultiProcessTest;
 import io.orrery.ps.client.ClientConfig;
 import io.orrery.ps.client.ParameterServerClient;
 import org.junit.jupiter.api.Test;
@@ -8,9 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +34,7 @@ class StandaloneKeyedServerTest {
 
     @Test
     void psTakesItsSecretFromTheEnvironmentAndOnlyWorkersWithTheKeyTrain(@TempDir Path dir) throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         Path log = dir.resolve("ps.log");
         List<String> command = StandaloneServerDriverDeathTest.java(ParameterServerMain.class.getName());
         command.addAll(List.of("--workers", "1", "--params", ParameterServerMainTokenTest.paramsFile(dir).toString(),
@@ -84,19 +82,5 @@ class StandaloneKeyedServerTest {
         assertEquals(2, ps.exitValue(), output);
         assertTrue(output.contains("--secret: refused; a secret on the command line is readable by every user"), output);
         assertFalse(output.contains(SECRET), "the refusal quoted the secret:\n" + output);
-    }
-
-    private static int freeUdpPortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int p = a.getLocalPort();
-                try (DatagramSocket b = new DatagramSocket(p + 1, InetAddress.getLoopbackAddress())) {
-                    return p;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free UDP port pair on loopback after 50 attempts");
     }
 }

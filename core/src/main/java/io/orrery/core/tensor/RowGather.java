@@ -18,9 +18,11 @@ import java.nio.FloatBuffer;
  */
 public final class RowGather {
 
-    /** Host scratch for the column-major path, kept from step to step. */
-    private float[] row = new float[0];
-    private float[] out = new float[0];
+    private static final float[] NONE = new float[0];
+
+    /** Host scratch for the column-major path, kept from step to step (none until that path is used). */
+    private float[] row = NONE;
+    private float[] out = NONE;
 
     /**
      * {@code dest[i, :] = source[rows[i], :]}. The source must be a contiguous c-order matrix; the destination a

@@ -1,5 +1,6 @@
 package io.orrery.examples.chaos;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,15 +32,23 @@ final class RogueFuzz implements Scenario {
 
     @Override
     public String inject(ChaosJob job, Random random) throws Exception {
-        List<String> args = List.of("127.0.0.1", Integer.toString(job.port()), job.tokenFile().toString(),
-                Integer.toString(job.settings().workers()), Integer.toString(job.settings().steps()),
-                Long.toString(messages), Long.toString(random.nextLong()));
+        return runRogue(job, messages, random, List.of());
+    }
+
+    /**
+     * Runs {@link RogueSender} against the job, {@code messages} messages, with {@code extra} arguments after the
+     * common ones (the workers' endpoints for the other direction); returns its exit code and last line.
+     */
+    static String runRogue(ChaosJob job, long messages, Random random, List<String> extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("127.0.0.1", Integer.toString(job.port()),
+                job.tokenFile().toString(), Integer.toString(job.settings().workers()),
+                Integer.toString(job.settings().steps()), Long.toString(messages), Long.toString(random.nextLong())));
+        args.addAll(extra);
         ChaosProcess rogue = ChaosProcess.start("rogue", job.dir().resolve("rogue.log"), "256m",
                 job.settings().properties(), RogueSender.class.getName(), args, Map.of());
         try {
             int code = rogue.waitFor(600_000);
-            String line = rogue.lastLine();
-            return "rogue exit " + code + ": " + line;
+            return "rogue exit " + code + ": " + rogue.lastLine();
         } finally {
             rogue.close();
         }

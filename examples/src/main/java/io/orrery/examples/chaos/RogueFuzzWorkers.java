@@ -3,7 +3,6 @@ package io.orrery.examples.chaos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -60,16 +59,6 @@ final class RogueFuzzWorkers implements Scenario {
         if (endpoints.isEmpty()) {
             return "fault not injected: no UDP port found for the workers in /proc";
         }
-        List<String> args = List.of("127.0.0.1", Integer.toString(job.port()), job.tokenFile().toString(),
-                Integer.toString(job.settings().workers()), Integer.toString(job.settings().steps()),
-                Long.toString(messages), Long.toString(random.nextLong()), String.join(",", endpoints));
-        ChaosProcess rogue = ChaosProcess.start("rogue", job.dir().resolve("rogue.log"), "256m",
-                job.settings().properties(), RogueSender.class.getName(), args, Map.of());
-        try {
-            int code = rogue.waitFor(600_000);
-            return "rogue exit " + code + ": " + rogue.lastLine();
-        } finally {
-            rogue.close();
-        }
+        return RogueFuzz.runRogue(job, messages, random, List.of(String.join(",", endpoints)));
     }
 }

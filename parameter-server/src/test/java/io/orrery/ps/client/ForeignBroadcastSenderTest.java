@@ -1,5 +1,6 @@
 package io.orrery.ps.client;
 
+import io.orrery.ps.server.UdpMultiProcessTest;
 import io.aeron.Publication;
 import io.orrery.core.optimizers.SGD;
 import io.orrery.ps.JobKey;
@@ -22,11 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 
@@ -48,7 +45,7 @@ class ForeignBroadcastSenderTest {
 
     @Test
     void aRogueOnTheWorkersUdpEndpointIsDroppedAsWrongSender() throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().workers(1).shards(1)
                 .initialParameters(init).optimizer(new SGD(1.0)).udp("127.0.0.1", port).build());
@@ -72,7 +69,7 @@ class ForeignBroadcastSenderTest {
      */
     @Test
     void aRogueOnAKeyedWorkersParameterEndpointIsDroppedAsWrongSender() throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         JobKey key = JobKey.derive("foreign-sender-test", 3);
         try (ParameterServer server = ParameterServer.start(ParameterServerConfig.builder().jobId(3).workers(1)
@@ -175,19 +172,5 @@ class ForeignBroadcastSenderTest {
         Field f = ParameterServerClient.class.getDeclaredField("connections");
         f.setAccessible(true);
         return ((ServerConnections) f.get(worker)).all().get(0);
-    }
-
-    private static int freeUdpPortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int p = a.getLocalPort();
-                try (DatagramSocket b = new DatagramSocket(p + 1, InetAddress.getLoopbackAddress())) {
-                    return p;
-                } catch (SocketException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free UDP port pair on loopback after 50 attempts");
     }
 }

@@ -1,5 +1,6 @@
 package io.orrery.ps.client;
 
+import io.orrery.ps.server.UdpMultiProcessTest;
 import io.aeron.Publication;
 import io.orrery.core.optimizers.SGD;
 import io.orrery.ps.JobKey;
@@ -20,10 +21,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -102,12 +99,12 @@ class KeyedJoinTest {
     void keyedSyncTrainingOverUdpGivesTheSameParametersAsUnkeyed() throws Exception {
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         float[] unkeyed;
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         try (ParameterServer server = ParameterServer.start(server(port, init, null).build())) {
             unkeyed = train(port, null, 4);
             assertEquals(4, server.version());
         }
-        port = freeUdpPortPair();
+        port = UdpMultiProcessTest.freeUdpPortPair();
         try (CapturedStderr log = new CapturedStderr();
              ParameterServer server = ParameterServer.start(server(port, init, KEY).build())) {
             float[] keyed = train(port, KEY, 4);
@@ -124,7 +121,7 @@ class KeyedJoinTest {
 
     @Test
     void aWrongKeyIsRefusedAndItsHolderReceivesNothing() throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(server(port, init, KEY).build());
              RawKeyedPeer wrong = new RawKeyedPeer("127.0.0.1", port, JOB)) {
@@ -151,7 +148,7 @@ class KeyedJoinTest {
 
     @Test
     void aProofForAnotherNonceOrAUsedOneIsRefused() throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(server(port, init, KEY).build());
              RawKeyedPeer replayer = new RawKeyedPeer("127.0.0.1", port, JOB)) {
@@ -191,7 +188,7 @@ class KeyedJoinTest {
 
     @Test
     void aStrangerOnTheBroadcastPortReceivesNoParameters() throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(server(port, init, KEY).build());
              RawKeyedPeer stranger = new RawKeyedPeer("127.0.0.1", port, JOB)) {
@@ -220,7 +217,7 @@ class KeyedJoinTest {
 
     @Test
     void gradientsFromASessionOtherThanTheProvenOneAreDroppedAndCounted() throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         ParameterServerConfig config = ParameterServerConfig.builder().jobId(JOB).workers(1).shards(1)
                 .initialParameters(init).optimizer(new SGD(1.0)).udp("127.0.0.1", port).jobKey(KEY).build();
@@ -261,7 +258,7 @@ class KeyedJoinTest {
      */
     @Test
     void aProvenWorkerSilentBeyondTheTimeoutIsSentNothingUntilItIsHeardAgain() throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(server(port, init, KEY)
                 .workerTimeout(Duration.ofMillis(500)).build());
@@ -290,7 +287,7 @@ class KeyedJoinTest {
 
     @Test
     void aWorkerWithoutTheKeyIsToldTheServerWantsOne() throws Exception {
-        int port = freeUdpPortPair();
+        int port = UdpMultiProcessTest.freeUdpPortPair();
         try (ParameterServer server = ParameterServer.start(server(port, Nd4j.rand(DataType.FLOAT, N), KEY).build())) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () ->
                     ParameterServerClient.connect(client(port, null).build()));
@@ -345,19 +342,5 @@ class KeyedJoinTest {
             Thread.sleep(5);
         }
         assertEquals(count, server.stats().drops().count(reason), server.stats().drops().summary());
-    }
-
-    private static int freeUdpPortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int p = a.getLocalPort();
-                try (DatagramSocket b = new DatagramSocket(p + 1, InetAddress.getLoopbackAddress())) {
-                    return p;
-                } catch (SocketException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free UDP port pair on loopback after 50 attempts");
     }
 }

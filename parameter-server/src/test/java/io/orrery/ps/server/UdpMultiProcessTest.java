@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The server in this JVM and two worker processes, all over {@code aeron:udp} on loopback, training the MNIST MLP:
  * the loss falls and the result equals single-process training on the global batch (invariant 2 across JVMs).
  */
-class UdpMultiProcessTest {
+public class UdpMultiProcessTest {
 
     static final int WORKERS = 2;
     static final int STEPS = 12;
@@ -137,7 +137,7 @@ class UdpMultiProcessTest {
     }
 
     /** A UDP port p with p+1 also free (ingress and broadcast control). */
-    static int freeUdpPortPair() throws IOException {
+    public static int freeUdpPortPair() throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int p = ThreadLocalRandom.current().nextInt(20000, 60000);
             try (DatagramSocket a = new DatagramSocket(p, InetAddress.getLoopbackAddress());
