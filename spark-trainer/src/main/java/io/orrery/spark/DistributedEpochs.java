@@ -91,24 +91,38 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         this.epochs = epochs;
     }
 
-    /** Splits the data over the workers and connects the gradient exchange (starting the server in the driver). */
+    /**
+     * Splits the data over the workers and connects the gradient exchange (starting the server in the driver). The
+     * server starts on its own thread while the split's Spark jobs run: neither needs the other, and on a cluster
+     * each takes seconds.
+     */
     void open(JavaRDD<Sample> train) {
         int workers = settings.workers();
-        sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
-        long splitStarted = System.nanoTime();
-        split = WorkerSplit.of(train, workers, checker);
-        long smallest = split.smallest();
-        stepsPerEpoch = (int) Math.min(Integer.MAX_VALUE, smallest / workerBatch);
-        if (stepsPerEpoch == 0) {
-            throw new InvalidInputException("Not enough training data: each of " + workers + " workers needs at "
-                    + "least one batch of " + workerBatch + " samples (global batch " + globalBatch
-                    + "), the smallest share has " + smallest + ". Use a smaller batch or fewer workers.");
+        ServerStart serverStart = settings.server() == null ? null : ServerStart.begin(() -> settings.server().open(
+                model, workers, settings.mode(), settings.spark(), settings.joinTimeout(), settings.stepTimeout(),
+                settings.serverSettings()));
+        try {
+            sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
+            long splitStarted = System.nanoTime();
+            split = WorkerSplit.of(train, workers, checker);
+            long smallest = split.smallest();
+            stepsPerEpoch = (int) Math.min(Integer.MAX_VALUE, smallest / workerBatch);
+            if (stepsPerEpoch == 0) {
+                throw new InvalidInputException("Not enough training data: each of " + workers + " workers needs at "
+                        + "least one batch of " + workerBatch + " samples (global batch " + globalBatch
+                        + "), the smallest share has " + smallest + ". Use a smaller batch or fewer workers.");
+            }
+            LOG.info("data split over {} workers: {}s", workers,
+                    String.format("%.2f", (System.nanoTime() - splitStarted) / 1e9));
+        } catch (RuntimeException e) {
+            if (serverStart != null) {
+                serverStart.abandon();
+            }
+            throw e;
         }
-        LOG.info("data split over {} workers: {}s", workers, String.format("%.2f", (System.nanoTime() - splitStarted) / 1e9));
         exchange = settings.exchange();
-        if (settings.server() != null) {
-            link = settings.server().open(model, workers, settings.mode(), settings.spark(), settings.joinTimeout(),
-                    settings.stepTimeout(), settings.serverSettings());
+        if (serverStart != null) {
+            link = serverStart.await();
             exchange = link.factory();
             history.addEvent("parameter server: " + link.describe());
         }

@@ -30,6 +30,7 @@ public final class ClientConfig {
     final Duration heartbeatInterval;
     final Duration offerTimeout;
     final boolean sharedDriver;
+    final Duration sharedDriverLinger;
     final List<Target> targets;
 
     /** One server process of the job: a UDP {@code host:port}, or the media driver directory of an IPC server. */
@@ -65,6 +66,7 @@ public final class ClientConfig {
         this.heartbeatInterval = b.heartbeatInterval;
         this.offerTimeout = b.offerTimeout;
         this.sharedDriver = b.sharedDriver;
+        this.sharedDriverLinger = b.sharedDriverLinger;
         this.targets = Collections.unmodifiableList(new ArrayList<>(b.targets));
     }
 
@@ -96,6 +98,7 @@ public final class ClientConfig {
         private Duration offerTimeout = Duration.ofSeconds(10);
         private boolean transportSet;
         private boolean sharedDriver;
+        private Duration sharedDriverLinger = Duration.ZERO;
         private final List<Target> extra = new ArrayList<>();
         private List<Target> targets;
 
@@ -140,6 +143,11 @@ public final class ClientConfig {
          * a driver per client: what an executor running several tasks wants.
          */
         public Builder sharedDriver(boolean shared) { this.sharedDriver = shared; return this; }
+        /**
+         * With {@link #sharedDriver}: keep the JVM's driver this long after the last worker in it closes, so that the
+         * next worker (an executor's next task) does not launch it again. Default: stop it at once.
+         */
+        public Builder sharedDriverLinger(Duration linger) { this.sharedDriverLinger = linger; return this; }
         /** UDP only: address the server sends parameters to; default: the interface that routes to the server. */
         public Builder localAddress(String address) { this.localAddress = address; return this; }
         public Builder termLength(int termLength) { this.termLength = termLength; return this; }

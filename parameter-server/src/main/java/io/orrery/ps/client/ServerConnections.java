@@ -38,7 +38,8 @@ final class ServerConnections implements AutoCloseable {
     ServerConnections(ClientConfig config, DropCounters drops, Function<ServerConnection, MessageListener> listeners) {
         this.config = config;
         boolean udp = config.targets.get(0).host != null;
-        this.driverLease = config.sharedDriver ? SharedDriver.acquire(config.termLength, LOG_BUFFERS) : null;
+        this.driverLease = config.sharedDriver ? SharedDriver.acquire(config.termLength, LOG_BUFFERS,
+                config.sharedDriverLinger) : null;
         try {
             if (udp) {
                 // All UDP servers are reached through one driver (embedded, shared or external).

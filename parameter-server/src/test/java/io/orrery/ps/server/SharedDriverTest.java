@@ -10,10 +10,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.File;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several workers in one JVM (an executor's tasks) over UDP share one embedded media driver. */
 class SharedDriverTest {
@@ -52,5 +54,28 @@ class SharedDriverTest {
         }
         assertEquals(0, SharedDriver.references());
         assertFalse(new File(directory).exists(), directory);
+    }
+
+    /** An executor's next task (the next epoch's stage) takes the lingering driver instead of launching another. */
+    @Test
+    void aLingeringDriverServesTheNextUserAndStopsWhenTheLingerEnds() throws Exception {
+        String first;
+        try (SharedDriver.Lease lease = SharedDriver.acquire(64 << 10, 1, Duration.ofMillis(800))) {
+            first = lease.directory();
+        }
+        assertTrue(SharedDriver.running(), "the driver lingers after its last lease");
+        assertTrue(new File(first).exists(), first);
+        try (SharedDriver.Lease again = SharedDriver.acquire(64 << 10, 1)) {
+            assertEquals(first, again.directory(), "the next user takes the running driver");
+        }
+        // the linger asked for by the driver's first lease still holds after a lease that asked for none
+        assertTrue(SharedDriver.running());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (SharedDriver.running() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(SharedDriver.running(), "the driver stops once the linger has passed unused");
+        assertFalse(new File(first).exists(), first);
+        assertEquals(0, SharedDriver.references());
     }
 }

@@ -18,6 +18,9 @@ import java.time.Duration;
  */
 public final class ParameterServerExchange extends ClientExchange {
 
+    /** How long an executor keeps its media driver after its last task: longer than the gap between epochs. */
+    static final Duration DRIVER_LINGER = Duration.ofSeconds(60);
+
     private final Endpoint endpoint;
 
     private ParameterServerExchange(Endpoint endpoint, BarrierTaskContext context, ReplicableModel replica) {
@@ -79,8 +82,9 @@ public final class ParameterServerExchange extends ClientExchange {
         if (endpoint.ipcDirectory() != null) {
             config.ipc(endpoint.ipcDirectory());
         } else {
-            // One media driver per executor JVM, shared by its tasks (reference counted by the client library).
-            config.udp(endpoint.host(), endpoint.port()).sharedDriver(true);
+            // One media driver per executor JVM, shared by its tasks (reference counted by the client library) and
+            // kept between the stages of a fit, whose gaps (the driver's callbacks and evaluation) last seconds.
+            config.udp(endpoint.host(), endpoint.port()).sharedDriver(true).sharedDriverLinger(DRIVER_LINGER);
         }
         try {
             return connect(config.build(), endpoint.joinTimeout());
