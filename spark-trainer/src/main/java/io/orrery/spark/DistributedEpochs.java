@@ -9,8 +9,10 @@ import io.orrery.spark.data.InvalidInputException;
 import io.orrery.spark.data.Sample;
 import io.orrery.spark.data.SampleChecker;
 import io.orrery.spark.exchange.ExchangeFactory;
+import io.orrery.spark.exchange.ParameterServerExchange;
 import io.orrery.spark.exchange.ParameterServerLink;
 import io.orrery.spark.exchange.ServerSettings;
+import io.orrery.spark.exec.ExecutorWarmup;
 import io.orrery.spark.exec.StagePlan;
 import io.orrery.spark.exec.TaskReport;
 import io.orrery.spark.exec.TrainTask;
@@ -104,7 +106,7 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         try {
             sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
             long splitStarted = System.nanoTime();
-            split = WorkerSplit.of(train, workers, checker);
+            split = WorkerSplit.of(train, workers, checker, warmup());
             long smallest = split.smallest();
             stepsPerEpoch = (int) Math.min(Integer.MAX_VALUE, smallest / workerBatch);
             if (stepsPerEpoch == 0) {
@@ -130,6 +132,17 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         parameters = viaServer() ? null : model.parameters().toFloatVector();
         optimizerState = viaServer() ? null : model.optimizerState();
         nonTrainable = model.nonTrainableParameters() == null ? null : model.nonTrainableParameters().toFloatVector();
+    }
+
+    /**
+     * On a cluster the executors load ND4J while they split and, when the tasks will reach a parameter server over
+     * UDP, launch their shared media driver (both took seconds of the first epoch's join).
+     */
+    private ExecutorWarmup warmup() {
+        if (isLocalMode()) {
+            return ExecutorWarmup.NONE;
+        }
+        return ExecutorWarmup.of(settings.server() != null, ParameterServerExchange.DRIVER_LINGER);
     }
 
     /** A server outlives the stages and holds the parameters between them (not so colocated shards). */

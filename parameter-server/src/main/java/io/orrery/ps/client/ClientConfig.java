@@ -29,6 +29,9 @@ public final class ClientConfig {
     final Duration joinTimeout;
     final Duration heartbeatInterval;
     final Duration offerTimeout;
+    /** Term length of a worker's publications unless {@link Builder#termLength} says otherwise. */
+    public static final int DEFAULT_TERM_LENGTH = 4 << 20;
+
     final boolean sharedDriver;
     final Duration sharedDriverLinger;
     final List<Target> targets;
@@ -88,7 +91,7 @@ public final class ClientConfig {
         private int port = 40123;
         private String aeronDirectory;
         private String localAddress;
-        private int termLength = 4 << 20;
+        private int termLength = DEFAULT_TERM_LENGTH;
         private int mtu;
         private int requestedWorkerId = -1;
         private double sparseThreshold = 0;

@@ -113,6 +113,15 @@ public final class ParameterServerClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Launches the JVM's shared media driver (see {@link ClientConfig.Builder#sharedDriver}) ahead of the first worker,
+     * with the default term length, and keeps it for {@code linger}: an executor can do this while it waits for work,
+     * so that its first task's join does not pay for the launch.
+     */
+    public static void prelaunchSharedDriver(Duration linger) {
+        ServerConnections.prelaunchSharedDriver(linger);
+    }
+
     /** Connects to the server and joins the job; returns once the server has given this worker an id. */
     public static ParameterServerClient connect(ClientConfig config) {
         return new ParameterServerClient(config);

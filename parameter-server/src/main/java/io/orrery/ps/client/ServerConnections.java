@@ -9,6 +9,7 @@ import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.SharedDriver;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,6 +64,10 @@ final class ServerConnections implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    static void prelaunchSharedDriver(Duration linger) {
+        SharedDriver.acquire(ClientConfig.DEFAULT_TERM_LENGTH, LOG_BUFFERS, linger).close();
     }
 
     private static int randomSessionId() {

@@ -19,7 +19,7 @@ import java.time.Duration;
 public final class ParameterServerExchange extends ClientExchange {
 
     /** How long an executor keeps its media driver after its last task: longer than the gap between epochs. */
-    static final Duration DRIVER_LINGER = Duration.ofSeconds(60);
+    public static final Duration DRIVER_LINGER = Duration.ofSeconds(60);
 
     private final Endpoint endpoint;
 

@@ -34,14 +34,21 @@ public final class WorkerSplit {
         this.shuffled = shuffled;
     }
 
+    /** As {@link #of(JavaRDD, int, SampleChecker, ExecutorWarmup)}, warming nothing. */
+    public static WorkerSplit of(JavaRDD<Sample> train, int workers, SampleChecker checker) {
+        return of(train, workers, checker, ExecutorWarmup.NONE);
+    }
+
     /**
      * Runs the split (a count per partition, then the packing) and caches the result; an invalid sample fails here,
      * before any training stage starts.
      *
+     * @param warmup what the executors start in the background while they split (see {@link ExecutorWarmup})
      * @throws io.orrery.spark.data.InvalidInputException (from a task) if a sample does not fit the model
      */
-    public static WorkerSplit of(JavaRDD<Sample> train, int workers, SampleChecker checker) {
+    public static WorkerSplit of(JavaRDD<Sample> train, int workers, SampleChecker checker, ExecutorWarmup warmup) {
         List<Long> counts = train.mapPartitions(it -> {
+            warmup.begin();
             long n = 0;
             for (; it.hasNext(); it.next()) {
                 n++;
