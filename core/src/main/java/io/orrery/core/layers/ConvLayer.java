@@ -262,13 +262,18 @@ abstract class ConvLayer extends Layer implements FusedLayer {
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
+        return forward(input, training, false);
+    }
+
+    /** With {@code deferRelu} (a ReLU layer before max pooling, {@link ReluMaxPooling}): returns the pre-activation. */
+    INDArray forward(INDArray input, boolean training, boolean deferRelu) {
         checkInput(input.shape());
         HostCopy.checkType(input, name());
         int batch = (int) input.size(0);
         ConvWorkspace w = workspace(batch, input.dataType());
         INDArray x = HostCopy.isCContiguous(input) ? input : w.inputCopy(input);
         INDArray kernelT = kernelMatrix().transpose();
-        boolean hostRelu = activation == ActivationFunction.RELU && w.type == DataType.FLOAT;
+        boolean hostRelu = !deferRelu && activation == ActivationFunction.RELU && w.type == DataType.FLOAT;
         int parts = ComputeThreads.parts((long) batch * w.rowsPerSample * w.patchColumns * filters, batch);
         ComputeThreads.run(parts, p -> {
             int b0 = ComputeThreads.start(batch, parts, p);
@@ -283,7 +288,7 @@ abstract class ConvLayer extends Layer implements FusedLayer {
             }
         });
         INDArray out = w.outView();
-        if (!hostRelu) {
+        if (!hostRelu && !deferRelu) {
             // the activation runs on (rows, filters): softmax is over the channels, as Keras's over the last axis
             activation.applyInPlace(out.reshape('c', (long) batch * w.rowsPerSample, filters));
         }
@@ -311,15 +316,20 @@ abstract class ConvLayer extends Layer implements FusedLayer {
 
     @Override
     public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
+        return backward(input, output, gradOutput, needInputGradient, false);
+    }
+
+    /** {@code reluDone}: max pooling already applied the ReLU's derivative ({@link ReluMaxPooling}). */
+    INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient, boolean reluDone) {
         int batch = (int) input.size(0);
         ConvWorkspace w = workspace(batch, input.dataType());
         INDArray g = HostCopy.isCContiguous(gradOutput) ? gradOutput : w.gradCopy(gradOutput);
         int rows = batch * w.rowsPerSample;
         INDArray g2d = g.reshape('c', rows, filters);
-        boolean hostRelu = activation == ActivationFunction.RELU && w.type == DataType.FLOAT && HostCopy.isCContiguous(output);
+        boolean hostRelu = !reluDone && activation == ActivationFunction.RELU && w.type == DataType.FLOAT && HostCopy.isCContiguous(output);
         if (activation == ActivationFunction.SOFTMAX) {
             activation.backwardInPlace(w.outView().reshape('c', rows, filters), g2d);
-        } else if (!hostRelu) {
+        } else if (!hostRelu && !reluDone) {
             activation.backwardInPlace(w.outView(), g);
         }
         int parts = ComputeThreads.parts((long) rows * w.patchColumns * filters, batch);

@@ -172,6 +172,10 @@ public final class Dense extends Layer implements FusedLayer {
 
     @Override
     public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
+        if (activation == ActivationFunction.RELU && gradOutput.ordering() == 'f' && HostLoops.usable(output, gradOutput)) {
+            // the ReLU derivative runs inside the split below, each thread on its own columns
+            return backwardFromPreActivation(input, gradOutput, needInputGradient, output);
+        }
         activation.backwardInPlace(preActivation, output, gradOutput);
         return backwardFromPreActivation(input, gradOutput, needInputGradient);
     }
@@ -181,6 +185,15 @@ public final class Dense extends Layer implements FusedLayer {
      * the fused softmax + cross-entropy path uses it.
      */
     public INDArray backwardFromPreActivation(INDArray input, INDArray gradZ, boolean needInputGradient) {
+        return backwardFromPreActivation(input, gradZ, needInputGradient, null);
+    }
+
+    /**
+     * As {@link #backwardFromPreActivation(INDArray, INDArray, boolean)}, given the gradient with respect to a ReLU's
+     * output {@code reluOutput} (f-order, same shape as {@code gradZ}, or null for none): its derivative is applied
+     * to each block of columns by the thread that then uses them.
+     */
+    private INDArray backwardFromPreActivation(INDArray input, INDArray gradZ, boolean needInputGradient, INDArray reluOutput) {
         int batch = (int) gradZ.size(0);
         long in = input.size(1);
         boolean hostBias = useBias && gradZ.ordering() == 'f' && HostLoops.usable(gradZ) && HostLoops.usableVector(biasGrad);
@@ -191,6 +204,9 @@ public final class Dense extends Layer implements FusedLayer {
             ComputeThreads.run(parts, p -> {
                 int c0 = ComputeThreads.start(units, parts, p);
                 int c1 = ComputeThreads.start(units, parts, p + 1);
+                if (reluOutput != null) {
+                    HostLoops.reluBackward(reluOutput, gradZ, c0 * batch, (c1 - c0) * batch);
+                }
                 Nd4j.gemm(input, HostCopy.columnsF(gradZ, c0, c1), HostCopy.columnsF(kernelGrad, c0, c1),
                         true, false, 1.0, 0.0);
                 if (hostBias) {
@@ -198,6 +214,9 @@ public final class Dense extends Layer implements FusedLayer {
                 }
             });
         } else {
+            if (reluOutput != null) {
+                HostLoops.reluBackward(reluOutput, gradZ);
+            }
             Nd4j.gemm(input, gradZ, kernelGrad, true, false, 1.0, 0.0);
             if (hostBias) {
                 HostLoops.columnSumsColumnMajor(gradZ, biasGrad);

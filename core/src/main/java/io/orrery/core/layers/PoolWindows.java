@@ -55,6 +55,15 @@ final class PoolWindows {
 
     /** Pools samples {@code [b0, b1)}; for max pooling {@code arg} receives each output's input index. */
     void forward(float[] in, float[] out, int[] arg, int b0, int b1) {
+        forward(in, out, arg, b0, b1, false);
+    }
+
+    /**
+     * As {@link #forward(float[], float[], int[], int, int)}, then, with {@code relu} (max pooling only), ReLU on each
+     * output: it commutes with the max, so a convolution's ReLU can run here on a quarter of the values. An output
+     * that is not positive gets {@code arg} -1, so backward passes it no gradient, as ReLU's derivative.
+     */
+    void forward(float[] in, float[] out, int[] arg, int b0, int b1, boolean relu) {
         int c = channels;
         for (int b = b0; b < b1; b++) {
             int inBase = b * inputPerSample;
@@ -76,6 +85,9 @@ final class PoolWindows {
                         }
                     }
                 }
+                if (relu) {
+                    reluWithMask(out, arg, o, c);
+                }
                 if (!max) {
                     float inv = inverseCount[q];
                     for (int k = 0; k < c; k++) {
@@ -87,6 +99,10 @@ final class PoolWindows {
     }
 
     void forward(double[] in, double[] out, int[] arg, int b0, int b1) {
+        forward(in, out, arg, b0, b1, false);
+    }
+
+    void forward(double[] in, double[] out, int[] arg, int b0, int b1, boolean relu) {
         int c = channels;
         for (int b = b0; b < b1; b++) {
             int inBase = b * inputPerSample;
@@ -108,6 +124,9 @@ final class PoolWindows {
                         }
                     }
                 }
+                if (relu) {
+                    reluWithMask(out, arg, o, c);
+                }
                 if (!max) {
                     double inv = 1.0 / (start[q + 1] - start[q]);
                     for (int k = 0; k < c; k++) {
@@ -123,7 +142,10 @@ final class PoolWindows {
         Arrays.fill(dx, b0 * inputPerSample, b1 * inputPerSample, 0f);
         if (max) {
             for (int o = b0 * outputPerSample, end = b1 * outputPerSample; o < end; o++) {
-                dx[arg[o]] += go[o];
+                int a = arg[o];
+                if (a >= 0) {
+                    dx[a] += go[o];
+                }
             }
             return;
         }
@@ -146,7 +168,10 @@ final class PoolWindows {
         Arrays.fill(dx, b0 * inputPerSample, b1 * inputPerSample, 0.0);
         if (max) {
             for (int o = b0 * outputPerSample, end = b1 * outputPerSample; o < end; o++) {
-                dx[arg[o]] += go[o];
+                int a = arg[o];
+                if (a >= 0) {
+                    dx[a] += go[o];
+                }
             }
             return;
         }
@@ -161,6 +186,31 @@ final class PoolWindows {
                         dx[base + k] += go[o + k] * inv;
                     }
                 }
+            }
+        }
+    }
+
+    /** ReLU as {@link HostLoops#relu} (NaN stays), and arg -1 where its derivative is 0 (output not positive). */
+    private static void reluWithMask(float[] out, int[] arg, int o, int c) {
+        for (int k = o; k < o + c; k++) {
+            float m = out[k];
+            if (m < 0f) {
+                out[k] = 0f;
+            }
+            if (!(m > 0f)) {
+                arg[k] = -1;
+            }
+        }
+    }
+
+    private static void reluWithMask(double[] out, int[] arg, int o, int c) {
+        for (int k = o; k < o + c; k++) {
+            double m = out[k];
+            if (m < 0.0) {
+                out[k] = 0.0;
+            }
+            if (!(m > 0.0)) {
+                arg[k] = -1;
             }
         }
     }

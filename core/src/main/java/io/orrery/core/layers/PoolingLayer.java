@@ -256,6 +256,19 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
 
     @Override
     public INDArray forward(INDArray input, boolean training) {
+        return forward(input, training, false);
+    }
+
+    /** Whether {@link #forward(INDArray, boolean, boolean)} can apply a preceding layer's ReLU (max pooling only). */
+    boolean canApplyRelu() {
+        return max;
+    }
+
+    /** As {@link #forward(INDArray, boolean)}, with ReLU applied to the output when {@code relu} (max pooling only). */
+    INDArray forward(INDArray input, boolean training, boolean relu) {
+        if (relu && !max) {
+            throw new IllegalStateException("only max pooling commutes with ReLU; " + name() + " is average pooling");
+        }
         checkInput(input.shape());
         HostCopy.checkType(input, name());
         int batch = (int) input.size(0);
@@ -279,11 +292,11 @@ abstract class PoolingLayer extends Layer implements FusedLayer {
             int outN = (b1 - b0) * w.outputPerSample;
             if (s.type == DataType.FLOAT) {
                 HostCopy.read(in, s.inF, i0, inN);
-                w.forward(s.inF, s.outF, s.arg, b0, b1);
+                w.forward(s.inF, s.outF, s.arg, b0, b1, relu);
                 HostCopy.write(s.outF, s.out, o0, outN);
             } else {
                 HostCopy.read(in, s.inD, i0, inN);
-                w.forward(s.inD, s.outD, s.arg, b0, b1);
+                w.forward(s.inD, s.outD, s.arg, b0, b1, relu);
                 HostCopy.write(s.outD, s.out, o0, outN);
             }
         });

@@ -5,6 +5,7 @@ import io.orrery.core.layers.ActivationFunction;
 import io.orrery.core.layers.Dense;
 import io.orrery.core.layers.FusedLayer;
 import io.orrery.core.layers.Layer;
+import io.orrery.core.layers.ReluMaxPooling;
 import io.orrery.core.losses.CategoricalCrossentropy;
 import io.orrery.core.losses.Loss;
 import io.orrery.core.losses.SparseCategoricalCrossentropy;
@@ -45,7 +46,7 @@ final class TrainingStep {
         this.loss = loss;
         this.layout = layout;
         this.steps = steps(layers, layout);
-        this.activations = new INDArray[layers.size() + 1];
+        this.activations = new INDArray[steps.length + 1];
         Layer last = layers.get(layers.size() - 1);
         boolean crossEntropy = loss instanceof SparseCategoricalCrossentropy || loss instanceof CategoricalCrossentropy;
         boolean fromLogits = loss instanceof SparseCategoricalCrossentropy s ? s.fromLogits()
@@ -67,14 +68,25 @@ final class TrainingStep {
         return true;
     }
 
-    /** Each layer's fused form, or a tape step bound to the layer's views of the flat gradient buffer. */
+    /**
+     * Each layer's fused form, or a tape step bound to the layer's views of the flat gradient buffer; a ReLU
+     * convolution followed by max pooling becomes one step ({@link ReluMaxPooling}), so there may be fewer steps
+     * than layers.
+     */
     private static FusedLayer[] steps(List<Layer> layers, ParameterLayout layout) {
-        FusedLayer[] steps = new FusedLayer[layers.size()];
+        List<FusedLayer> steps = new ArrayList<>();
         int w = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
+            FusedLayer pair = i + 1 < layers.size() ? ReluMaxPooling.of(layer, layers.get(i + 1)) : null;
+            if (pair != null) {
+                steps.add(pair);
+                w += layer.trainableWeights().size() + layers.get(i + 1).trainableWeights().size();
+                i++;
+                continue;
+            }
             if (layer instanceof FusedLayer f) {
-                steps[i] = f;
+                steps.add(f);
             } else {
                 TapeLayerStep step = new TapeLayerStep(layer);
                 List<INDArray> views = new ArrayList<>();
@@ -82,11 +94,11 @@ final class TrainingStep {
                     views.add(layout.gradientView(w + k));
                 }
                 step.bindGradients(views);
-                steps[i] = step;
+                steps.add(step);
             }
             w += layer.trainableWeights().size();
         }
-        return steps;
+        return steps.toArray(new FusedLayer[0]);
     }
 
     /** Fills the gradient buffer for one batch and returns the loss; metrics are updated with the predictions. */
@@ -97,12 +109,12 @@ final class TrainingStep {
     private double runFused(INDArray x, INDArray y, List<Metric> metrics) {
         INDArray a = x.rank() == 2 && x.ordering() != 'f' ? x.dup('f') : x;
         activations[0] = a;
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < steps.length; i++) {
             a = steps[i].forward(a, true);
             activations[i + 1] = a;
         }
-        INDArray output = activations[layers.size()];
-        int lastIndex = layers.size() - 1;
+        INDArray output = activations[steps.length];
+        int lastIndex = steps.length - 1;
         double lossValue;
         INDArray grad;
         // metrics see the predictions only after the loss has checked the targets, so bad targets get the loss's message
@@ -116,7 +128,7 @@ final class TrainingStep {
                 m.updateState(y, output);
             }
             lossValue = crossEntropyGradientInPlace(output, y);
-            grad = ((Dense) layers.get(lastIndex)).backwardFromPreActivation(activations[lastIndex], output, lastIndex > 0);
+            grad = ((Dense) steps[lastIndex]).backwardFromPreActivation(activations[lastIndex], output, lastIndex > 0);
         } else {
             Tensor pred = new Tensor(output);
             Tensor lossTensor;

@@ -70,6 +70,14 @@ final class HostBuffers {
      * into this thread's heap blocks, computed, and the arrays whose bit is set in {@code writeMask} are copied back.
      */
     static void forEachBlock(INDArray[] arrays, int writeMask, BlockBody body) {
+        forEachBlock(arrays, writeMask, body, 0, Math.toIntExact(arrays[0].length()));
+    }
+
+    /**
+     * As {@link #forEachBlock(INDArray[], int, BlockBody)} on elements {@code [from, to)} only: one part of a step
+     * split over threads (each thread has its own heap blocks).
+     */
+    static void forEachBlock(INDArray[] arrays, int writeMask, BlockBody body, int from, int to) {
         int k = arrays.length;
         if (k > MAX_BLOCKS) {
             throw new IllegalArgumentException("at most " + MAX_BLOCKS + " arrays per fused loop, found " + k);
@@ -81,9 +89,8 @@ final class HostBuffers {
             buffers[a] = floats(arrays[a]);
             offsets[a] = Math.toIntExact(arrays[a].offset());
         }
-        int n = Math.toIntExact(arrays[0].length());
-        for (int base = 0; base < n; base += BLOCK) {
-            int len = Math.min(BLOCK, n - base);
+        for (int base = from; base < to; base += BLOCK) {
+            int len = Math.min(BLOCK, to - base);
             for (int a = 0; a < k; a++) {
                 buffers[a].get(offsets[a] + base, blocks[a], 0, len);
             }

@@ -1,5 +1,6 @@
 package io.orrery.core.optimizers;
 
+import io.orrery.core.tensor.ComputeThreads;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -82,6 +83,9 @@ public abstract class Optimizer {
      *
      * @return false, having done nothing, when the optimizer has no host loop or the arrays are not host float32
      */
+    /** About how many multiply-adds an update costs per element (a square root and a division count several). */
+    private static final int STEP_WORK_PER_ELEMENT = 8;
+
     final boolean hostStep(INDArray params, INDArray grads, INDArray[] slots, float rate) {
         HostBuffers.BlockBody kernel = hostKernel(rate);
         if (kernel == null || !HostBuffers.usable(params, grads) || !HostBuffers.usable(slots)) {
@@ -91,7 +95,13 @@ public abstract class Optimizer {
         arrays[PARAMS] = params;
         arrays[GRADS] = grads;
         System.arraycopy(slots, 0, arrays, FIRST_SLOT, slots.length);
-        HostBuffers.forEachBlock(arrays, ALL_BUT_GRADS, kernel);
+        // element-wise, so parts of whole blocks on the compute threads give the same bits as one pass
+        int n = Math.toIntExact(params.length());
+        int blocks = (n + HostBuffers.BLOCK - 1) / HostBuffers.BLOCK;
+        int parts = ComputeThreads.parts((long) n * STEP_WORK_PER_ELEMENT, blocks);
+        ComputeThreads.run(parts, p -> HostBuffers.forEachBlock(arrays, ALL_BUT_GRADS, kernel,
+                ComputeThreads.start(blocks, parts, p) * HostBuffers.BLOCK,
+                Math.min(n, ComputeThreads.start(blocks, parts, p + 1) * HostBuffers.BLOCK)));
         return true;
     }
 
