@@ -95,7 +95,17 @@ public final class ClusterRowLauncher implements AutoCloseable {
         }
         Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12",
                 "SPARK_LOCAL_IP", localIp, "OMP_WAIT_POLICY", "PASSIVE");
-        return RowProcess.run(cmd, env, workDir.resolve("orrery-cluster.log"), config, timeout);
+        // How crowded the machine is while the row runs (the bed already up): the simulator models shared cores with it.
+        CpuShareProbe probe = CpuShareProbe.start();
+        try {
+            Path log = workDir.resolve("orrery-cluster.log");
+            RunResult row = RowProcess.run(cmd, env, log, config, timeout);
+            return row.withMachineFigures(probe == null ? null : probe.share(), ServerStepTime.fromLog(log));
+        } finally {
+            if (probe != null) {
+                probe.close();
+            }
+        }
     }
 
     @Override
@@ -104,14 +114,26 @@ public final class ClusterRowLauncher implements AutoCloseable {
     }
 
     /**
-     * The driver's UDP settings on the test bed: the rate of its link (a veth reports 10 Gbit/s whatever its tbf cap),
-     * which sizes the server's receiver window.
+     * The flow-control round trip the test bed's windows are sized for. UdpSettings assumes 1 ms (the media drivers'
+     * naps), but on this shared 2-core machine a status message waits for a core as well: measured 2026-12-03 at
+     * 1 Gbit/s with the 1 ms window (128 KiB), one worker's exchange took 57 ms per step where its bytes need 27.5 ms
+     * of link, while two workers' two windows kept the driver's link busy. 4 ms gives a 512 KiB window at 1 Gbit/s.
      */
+    static final String TESTBED_RTT = "4ms";
+
+    /**
+     * The UDP settings of a test-bed row's JVMs: the rate of their link (a veth reports 10 Gbit/s whatever its tbf
+     * cap) and the round trip, which together size the receiver windows.
+     */
+    static String udpProperties(BenchConfig config) {
+        return "-Dorrery.udp.rate=" + TestbedMaster.parse(config.master()).rate() + " -Dorrery.udp.rtt=" + TESTBED_RTT;
+    }
+
     private static List<String> driverProperties(BenchConfig config) {
         if (!TestbedMaster.isTestbed(config.master())) {
             return List.of();
         }
-        return List.of("-Dorrery.udp.rate=" + TestbedMaster.parse(config.master()).rate());
+        return List.of(udpProperties(config).split(" "));
     }
 
     /**
@@ -122,7 +144,6 @@ public final class ClusterRowLauncher implements AutoCloseable {
         Map<String, String> conf = new LinkedHashMap<>(ExecutorCode.settings(ClusterRowLauncher.class));
         int workerMemoryMb;
         if (TestbedMaster.isTestbed(config.master())) {
-            TestbedMaster bed = TestbedMaster.parse(config.master());
             workerMemoryMb = TESTBED_WORKER_MEMORY_MB;
             conf.put("spark.driver.host", BenchTestbed.DRIVER_ADDRESS);
             conf.put("spark.driver.bindAddress", BenchTestbed.DRIVER_ADDRESS);
@@ -130,8 +151,8 @@ public final class ClusterRowLauncher implements AutoCloseable {
             conf.put("spark.cores.max", Integer.toString(config.workers()));
             conf.put("spark.executor.cores", "1");
             conf.put("spark.locality.wait", "0s");
-            conf.merge("spark.executor.extraJavaOptions", "-Dorrery.udp.rate=" + bed.rate(),
-                    (flags, rate) -> (flags + " " + rate).trim());
+            conf.merge("spark.executor.extraJavaOptions", udpProperties(config),
+                    (flags, udp) -> (flags + " " + udp).trim());
         } else {
             Matcher m = LOCAL_CLUSTER.matcher(config.master());
             if (!m.matches()) {
