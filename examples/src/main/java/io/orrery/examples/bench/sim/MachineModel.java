@@ -20,9 +20,9 @@ import java.util.Locale;
  *       ({@code perWorkerSeconds}), which the driver's one server does worker after worker.</li>
  *   <li><b>Rate caps.</b> The busiest link's bytes per step at the capped rate (the driver's link carries N
  *       gradients in and N parameter copies out; a colocated host (N-1)/N of each), with the framing of 1500-byte
- *       frames, at the fraction {@code linkEfficiency} of the rate that the flow-control window achieves. The
- *       transfer does not overlap the server's work (gradients arrive before the optimizer runs, the parameters
- *       leave after it).</li>
+ *       frames. One stream moves at the fraction {@code linkEfficiency} of the rate that its flow-control window
+ *       achieves; the N streams through the driver's link add up until they fill it. The transfer does not overlap
+ *       the server's work (gradients arrive before the optimizer runs, the parameters leave after it).</li>
  * </ul>
  *
  * A step is compute, the exchange and the straggler wait (the barrier waits for the slowest worker); an epoch adds
@@ -34,7 +34,7 @@ import java.util.Locale;
  * @param computeSeconds   one worker's compute per step with the machine to itself
  * @param serverSeconds    the server's own work per step (average, optimizer, publish), machine to itself
  * @param perWorkerSeconds the rest of the exchange's work per worker (gradient in, parameters out), machine to itself
- * @param linkEfficiency   fraction of a capped link's rate the transfers achieve, in (0, 1]
+ * @param linkEfficiency   fraction of a capped link's rate one stream (one window) achieves, in (0, 1]
  * @param epochSeconds     wall time per epoch outside the steps, machine to itself
  * @param framing          wire bytes per payload byte on a 1500-byte link
  */
@@ -56,9 +56,10 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
             "The driver's server handles the workers one after another (their gradients in, their parameter copies"
                     + " out) and does its own step (average, optimizer, publish, from its timer in the 1-worker run)"
                     + " once; workers wait without spinning.",
-            "On a capped link the transfer does not overlap the server's work and runs at one efficiency (the"
-                    + " 1-worker test-bed run's) at every rate and worker count; 1500-byte frames, 1450 wire bytes"
-                    + " per 1376 payload bytes.",
+            "On a capped link the transfer does not overlap the server's work; one stream (one worker's"
+                    + " gradient, or the parameters to it) moves at the fraction of the rate the 1-worker test-bed"
+                    + " run achieved, at every rate (windows are sized to rate x round trip), and the busiest link's N"
+                    + " streams add up until they fill it; 1500-byte frames, 1450 wire bytes per 1376 payload bytes.",
             "The barrier waits for the slowest worker: compute x 5% x sqrt(2 ln N); the epoch's start is fixed work"
                     + " stretched like the rest.");
 
@@ -113,8 +114,10 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
         boolean colocated = s.placement() == Placement.COLOCATED;
         double compute = computeSeconds * dilation(n + background, cores);
         double chain = colocated ? serverSeconds / n + perWorkerSeconds : serverSeconds + n * perWorkerSeconds;
+        // Each stream's window gets linkEfficiency of the rate across; the busiest link's streams add up until full.
+        double streams = colocated ? Math.max(1, n - 1) : n;
         double exchange = chain * dilation((colocated ? n : 1) + background, cores)
-                + (s.loopback() ? 0 : linkSeconds(parameters, framing, s) / linkEfficiency);
+                + linkSeconds(parameters, framing, s) / Math.min(1, streams * linkEfficiency);
         double waiting = compute * JITTER * StepSimulator.stragglerFactor(n);
         double step = compute + exchange + waiting;
         double sps = n * batchPerWorker / step;

@@ -89,6 +89,15 @@ class MachineModelTest {
     }
 
     @Test
+    void twoWorkersWindowsFillTheDriversLinkWhereOneWorkersCouldNot() {
+        MachineModel half = new MachineModel(P, 128, CORES, 8e-3, 0, 0, 0.5, 0, FRAMING);
+        double one = MachineModel.linkSeconds(P, FRAMING, bed(1, Placement.DRIVER, 1, 1));
+        assertEquals(2 * one, half.step(bed(1, Placement.DRIVER, 1, 1)).communicationSeconds(), 1e-12);
+        // Two streams at half the rate each: the link is full, and carries twice the bytes in twice one's link time.
+        assertEquals(2 * one, half.step(bed(2, Placement.DRIVER, 1, 1)).communicationSeconds(), 1e-12);
+    }
+
+    @Test
     void calibrationRefusesRunsOfTheWrongShape() {
         MeasuredRun two = run(TRUTH, loop(2, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MachineModel.calibrate(P,
