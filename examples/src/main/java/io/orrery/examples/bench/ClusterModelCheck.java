@@ -16,9 +16,9 @@ import java.util.Optional;
 /**
  * Checks the simulator against every measured cluster point of a grid: Orrery's SYNC float32 rows on the loopback
  * {@code local-cluster} and on the namespace test bed at each rate and placement. {@link MachineModel} is fitted to
- * the 1-worker runs only (the loopback one, and the test bed's slowest-rate one with the shards in the driver) and
- * the machine's core count; every run with more workers, and the 1-worker runs at the other rates, are predictions.
- * Each check shows the share of a core the harness's probe got beside the run: how crowded the machine was then.
+ * the 1-worker runs only (the loopback one, and the test bed's slowest-rate one with the shards in the driver), with
+ * the machine's core count and the crowding the harness measured beside each run; every run with more workers, and
+ * the 1-worker runs at the other rates, are predictions.
  */
 final class ClusterModelCheck {
 
@@ -71,8 +71,8 @@ final class ClusterModelCheck {
                     r.config().workers(), r.samplesPerSecond(), predicted,
                     (predicted - r.samplesPerSecond()) / r.samplesPerSecond(), detail));
         }
-        String text = String.format(Locale.ROOT, "fitted to the 1-worker runs %s, on %d cores:"
-                        + " compute %.2f ms per step, the server's own step %.2f ms (its timer), %.2f ms more"
+        String text = String.format(Locale.ROOT, "fitted to the 1-worker runs %s, on %d cores: with the machine to"
+                        + " itself compute %.2f ms per step, the server's own step %.2f ms (its timer), %.2f ms more"
                         + " exchange per worker, link efficiency %.2f%s, epoch start %.2f s",
                 String.join(", ", calibration.stream().map(ClusterModelCheck::label).toList()), cores,
                 1e3 * model.computeSeconds(), 1e3 * model.serverSeconds(), 1e3 * model.perWorkerSeconds(),
@@ -86,12 +86,13 @@ final class ClusterModelCheck {
     }
 
     static ClusterShape shape(RunResult r) {
+        double share = r.cpuShare() == null ? 1.0 : Math.min(1.0, r.cpuShare());
         if (!bed(r)) {
-            return new ClusterShape(r.config().workers(), Placement.DRIVER, 0);
+            return new ClusterShape(r.config().workers(), Placement.DRIVER, 0, share);
         }
         TestbedMaster m = TestbedMaster.parse(r.config().master());
         return new ClusterShape(r.config().workers(), m.placement() == ShardPlacement.COLOCATED ? Placement.COLOCATED
-                : Placement.DRIVER, m.bitsPerSecond());
+                : Placement.DRIVER, m.bitsPerSecond(), share);
     }
 
     static MeasuredRun measured(RunResult r) {

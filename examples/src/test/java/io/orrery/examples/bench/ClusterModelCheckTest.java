@@ -30,10 +30,12 @@ class ClusterModelCheckTest {
         StepPrediction step = TRUTH.step(shape);
         double sps = TRUTH.samplesPerSecond(shape, stepsPerEpoch);
         double wall = EPOCHS * stepsPerEpoch * workers * 128 / sps;
+        // The server's timer as a 1-worker run reports it: its own step, stretched by the crowding.
+        double stretch = MachineModel.dilation(1 + Math.max(0, CORES / cpuShare - 2), CORES);
         return new RunResult(c, RunResult.OK, null, "", wall, stepsPerEpoch * EPOCHS, sps, null,
                 1e3 * step.computeSeconds(), 1e3 * step.communicationSeconds(), 1e3 * step.waitingSeconds(),
                 1_600_000L * workers * stepsPerEpoch * EPOCHS, 1_600_000L * workers * stepsPerEpoch * EPOCHS, null,
-                null, null, 0.9, List.of()).withMachineFigures(cpuShare, 1e3 * TRUTH.serverSeconds());
+                null, null, 0.9, List.of()).withMachineFigures(cpuShare, 1e3 * TRUTH.serverSeconds() * stretch);
     }
 
     @Test
@@ -53,8 +55,6 @@ class ClusterModelCheckTest {
             assertEquals(0, c.relativeError(), 1e-9, c.toString());
             // Measured and predicted compute and exchange side by side: equal here, as the machine is the model.
             String[] d = c.stepDetail().split("[ /;ms]+");
-            // How crowded the machine was beside the run, as the harness's probe saw it.
-            assertTrue(c.stepDetail().matches(".*; cpu share 0\\.[456]0"), c.stepDetail());
             assertEquals(d[0], d[1], c.stepDetail());
             assertEquals(d[2], d[3], c.stepDetail());
         }

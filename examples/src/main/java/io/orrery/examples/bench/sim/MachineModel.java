@@ -13,9 +13,8 @@ import java.util.Locale;
  *       {@code dilation(k) = max(1, k / C)}, so contention starts only once threads exceed cores. While the workers
  *       compute, N task threads run; during the exchange, with the shards in the driver, one thread at a time
  *       carries the step (the server's agent, then a media driver) while the workers wait without spinning; with
- *       colocated shards N shard agents work at once. Other jobs on the machine are taken as they were during the
- *       1-worker runs the model is fitted to (their share is in the fitted constants); the harness's CPU-share
- *       probe beside each run shows how far that held.</li>
+ *       colocated shards N shard agents work at once. Other jobs on the machine add their runnable threads B,
+ *       taken from the share of a core the harness's probe got beside the run ({@link ClusterShape#cpuShare}).</li>
  *   <li><b>The server's step.</b> Averaging, the optimizer and publishing the parameters, once per step whatever
  *       N ({@code serverSeconds}), and per worker the moving of its gradient in and its parameter copy out
  *       ({@code perWorkerSeconds}), which the driver's one server does worker after worker.</li>
@@ -32,11 +31,11 @@ import java.util.Locale;
  * @param parameters       model parameters (floats in a gradient)
  * @param batchPerWorker   samples per worker and step
  * @param cores            cores of the machine
- * @param computeSeconds   one worker's compute per step, its threads alone on the cores
- * @param serverSeconds    the server's own work per step (average, optimizer, publish)
- * @param perWorkerSeconds the rest of the exchange's work per worker (gradient in, parameters out)
+ * @param computeSeconds   one worker's compute per step with the machine to itself
+ * @param serverSeconds    the server's own work per step (average, optimizer, publish), machine to itself
+ * @param perWorkerSeconds the rest of the exchange's work per worker (gradient in, parameters out), machine to itself
  * @param linkEfficiency   fraction of a capped link's rate one stream (one window) achieves, in (0, 1]
- * @param epochSeconds     wall time per epoch outside the steps
+ * @param epochSeconds     wall time per epoch outside the steps, machine to itself
  * @param framing          wire bytes per payload byte on a 1500-byte link
  */
 public record MachineModel(long parameters, int batchPerWorker, int cores, double computeSeconds,
@@ -49,12 +48,11 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
     /** What the model of this machine's clusters assumes; printed in the benchmark report. */
     public static final List<String> ASSUMPTIONS = List.of(
             "Calibrated from the 1-worker runs only (loopback, and the test bed's slowest rate with the shards in the"
-                    + " driver) and the core count; nothing is fitted to a run with more workers or another rate.",
-            "Fair sharing: k runnable threads on C cores each get min(1, C / k) of a core; a run's own threads"
-                    + " are its N task threads while computing, and one thread carrying the exchange with the shards"
-                    + " in the driver (N with colocated shards). Other jobs' load is taken as it was during the"
-                    + " 1-worker loopback run (it is inside the fitted constants); each check shows the share of a"
-                    + " core a probe thread got beside the run, so a run made in a busier or quieter moment shows.",
+                    + " driver), the core count, and for every run the share of a core a probe thread got beside"
+                    + " it; nothing is fitted to a run with more workers.",
+            "Fair sharing: k runnable threads on C cores each get min(1, C / k) of a core; other jobs' runnable"
+                    + " threads are C / share - 1 less the run's own (its N task threads while computing, one"
+                    + " thread carrying the exchange with shards in the driver, N with colocated shards).",
             "The driver's server handles the workers one after another (their gradients in, their parameter copies"
                     + " out) and does its own step (average, optimizer, publish, from its timer in the 1-worker run)"
                     + " once; workers wait without spinning.",
@@ -79,7 +77,8 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
 
     /**
      * Fits the model to the 1-worker runs alone, so that every run with more workers is a prediction: the loopback
-     * cluster's (compute, the server's own time from its timer, the rest of the exchange, the epoch start) and, when there is one, the 1-worker run on a capped link with the
+     * cluster's (compute, the server's own time from its timer, the rest of the exchange, the epoch start, each
+     * divided by the crowding the probe saw) and, when there is one, the 1-worker run on a capped link with the
      * shards in the driver (what its exchange took beyond the loopback one's work, against what its bytes need at
      * the rate, is the link's efficiency; without it the link is taken at its full rate).
      *
@@ -88,30 +87,36 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
     public static MachineModel calibrate(long parameters, int batchPerWorker, int cores, double framing,
                                          MeasuredRun loopbackOne, MeasuredRun cappedDriverOne) {
         require(loopbackOne, Placement.DRIVER, true);
-        // One thread of the run's runs at a time in a 1-worker run (its compute, then the exchange's chain): no
-        // stretch of its own, so its figures are the constants.
-        double server = loopbackOne.serverSeconds();
-        double perWorker = Math.max(0, loopbackOne.exchangeSeconds() - server);
+        // One thread of ours runs at a time in a 1-worker run: its compute, then the exchange's chain.
+        double d = dilation(1 + background(loopbackOne.shape(), 1, cores), cores);
+        double server = loopbackOne.serverSeconds() / d;
+        double perWorker = Math.max(0, loopbackOne.exchangeSeconds() / d - server);
         double efficiency = 1;
         if (cappedDriverOne != null) {
             require(cappedDriverOne, Placement.DRIVER, false);
-            double onLink = cappedDriverOne.exchangeSeconds() - (server + perWorker);
+            double db = dilation(1 + background(cappedDriverOne.shape(), 1, cores), cores);
+            double onLink = cappedDriverOne.exchangeSeconds() - db * (server + perWorker);
             double need = linkSeconds(parameters, framing, cappedDriverOne.shape());
             efficiency = onLink > need ? need / onLink : 1;
         }
-        return new MachineModel(parameters, batchPerWorker, cores, loopbackOne.computeSeconds(), server,
-                perWorker, efficiency, loopbackOne.overheadSecondsPerEpoch(), framing);
+        return new MachineModel(parameters, batchPerWorker, cores, loopbackOne.computeSeconds() / d, server,
+                perWorker, efficiency, loopbackOne.overheadSecondsPerEpoch() / d, framing);
     }
 
     /** The predicted step of a run of this shape. */
     public StepPrediction step(ClusterShape s) {
+        StepPrediction idle = step(s, 0);
+        return step(s, background(s, ownThreads(s, idle), cores));
+    }
+
+    private StepPrediction step(ClusterShape s, double background) {
         int n = s.workers();
         boolean colocated = s.placement() == Placement.COLOCATED;
-        double compute = computeSeconds * dilation(n, cores);
+        double compute = computeSeconds * dilation(n + background, cores);
         double chain = colocated ? serverSeconds / n + perWorkerSeconds : serverSeconds + n * perWorkerSeconds;
         // Each stream's window gets linkEfficiency of the rate across; the busiest link's streams add up until full.
         double streams = colocated ? Math.max(1, n - 1) : n;
-        double exchange = chain * dilation(colocated ? n : 1, cores)
+        double exchange = chain * dilation((colocated ? n : 1) + background, cores)
                 + linkSeconds(parameters, framing, s) / Math.min(1, streams * linkEfficiency);
         double waiting = compute * JITTER * StepSimulator.stragglerFactor(n);
         double step = compute + exchange + waiting;
@@ -124,13 +129,29 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
 
     /** Predicted samples/s over a whole fit of {@code stepsPerEpoch} steps per epoch, epoch starts included. */
     public double samplesPerSecond(ClusterShape s, long stepsPerEpoch) {
-        double epoch = stepsPerEpoch * step(s).stepSeconds() + epochSeconds;
+        double b = background(s, ownThreads(s, step(s, 0)), cores);
+        double epoch = stepsPerEpoch * step(s, b).stepSeconds() + epochSeconds * dilation(1 + b, cores);
         return stepsPerEpoch * s.workers() * batchPerWorker / epoch;
     }
 
     /** How much longer work takes with {@code threads} runnable threads on {@code cores} cores: max(1, k / C). */
     public static double dilation(double threads, int cores) {
         return Math.max(1, threads / cores);
+    }
+
+    /**
+     * Runnable threads of other jobs while a run of this shape ran: a newcomer thread that got share a of a core
+     * competed with C / a - 1 others, {@code own} of them the run's own.
+     */
+    static double background(ClusterShape s, double own, int cores) {
+        return Math.max(0, cores / s.cpuShare() - 1 - own);
+    }
+
+    /** The run's own runnable threads averaged over its step: N while computing, the exchange's chain after. */
+    private static double ownThreads(ClusterShape s, StepPrediction idle) {
+        double chainThreads = s.placement() == Placement.COLOCATED ? s.workers() : 1;
+        double busy = idle.computeSeconds() + idle.communicationSeconds();
+        return (s.workers() * idle.computeSeconds() + chainThreads * idle.communicationSeconds()) / busy;
     }
 
     /**
