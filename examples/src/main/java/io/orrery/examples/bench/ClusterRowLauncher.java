@@ -118,6 +118,7 @@ public final class ClusterRowLauncher implements AutoCloseable {
      * naps), but on this shared 2-core machine a status message waits for a core as well: measured 2026-12-03 at
      * 1 Gbit/s with the 1 ms window (128 KiB), one worker's exchange took 57 ms per step where its bytes need 27.5 ms
      * of link, while two workers' two windows kept the driver's link busy. 4 ms gives a 512 KiB window at 1 Gbit/s.
+     * {@code -Dorrery.bench.testbedRtt=1ms} on bench's JVM compares another choice.
      */
     static final String TESTBED_RTT = "4ms";
 
@@ -126,7 +127,8 @@ public final class ClusterRowLauncher implements AutoCloseable {
      * cap) and the round trip, which together size the receiver windows.
      */
     static String udpProperties(BenchConfig config) {
-        return "-Dorrery.udp.rate=" + TestbedMaster.parse(config.master()).rate() + " -Dorrery.udp.rtt=" + TESTBED_RTT;
+        return "-Dorrery.udp.rate=" + TestbedMaster.parse(config.master()).rate() + " -Dorrery.udp.rtt="
+                + System.getProperty("orrery.bench.testbedRtt", TESTBED_RTT);
     }
 
     private static List<String> driverProperties(BenchConfig config) {
