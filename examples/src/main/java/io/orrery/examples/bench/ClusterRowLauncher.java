@@ -114,21 +114,15 @@ public final class ClusterRowLauncher implements AutoCloseable {
     }
 
     /**
-     * The flow-control round trip the test bed's windows are sized for. UdpSettings assumes 1 ms (the media drivers'
-     * naps), but on this shared 2-core machine a status message waits for a core as well: measured 2026-12-03 at
-     * 1 Gbit/s with the 1 ms window (128 KiB), one worker's exchange took 57 ms per step where its bytes need 27.5 ms
-     * of link, while two workers' two windows kept the driver's link busy. 4 ms gives a 512 KiB window at 1 Gbit/s.
-     * {@code -Dorrery.bench.testbedRtt=1ms} on bench's JVM compares another choice.
-     */
-    static final String TESTBED_RTT = "4ms";
-
-    /**
      * The UDP settings of a test-bed row's JVMs: the rate of their link (a veth reports 10 Gbit/s whatever its tbf
-     * cap) and the round trip, which together size the receiver windows.
+     * cap), which sizes the receiver windows, and, when bench's JVM has {@code -Dorrery.bench.testbedRtt=4ms}, the
+     * round trip they are sized for (UdpSettings' 1 ms otherwise). Measured 2026-12-03 on the quiet machine: with
+     * 1 ms the exchange at 1 Gbit/s was 1.09-1.10x the link's time, with 4 ms 1.19-1.26x (load 1.5 against 4-5).
      */
     static String udpProperties(BenchConfig config) {
-        return "-Dorrery.udp.rate=" + TestbedMaster.parse(config.master()).rate() + " -Dorrery.udp.rtt="
-                + System.getProperty("orrery.bench.testbedRtt", TESTBED_RTT);
+        String rtt = System.getProperty("orrery.bench.testbedRtt");
+        return "-Dorrery.udp.rate=" + TestbedMaster.parse(config.master()).rate()
+                + (rtt == null ? "" : " -Dorrery.udp.rtt=" + rtt);
     }
 
     private static List<String> driverProperties(BenchConfig config) {

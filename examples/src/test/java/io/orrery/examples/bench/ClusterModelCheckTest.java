@@ -17,7 +17,7 @@ class ClusterModelCheckTest {
 
     private static final int CORES = 2;
     private static final MachineModel TRUTH = new MachineModel(Workload.MNIST_MLP_PARAMETERS, 128, CORES, 8e-3,
-            3e-3, 6e-3, 0.75, 3.0, TestbedSection.FRAMING_1500);
+            3e-3, 6e-3, 0.75, 8e-6, 3.0, TestbedSection.FRAMING_1500);
     private static final int EPOCHS = 2;
 
     /** The row a run of the given master would give on a machine that behaves exactly as {@link #TRUTH}. */
@@ -58,9 +58,10 @@ class ClusterModelCheckTest {
             assertEquals(d[0], d[1], c.stepDetail());
             assertEquals(d[2], d[3], c.stepDetail());
         }
-        assertEquals(2, result.checks().stream().filter(c -> c.path().endsWith("(fitted to it)")).count());
+        assertEquals(3, result.checks().stream().filter(c -> c.path().endsWith("(fitted to it)")).count());
         assertTrue(result.calibration().startsWith("fitted to the 1-worker runs local-cluster, testbed 1gbit driver,"
-                + " on 2 cores:"), result.calibration());
+                + " testbed 10gbit driver, on 2 cores:"), result.calibration());
+        assertEquals(TRUTH.frameSeconds(), result.model().frameSeconds(), 1e-15);
         assertEquals(TRUTH.linkEfficiency(), result.model().linkEfficiency(), 1e-9);
     }
 

@@ -18,6 +18,8 @@ import java.util.Locale;
  *   <li><b>The server's step.</b> Averaging, the optimizer and publishing the parameters, once per step whatever
  *       N ({@code serverSeconds}), and per worker the moving of its gradient in and its parameter copy out
  *       ({@code perWorkerSeconds}), which the driver's one server does worker after worker.</li>
+ *   <li><b>Frames.</b> On the test bed every 1500-byte frame costs CPU (veth, bridge, tbf, both ends): at 10 Gbit/s
+ *       that, not the link, sets the exchange's pace.</li>
  *   <li><b>Rate caps.</b> The busiest link's bytes per step at the capped rate (the driver's link carries N
  *       gradients in and N parameter copies out; a colocated host (N-1)/N of each), with the framing of 1500-byte
  *       frames. One stream moves at the fraction {@code linkEfficiency} of the rate that its flow-control window
@@ -35,12 +37,17 @@ import java.util.Locale;
  * @param serverSeconds    the server's own work per step (average, optimizer, publish), machine to itself
  * @param perWorkerSeconds the rest of the exchange's work per worker (gradient in, parameters out), machine to itself
  * @param linkEfficiency   fraction of a capped link's rate one stream (one window) achieves, in (0, 1]
+ * @param frameSeconds     CPU time of one 1500-byte frame through the test bed's namespaces (veth, bridge, tbf,
+ *                         both ends), machine to itself
  * @param epochSeconds     wall time per epoch outside the steps, machine to itself
  * @param framing          wire bytes per payload byte on a 1500-byte link
  */
 public record MachineModel(long parameters, int batchPerWorker, int cores, double computeSeconds,
                            double serverSeconds, double perWorkerSeconds, double linkEfficiency,
-                           double epochSeconds, double framing) {
+                           double frameSeconds, double epochSeconds, double framing) {
+
+    /** Payload of one Aeron frame at MTU 1500: 1408 bytes less its 32-byte header. */
+    static final double FRAME_PAYLOAD_BYTES = 1376;
 
     /** Coefficient of variation of a worker's compute: the barrier waits for the slowest. */
     static final double JITTER = 0.05;
@@ -59,19 +66,22 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
             "On a capped link the transfer does not overlap the server's work; one stream (one worker's"
                     + " gradient, or the parameters to it) moves at the fraction of the rate the 1-worker test-bed"
                     + " run achieved, at every rate (windows are sized to rate x round trip), and the busiest link's N"
-                    + " streams add up until they fill it; 1500-byte frames, 1450 wire bytes per 1376 payload bytes.",
+                    + " streams add up until they fill it; 1500-byte frames, 1450 wire bytes per 1376 payload bytes."
+                    + " Each frame costs CPU in the namespaces' network path (from the fastest rate's 1-worker run);"
+                    + " frames and link go on together, the slower sets the pace.",
             "The barrier waits for the slowest worker: compute x 5% x sqrt(2 ln N); the epoch's start is fixed work"
                     + " stretched like the rest.");
 
     public MachineModel {
         if (parameters < 1 || batchPerWorker < 1 || cores < 1 || !(computeSeconds > 0) || serverSeconds < 0
-                || perWorkerSeconds < 0 || !(linkEfficiency > 0 && linkEfficiency <= 1) || epochSeconds < 0
+                || perWorkerSeconds < 0 || !(linkEfficiency > 0 && linkEfficiency <= 1) || frameSeconds < 0
+                || epochSeconds < 0
                 || !(framing >= 1)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "Invalid machine model: expected"
-                    + " parameters, batch, cores >= 1, compute > 0, server, per-worker and epoch seconds >= 0, link"
-                    + " efficiency in (0, 1], framing >= 1, found %d, %d, %d, %g, %g, %g, %g, %g, %g", parameters,
-                    batchPerWorker, cores, computeSeconds, serverSeconds, perWorkerSeconds, linkEfficiency,
-                    epochSeconds, framing));
+                    + " parameters, batch, cores >= 1, compute > 0, server, per-worker, frame and epoch seconds >= 0,"
+                    + " link efficiency in (0, 1], framing >= 1, found %d, %d, %d, %g, %g, %g, %g, %g, %g, %g",
+                    parameters, batchPerWorker, cores, computeSeconds, serverSeconds, perWorkerSeconds,
+                    linkEfficiency, frameSeconds, epochSeconds, framing));
         }
     }
 
@@ -86,11 +96,31 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
      */
     public static MachineModel calibrate(long parameters, int batchPerWorker, int cores, double framing,
                                          MeasuredRun loopbackOne, MeasuredRun cappedDriverOne) {
+        return calibrate(parameters, batchPerWorker, cores, framing, loopbackOne, cappedDriverOne, null);
+    }
+
+    /**
+     * As {@link #calibrate(long, int, int, double, MeasuredRun, MeasuredRun)}, and from the 1-worker run at the
+     * fastest capped rate (when it is another run than the slowest's) the CPU cost of a 1500-byte frame: there the
+     * link needs a few milliseconds and what the exchange took beyond the loopback run's work is the frames'.
+     *
+     * @param fastDriverOne the 1-worker test-bed run at the fastest rate, shards in the driver, or null
+     */
+    public static MachineModel calibrate(long parameters, int batchPerWorker, int cores, double framing,
+                                         MeasuredRun loopbackOne, MeasuredRun cappedDriverOne,
+                                         MeasuredRun fastDriverOne) {
         require(loopbackOne, Placement.DRIVER, true);
         // One thread of ours runs at a time in a 1-worker run: its compute, then the exchange's chain.
         double d = dilation(1 + background(loopbackOne.shape(), 1, cores), cores);
         double server = loopbackOne.serverSeconds() / d;
         double perWorker = Math.max(0, loopbackOne.exchangeSeconds() / d - server);
+        double frame = 0;
+        if (fastDriverOne != null) {
+            require(fastDriverOne, Placement.DRIVER, false);
+            double df = dilation(1 + background(fastDriverOne.shape(), 1, cores), cores);
+            frame = Math.max(0, fastDriverOne.exchangeSeconds() / df - server - perWorker)
+                    / frames(parameters, fastDriverOne.shape());
+        }
         double efficiency = 1;
         if (cappedDriverOne != null) {
             require(cappedDriverOne, Placement.DRIVER, false);
@@ -100,7 +130,7 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
             efficiency = onLink > need ? need / onLink : 1;
         }
         return new MachineModel(parameters, batchPerWorker, cores, loopbackOne.computeSeconds() / d, server,
-                perWorker, efficiency, loopbackOne.overheadSecondsPerEpoch() / d, framing);
+                perWorker, efficiency, frame, loopbackOne.overheadSecondsPerEpoch() / d, framing);
     }
 
     /** The predicted step of a run of this shape. */
@@ -116,8 +146,10 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
         double chain = colocated ? serverSeconds / n + perWorkerSeconds : serverSeconds + n * perWorkerSeconds;
         // Each stream's window gets linkEfficiency of the rate across; the busiest link's streams add up until full.
         double streams = colocated ? Math.max(1, n - 1) : n;
-        double exchange = chain * dilation((colocated ? n : 1) + background, cores)
-                + linkSeconds(parameters, framing, s) / Math.min(1, streams * linkEfficiency);
+        // The frames' CPU work and the link's transfer go on together: the slower of the two sets the pace.
+        double chainDilation = dilation((colocated ? n : 1) + background, cores);
+        double exchange = chain * chainDilation + Math.max(linkSeconds(parameters, framing, s)
+                / Math.min(1, streams * linkEfficiency), frameSeconds * frames(parameters, s) * chainDilation);
         double waiting = compute * JITTER * StepSimulator.stragglerFactor(n);
         double step = compute + exchange + waiting;
         double sps = n * batchPerWorker / step;
@@ -166,6 +198,19 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
         double perWorker = 2 * parameters * 4.0 * framing;
         double busiest = s.placement() == Placement.COLOCATED ? (n - 1.0) / n * perWorker : n * perWorker;
         return busiest * 8 / s.linkBitsPerSecond();
+    }
+
+    /**
+     * 1500-byte frames through the busiest host per step: each worker's gradient and parameters in frames of 1376
+     * payload bytes; the driver's host passes every worker's, a colocated host (N-1)/N of one worker's.
+     */
+    static double frames(long parameters, ClusterShape s) {
+        if (s.loopback()) {
+            return 0;
+        }
+        int n = s.workers();
+        double perWorker = Math.ceil(2 * parameters * 4.0 / FRAME_PAYLOAD_BYTES);
+        return s.placement() == Placement.COLOCATED ? (n - 1.0) / n * perWorker : n * perWorker;
     }
 
     private static void require(MeasuredRun r, Placement placement, boolean loopback) {

@@ -14,7 +14,7 @@ class MachineModelTest {
     private static final int CORES = 2;
 
     /** A 2-core machine whose constants the calibration must find again from its two 1-worker runs. */
-    private static final MachineModel TRUTH = new MachineModel(P, 128, CORES, 8e-3, 3e-3, 5e-3, 0.8, 2.0, FRAMING);
+    private static final MachineModel TRUTH = new MachineModel(P, 128, CORES, 8e-3, 3e-3, 5e-3, 0.8, 8e-6, 2.0, FRAMING);
 
     private static MeasuredRun run(MachineModel m, ClusterShape s) {
         StepPrediction step = m.step(s);
@@ -36,11 +36,12 @@ class MachineModelTest {
     void calibrationFromTheOneWorkerRunsFindsTheMachineThatMadeThemEvenOnACrowdedMachine() {
         // The loopback run saw a crowded machine (a newcomer got a quarter of a core), the test-bed run an idle one.
         MachineModel fitted = MachineModel.calibrate(P, 128, CORES, FRAMING, run(TRUTH, loop(1, 0.25)),
-                run(TRUTH, bed(1, Placement.DRIVER, 1, 1.0)));
+                run(TRUTH, bed(1, Placement.DRIVER, 1, 1.0)), run(TRUTH, bed(1, Placement.DRIVER, 10, 0.5)));
         assertEquals(TRUTH.computeSeconds(), fitted.computeSeconds(), 1e-12);
         assertEquals(TRUTH.serverSeconds(), fitted.serverSeconds(), 1e-12);
         assertEquals(TRUTH.perWorkerSeconds(), fitted.perWorkerSeconds(), 1e-12);
         assertEquals(TRUTH.linkEfficiency(), fitted.linkEfficiency(), 1e-9);
+        assertEquals(TRUTH.frameSeconds(), fitted.frameSeconds(), 1e-15);
         assertEquals(TRUTH.epochSeconds(), fitted.epochSeconds(), 1e-12);
         ClusterShape check = bed(2, Placement.DRIVER, 10, 0.5);
         assertEquals(TRUTH.samplesPerSecond(check, STEPS), fitted.samplesPerSecond(check, STEPS), 1e-6);
@@ -68,7 +69,7 @@ class MachineModelTest {
 
     @Test
     void aLinkBoundExchangeScalesWithTheBusiestLinksBytesOverTheRate() {
-        MachineModel linkOnly = new MachineModel(P, 128, CORES, 8e-3, 0, 0, 1.0, 0, FRAMING);
+        MachineModel linkOnly = new MachineModel(P, 128, CORES, 8e-3, 0, 0, 1.0, 0, 0, FRAMING);
         double bytes = 2 * P * 4.0 * FRAMING;
         assertEquals(bytes * 8 / 1e9, linkOnly.step(bed(1, Placement.DRIVER, 1, 1)).communicationSeconds(), 1e-12);
         // The driver's link carries every worker's bytes; a tenfold rate takes a tenth of the time.
@@ -83,18 +84,32 @@ class MachineModelTest {
 
     @Test
     void anInefficientLinkStretchesOnlyTheTransferNotTheServersWork() {
-        MachineModel half = new MachineModel(P, 128, CORES, 8e-3, 3e-3, 5e-3, 0.5, 0, FRAMING);
+        MachineModel half = new MachineModel(P, 128, CORES, 8e-3, 3e-3, 5e-3, 0.5, 0, 0, FRAMING);
         double link = MachineModel.linkSeconds(P, FRAMING, bed(1, Placement.DRIVER, 1, 1));
         assertEquals(8e-3 + 2 * link, half.step(bed(1, Placement.DRIVER, 1, 1)).communicationSeconds(), 1e-12);
     }
 
     @Test
     void twoWorkersWindowsFillTheDriversLinkWhereOneWorkersCouldNot() {
-        MachineModel half = new MachineModel(P, 128, CORES, 8e-3, 0, 0, 0.5, 0, FRAMING);
+        MachineModel half = new MachineModel(P, 128, CORES, 8e-3, 0, 0, 0.5, 0, 0, FRAMING);
         double one = MachineModel.linkSeconds(P, FRAMING, bed(1, Placement.DRIVER, 1, 1));
         assertEquals(2 * one, half.step(bed(1, Placement.DRIVER, 1, 1)).communicationSeconds(), 1e-12);
         // Two streams at half the rate each: the link is full, and carries twice the bytes in twice one's link time.
         assertEquals(2 * one, half.step(bed(2, Placement.DRIVER, 1, 1)).communicationSeconds(), 1e-12);
+    }
+
+    @Test
+    void atTenGigabitTheFramesCpuNotTheLinkSetsThePace() {
+        MachineModel framesOnly = new MachineModel(P, 128, CORES, 8e-3, 0, 0, 1.0, 8e-6, 0, FRAMING);
+        double frames = Math.ceil(2 * P * 4.0 / 1376);
+        // 10 Gbit/s: 2.7 ms of link against 2,367 frames x 8 us = 18.9 ms of CPU.
+        assertEquals(frames * 8e-6, framesOnly.step(bed(1, Placement.DRIVER, 10, 1)).communicationSeconds(), 1e-12);
+        // 100 Mbit/s: the link's 275 ms is the slower.
+        assertEquals(MachineModel.linkSeconds(P, FRAMING, bed(1, Placement.DRIVER, 0.1, 1)),
+                framesOnly.step(bed(1, Placement.DRIVER, 0.1, 1)).communicationSeconds(), 1e-12);
+        // The driver's host passes both workers' frames.
+        assertEquals(2 * frames * 8e-6, framesOnly.step(bed(2, Placement.DRIVER, 10, 1)).communicationSeconds(),
+                1e-12);
     }
 
     @Test
