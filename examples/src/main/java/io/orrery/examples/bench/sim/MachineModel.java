@@ -23,8 +23,9 @@ import java.util.Locale;
  *   <li><b>Rate caps.</b> The busiest link's bytes per step at the capped rate (the driver's link carries N
  *       gradients in and N parameter copies out; a colocated host (N-1)/N of each), with the framing of 1500-byte
  *       frames. One stream moves at the fraction {@code linkEfficiency} of the rate that its flow-control window
- *       achieves; the N streams through the driver's link add up until they fill it. The transfer does not overlap
- *       the server's work (gradients arrive before the optimizer runs, the parameters leave after it).</li>
+ *       achieves; the N streams through the driver's link add up until they fill it. Moving the bytes (the
+ *       per-worker work, the frames) goes on while the link carries them, the slower of the two sets the pace; the
+ *       server's own step overlaps neither (gradients arrive before the optimizer runs, parameters leave after).</li>
  * </ul>
  *
  * A step is compute, the exchange and the straggler wait (the barrier waits for the slowest worker); an epoch adds
@@ -63,12 +64,13 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
             "The driver's server handles the workers one after another (their gradients in, their parameter copies"
                     + " out) and does its own step (average, optimizer, publish, from its timer in the 1-worker run)"
                     + " once; workers wait without spinning.",
-            "On a capped link the transfer does not overlap the server's work; one stream (one worker's"
+            "On a capped link one stream (one worker's"
                     + " gradient, or the parameters to it) moves at the fraction of the rate the 1-worker test-bed"
                     + " run achieved, at every rate (windows are sized to rate x round trip), and the busiest link's N"
                     + " streams add up until they fill it; 1500-byte frames, 1450 wire bytes per 1376 payload bytes."
                     + " Each frame costs CPU in the namespaces' network path (from the fastest rate's 1-worker run);"
-                    + " frames and link go on together, the slower sets the pace.",
+                    + " moving the bytes (per-worker work and frames) goes on while the link carries them, the slower"
+                    + " sets the pace; the server's own step does not overlap either.",
             "The barrier waits for the slowest worker: compute x 5% x sqrt(2 ln N); the epoch's start is fixed work"
                     + " stretched like the rest.");
 
@@ -125,7 +127,7 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
         if (cappedDriverOne != null) {
             require(cappedDriverOne, Placement.DRIVER, false);
             double db = dilation(1 + background(cappedDriverOne.shape(), 1, cores), cores);
-            double onLink = cappedDriverOne.exchangeSeconds() - db * (server + perWorker);
+            double onLink = cappedDriverOne.exchangeSeconds() - db * server;
             double need = linkSeconds(parameters, framing, cappedDriverOne.shape());
             efficiency = onLink > need ? need / onLink : 1;
         }
@@ -146,10 +148,13 @@ public record MachineModel(long parameters, int batchPerWorker, int cores, doubl
         double chain = colocated ? serverSeconds / n + perWorkerSeconds : serverSeconds + n * perWorkerSeconds;
         // Each stream's window gets linkEfficiency of the rate across; the busiest link's streams add up until full.
         double streams = colocated ? Math.max(1, n - 1) : n;
-        // The frames' CPU work and the link's transfer go on together: the slower of the two sets the pace.
+        // The server's own step sits between the gradients' arrival and the parameters' departure; the moving of
+        // bytes (the per-worker work and the frames' CPU) goes on while the link carries them: the slower sets the pace.
         double chainDilation = dilation((colocated ? n : 1) + background, cores);
-        double exchange = chain * chainDilation + Math.max(linkSeconds(parameters, framing, s)
-                / Math.min(1, streams * linkEfficiency), frameSeconds * frames(parameters, s) * chainDilation);
+        double own = colocated ? serverSeconds / n : serverSeconds;
+        double moving = (chain - own + frameSeconds * frames(parameters, s)) * chainDilation;
+        double exchange = own * chainDilation + Math.max(linkSeconds(parameters, framing, s)
+                / Math.min(1, streams * linkEfficiency), moving);
         double waiting = compute * JITTER * StepSimulator.stragglerFactor(n);
         double step = compute + exchange + waiting;
         double sps = n * batchPerWorker / step;
