@@ -95,7 +95,17 @@ public final class ClusterRowLauncher implements AutoCloseable {
         }
         Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12",
                 "SPARK_LOCAL_IP", localIp, "OMP_WAIT_POLICY", "PASSIVE");
-        return RowProcess.run(cmd, env, workDir.resolve("orrery-cluster.log"), config, timeout);
+        // How crowded the machine is while the row runs (the bed already up): the simulator models shared cores with it.
+        CpuShareProbe probe = CpuShareProbe.start();
+        try {
+            Path log = workDir.resolve("orrery-cluster.log");
+            RunResult row = RowProcess.run(cmd, env, log, config, timeout);
+            return row.withMachineFigures(probe == null ? null : probe.share(), ServerStepTime.fromLog(log));
+        } finally {
+            if (probe != null) {
+                probe.close();
+            }
+        }
     }
 
     @Override
@@ -104,14 +114,22 @@ public final class ClusterRowLauncher implements AutoCloseable {
     }
 
     /**
-     * The driver's UDP settings on the test bed: the rate of its link (a veth reports 10 Gbit/s whatever its tbf cap),
-     * which sizes the server's receiver window.
+     * The UDP settings of a test-bed row's JVMs: the rate of their link (a veth reports 10 Gbit/s whatever its tbf
+     * cap), which sizes the receiver windows, and, when bench's JVM has {@code -Dorrery.bench.testbedRtt=4ms}, the
+     * round trip they are sized for (UdpSettings' 1 ms otherwise). Measured 2026-12-03 on the quiet machine: with
+     * 1 ms the exchange at 1 Gbit/s was 1.09-1.10x the link's time, with 4 ms 1.19-1.26x (load 1.5 against 4-5).
      */
+    static String udpProperties(BenchConfig config) {
+        String rtt = System.getProperty("orrery.bench.testbedRtt");
+        return "-Dorrery.udp.rate=" + TestbedMaster.parse(config.master()).rate()
+                + (rtt == null ? "" : " -Dorrery.udp.rtt=" + rtt);
+    }
+
     private static List<String> driverProperties(BenchConfig config) {
         if (!TestbedMaster.isTestbed(config.master())) {
             return List.of();
         }
-        return List.of("-Dorrery.udp.rate=" + TestbedMaster.parse(config.master()).rate());
+        return List.of(udpProperties(config).split(" "));
     }
 
     /**
@@ -122,7 +140,6 @@ public final class ClusterRowLauncher implements AutoCloseable {
         Map<String, String> conf = new LinkedHashMap<>(ExecutorCode.settings(ClusterRowLauncher.class));
         int workerMemoryMb;
         if (TestbedMaster.isTestbed(config.master())) {
-            TestbedMaster bed = TestbedMaster.parse(config.master());
             workerMemoryMb = TESTBED_WORKER_MEMORY_MB;
             conf.put("spark.driver.host", BenchTestbed.DRIVER_ADDRESS);
             conf.put("spark.driver.bindAddress", BenchTestbed.DRIVER_ADDRESS);
@@ -130,8 +147,8 @@ public final class ClusterRowLauncher implements AutoCloseable {
             conf.put("spark.cores.max", Integer.toString(config.workers()));
             conf.put("spark.executor.cores", "1");
             conf.put("spark.locality.wait", "0s");
-            conf.merge("spark.executor.extraJavaOptions", "-Dorrery.udp.rate=" + bed.rate(),
-                    (flags, rate) -> (flags + " " + rate).trim());
+            conf.merge("spark.executor.extraJavaOptions", udpProperties(config),
+                    (flags, udp) -> (flags + " " + udp).trim());
         } else {
             Matcher m = LOCAL_CLUSTER.matcher(config.master());
             if (!m.matches()) {

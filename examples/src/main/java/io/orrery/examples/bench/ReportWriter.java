@@ -1,5 +1,6 @@
 package io.orrery.examples.bench;
 
+import io.orrery.examples.bench.sim.MachineModel;
 import io.orrery.examples.bench.sim.ModelProfile;
 import io.orrery.examples.bench.sim.StepPrediction;
 import io.orrery.examples.bench.sim.StepSimulator;
@@ -184,9 +185,15 @@ public final class ReportWriter {
                 sim.computeSecondsPerSample() * 1e6, sim.calibrationSource(), sim.encoding(), sim.shards()));
         if (sim.clusterModel() != null) {
             md.append("Clusters on this machine (local-cluster on loopback, the test bed at each rate and placement):"
-                    + " the step model with shared cores, a CPU cost per message and the rate caps, ")
+                    + " the step model with the machine's shared cores (threads beyond the cores stretch the work,"
+                    + " other jobs' threads counted from a CPU-share probe beside each run), the server's own step"
+                    + " and per-worker work, and the rate caps, ")
                     .append(sim.clusterModel()).append(". The points it was not fitted to are its check (target:"
-                    + " within 15%).\n\n");
+                    + " within 15%). Its assumptions:\n\n");
+            for (String a : MachineModel.ASSUMPTIONS) {
+                md.append("- ").append(a).append('\n');
+            }
+            md.append('\n');
         }
         if (!sim.checks().isEmpty()) {
             md.append("Check against measured points on this machine:\n\n");

@@ -1,5 +1,7 @@
 package io.orrery.examples.bench;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -26,20 +28,36 @@ import java.util.Objects;
  * @param secondsTo98        the same for 98%
  * @param finalAccuracy      test accuracy at the end, in [0, 1]
  * @param accuracyCurve      test accuracy over time (at least the final point)
+ * @param cpuShare           share of a core one more runnable thread got while the run ran ({@link CpuShareProbe}):
+ *                           how crowded the machine was, or null when not measured
+ * @param serverStepMs       the parameter server's own time per step to average, apply the optimizer and publish
+ *                           (its aggregation timer, from the row's log), or null when not known
  */
 public record RunResult(BenchConfig config, String status, String error, String startedAt, double wallSeconds,
                         long steps, double samplesPerSecond, Double stepMs, Double computeMs,
                         Double communicationMs, Double waitingMs, Long bytesSent, Long bytesReceived,
                         Double parallelEfficiency, Double secondsTo97, Double secondsTo98, double finalAccuracy,
-                        List<AccuracyPoint> accuracyCurve) {
+                        List<AccuracyPoint> accuracyCurve, Double cpuShare,
+                        Double serverStepMs) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
 
+    @JsonCreator
     public RunResult {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(status, "status");
         accuracyCurve = accuracyCurve == null ? List.of() : List.copyOf(accuracyCurve);
+    }
+
+    /** A row without a measured CPU share (the baseline's rows, rows of older results.json files). */
+    public RunResult(BenchConfig config, String status, String error, String startedAt, double wallSeconds,
+                     long steps, double samplesPerSecond, Double stepMs, Double computeMs, Double communicationMs,
+                     Double waitingMs, Long bytesSent, Long bytesReceived, Double parallelEfficiency,
+                     Double secondsTo97, Double secondsTo98, double finalAccuracy, List<AccuracyPoint> accuracyCurve) {
+        this(config, status, error, startedAt, wallSeconds, steps, samplesPerSecond, stepMs, computeMs,
+                communicationMs, waitingMs, bytesSent, bytesReceived, parallelEfficiency, secondsTo97, secondsTo98,
+                finalAccuracy, accuracyCurve, null, null);
     }
 
     /** A row for a run that did not finish, so the grid records it and resume retries it. */
@@ -57,14 +75,22 @@ public record RunResult(BenchConfig config, String status, String error, String 
     public RunResult withParallelEfficiency(Double efficiency) {
         return new RunResult(config, status, error, startedAt, wallSeconds, steps, samplesPerSecond, stepMs,
                 computeMs, communicationMs, waitingMs, bytesSent, bytesReceived, efficiency, secondsTo97,
-                secondsTo98, finalAccuracy, accuracyCurve);
+                secondsTo98, finalAccuracy, accuracyCurve, cpuShare, serverStepMs);
     }
 
     /** This row with the time-to-accuracy fields derived from its accuracy curve. */
     public RunResult withTimesToAccuracy() {
         return new RunResult(config, status, error, startedAt, wallSeconds, steps, samplesPerSecond, stepMs,
                 computeMs, communicationMs, waitingMs, bytesSent, bytesReceived, parallelEfficiency,
-                secondsTo(accuracyCurve, 0.97), secondsTo(accuracyCurve, 0.98), finalAccuracy, accuracyCurve);
+                secondsTo(accuracyCurve, 0.97), secondsTo(accuracyCurve, 0.98), finalAccuracy, accuracyCurve,
+                cpuShare, serverStepMs);
+    }
+
+    /** This row with the CPU share measured while it ran and the server's own time per step. */
+    public RunResult withMachineFigures(Double share, Double serverMs) {
+        return new RunResult(config, status, error, startedAt, wallSeconds, steps, samplesPerSecond, stepMs,
+                computeMs, communicationMs, waitingMs, bytesSent, bytesReceived, parallelEfficiency, secondsTo97,
+                secondsTo98, finalAccuracy, accuracyCurve, share, serverMs);
     }
 
     /** First time in the curve at which accuracy reached the target, or null if it never did. */

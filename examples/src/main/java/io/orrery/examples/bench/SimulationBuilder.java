@@ -81,7 +81,7 @@ public final class SimulationBuilder {
             source = String.format(Locale.ROOT, "the measured 1-worker Orrery run (%s, %.0f samples/s, %s)",
                     r1.config().seriesLabel(), r1.samplesPerSecond(), r1.config().master());
         }
-        // Cluster runs (local-cluster and the test bed): the machine model, fitted to four of them, checked on all.
+        // Cluster runs (local-cluster and the test bed): the machine model, fitted to the 1-worker runs, checks all.
         Optional<ClusterModelCheck.Result> cluster = ClusterModelCheck.run(rows, batch);
         String clusterModel = null;
         if (cluster.isPresent()) {
@@ -92,9 +92,9 @@ public final class SimulationBuilder {
                 source = "the cluster model's compute per sample (" + clusterModel + ")";
             }
         } else if (rows.stream().anyMatch(r -> r.ok() && BenchConfig.CLUSTER_PATH.equals(r.config().path()))) {
-            clusterModel = "not fitted: it needs SYNC float32 runs on local-cluster with 1 and 2 workers and a"
-                    + " 1-worker run on the test bed with the shards in the driver (bench --paths cluster,testbed"
-                    + " --workers 1,2)";
+            clusterModel = "not fitted: it needs a SYNC float32 1-worker run on local-cluster (and, for the link's"
+                    + " efficiency, a 1-worker run on the test bed with the shards in the driver: bench --paths"
+                    + " cluster,testbed --workers 1,2)";
         }
         if (workload == null && fallbackComputeSecondsPerSample != null) {
             workload = new Workload(Workload.MNIST_MLP_PARAMETERS, batch, fallbackComputeSecondsPerSample,

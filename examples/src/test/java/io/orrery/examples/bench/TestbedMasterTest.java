@@ -46,6 +46,8 @@ class TestbedMasterTest {
         assertEquals("2", conf.get("spark.cores.max"));
         assertTrue(conf.get("spark.executor.extraJavaOptions").contains("-Dorrery.udp.rate=1gbit"),
                 conf.toString());
+        // The round trip is UdpSettings' default unless bench is told otherwise.
+        assertTrue(!conf.get("spark.executor.extraJavaOptions").contains("orrery.udp.rtt"), conf.toString());
         assertEquals(List.of("ip", "netns", "exec", "orrbn-d"), BenchTestbed.onDriverHost());
         BenchConfig local = new BenchConfig(BenchConfig.ORRERY, "local[2]", 2, "sync", "float32", 128, 1, 1);
         assertEquals(ShardPlacement.DRIVER, ClusterRowLauncher.placement(local));
