@@ -196,7 +196,8 @@ final class ChaosJob implements AutoCloseable {
                 model.toString(), "--mode", settings.mode(), "--staleness", "2", "--udp", "127.0.0.1", "--port",
                 Integer.toString(port), "--step-timeout", settings.stepTimeout().toString(), "--checkpoint-dir",
                 dir.resolve("checkpoints").toString(), "--checkpoint-every", Integer.toString(settings.checkpointEvery()),
-                "--stats-interval", "PT10S"));
+                // often: a quick job ends within 10 s, and its drop counts are read from the last stats line
+                "--stats-interval", "PT2S"));
         args.addAll(secretFile != null ? List.of("--secret-file", secretFile.toString())
                 : List.of("--token-file", tokenFile.toString()));
         if (resume) {

@@ -39,6 +39,8 @@ import java.util.Random;
 public final class RogueSender {
 
     private static final int TERM_LENGTH = 1 << 20;
+    /** Send rate towards a keyed server: 100,000 messages in 50 s, about a full job's training time. */
+    static final long KEYED_MESSAGES_PER_SECOND = 2000;
     private static final List<Integer> TO_WORKER_TYPES = FuzzMessages.TO_WORKER;
 
     private RogueSender() {
@@ -91,7 +93,11 @@ public final class RogueSender {
                     fuzz.sender(control.sessionId(), boundEndpoint(replies));
                 }
                 targets = "targets=server";
+                long startNs = System.nanoTime();
                 for (long i = 0; i < count; i++) {
+                    if (replies != null) {
+                        pace(startNs, i);
+                    }
                     int type = (int) (i % FuzzMessages.TYPES.size());
                     boolean validToken = (i / FuzzMessages.TYPES.size()) % 2 == 0;
                     int length = fuzz.write(type, validToken, buffer);
@@ -144,6 +150,18 @@ public final class RogueSender {
             }
         }
         return connected;
+    }
+
+    /**
+     * Keyed: at most {@link #KEYED_MESSAGES_PER_SECOND}, so that Challenges to the rogue's Joins (the server issues
+     * at most 20 a second, shared with its rejections) come back while it still sends JoinProofs. At full speed
+     * 10,000 messages left in about a second and only 3 JoinProofs carried a nonce the server had issued.
+     */
+    private static void pace(long startNs, long sent) throws InterruptedException {
+        long dueNs = startNs + sent * 1_000_000_000L / KEYED_MESSAGES_PER_SECOND;
+        while (System.nanoTime() < dueNs) {
+            Thread.sleep(1);
+        }
     }
 
     /** The {@code host:port} the subscription bound (an ephemeral port), or a placeholder if it has none yet. */
