@@ -13,16 +13,20 @@ import java.util.concurrent.Callable;
 /**
  * {@code chaos}: the fault matrix against real processes (a `ps` and worker JVMs on loopback UDP), writing
  * results.csv and report.md into {@code --out}. The quick form (default) takes minutes and runs in CI: short jobs,
- * one kill trial per mode, the other faults in SYNC only, 10,000 fuzz messages, a 30 s soak of 4 workers.
- * {@code --full} runs every fault in every mode, longer jobs, three kill trials, 100,000 fuzz messages, a
- * ten-minute soak of eight workers, and three trials per mode of an executor JVM of a real Spark fit killed.
+ * two unfaulted runs per mode, one kill trial per mode, the other faults in SYNC only, 10,000 fuzz messages (one
+ * keyed job among them), a 30 s soak of 4 workers. {@code --full} runs three unfaulted runs per mode, every fault in
+ * every mode, longer jobs, three kill trials, 100,000 fuzz messages (keyed and not, both directions), a ten-minute
+ * soak of eight workers, and three trials per mode of an executor JVM of a real Spark fit killed.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Run the parameter server's fault matrix (kills, stops, restarts, packet loss, soak) against real"
                 + " processes; write results.csv and report.md.")
 public final class ChaosCommand implements Callable<Integer> {
 
-    /** Accuracy a faulted run may lose or gain against the unfaulted run of its mode, in percentage points. */
+    /**
+     * Accuracy a faulted run may lose or gain against the range of the unfaulted runs of its mode, in percentage
+     * points ({@link AccuracyBand}).
+     */
     static final double TOLERANCE_POINTS = 0.3;
 
     @Option(names = "--out", required = true, description = "Directory for results.csv, report.md and the runs' logs.")
@@ -38,31 +42,44 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", description = "Run only these scenarios (names as in results.csv).")
     List<String> only;
 
+    @Option(names = "--keyed", description = "Run every job keyed (a secret, as with spark.authenticate: workers prove"
+            + " the key at the join) instead of with a token. The rogue-fuzz-keyed scenarios are keyed anyway.")
+    boolean keyed;
+
+    @Option(names = "--references", description = "Unfaulted runs per mode, the accuracy band every faulted run is"
+            + " judged against. Default: 3 with --full, 2 without.")
+    Integer references;
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(out);
         ChaosJob.Settings base = full
-                ? new ChaosJob.Settings("SYNC", 2, 600, 32, Duration.ofSeconds(5), 25, List.of(), 90)
-                : new ChaosJob.Settings("SYNC", 2, 200, 32, Duration.ofSeconds(3), 20, List.of(), 45);
+                ? new ChaosJob.Settings("SYNC", 2, 600, 32, Duration.ofSeconds(5), 25, List.of(), 90, keyed)
+                : new ChaosJob.Settings("SYNC", 2, 200, 32, Duration.ofSeconds(3), 20, List.of(), 45, keyed);
         // the soak first: the longest scenario, and the memory verdict a run stopped early would otherwise lack
         List<Scenario> scenarios = new ArrayList<>(List.of(
                 full ? new Soak(8, Duration.ofMinutes(10)) : new Soak(4, Duration.ofSeconds(30)),
                 new WorkerKill(), new WorkerStop(), new ServerRestart(),
-                new PacketLoss(0.01), new PacketLoss(0.05), new RogueFuzz(full ? 100_000 : 10_000),
-                new RogueFuzzWorkers(full ? 100_000 : 10_000)));
+                new PacketLoss(0.01), new PacketLoss(0.05), new RogueFuzz(full ? 100_000 : 10_000, false),
+                new RogueFuzz(full ? 100_000 : 10_000, true), new RogueFuzzWorkers(full ? 100_000 : 10_000, false)));
+        if (full) {
+            // the quick form's keyed fuzz covers Challenge and JoinProof; towards keyed workers only in the full form
+            scenarios.add(new RogueFuzzWorkers(100_000, true));
+        }
         if (full || only != null && only.contains("spark-executor-sigkill")) {
             // Minutes per trial (a Spark cluster, a kill, a retried stage): in the full matrix only; one SYNC trial
-            // runs in CI as SparkExecutorKillTest.
-            scenarios.add(2, new SparkExecutorKill(true));
+            // runs in CI as SparkExecutorKillTest. Last, so that a run cut short has every other scenario.
+            scenarios.add(new SparkExecutorKill(true));
         }
         if (only != null) {
             scenarios.removeIf(s -> !only.contains(s.name()));
         }
-        ChaosMatrix matrix = new ChaosMatrix(base, out, full ? 3 : 1, seed, !full, System.out::println);
-        List<ChaosResult> results = matrix.run(scenarios);
+        int referenceRuns = references != null ? references : full ? 3 : 2;
+        ChaosMatrix matrix = new ChaosMatrix(base, out, full ? 3 : 1, referenceRuns, seed, !full, System.out::println);
         String command = "orrery chaos --out " + out + (full ? " --full" : "") + " --seed " + seed
+                + (keyed ? " --keyed" : "") + " --references " + referenceRuns
                 + (only == null ? "" : " --only " + String.join(",", only));
-        matrix.write(scenarios, command, TOLERANCE_POINTS);
+        List<ChaosResult> results = matrix.run(scenarios, command, TOLERANCE_POINTS);
         System.out.println(ChaosReport.table(results, TOLERANCE_POINTS));
         long failed = results.stream().filter(r -> !r.passed(TOLERANCE_POINTS)).count();
         System.out.println("chaos: " + (results.size() - failed) + " of " + results.size() + " runs passed; "

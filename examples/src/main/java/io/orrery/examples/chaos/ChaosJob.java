@@ -1,5 +1,6 @@
 package io.orrery.examples.chaos;
 
+import io.orrery.ps.JobSecret;
 import io.orrery.ps.JobToken;
 import io.orrery.ps.ParameterServerMain;
 
@@ -10,8 +11,11 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -23,24 +27,45 @@ import java.util.Map;
  */
 final class ChaosJob implements AutoCloseable {
 
-    /** What a job runs: mode (SYNC, ASYNC, BOUNDED), size, and JVM properties for every process (packet loss). */
+    /**
+     * What a job runs: mode (SYNC, ASYNC, BOUNDED), size, JVM properties for every process (packet loss), and
+     * whether it is keyed (a secret, as with Spark's {@code spark.authenticate}: the server gets it by file, the
+     * workers by environment, and they prove the key derived from it at the join) or uses a token.
+     */
     record Settings(String mode, int workers, int steps, int batch, Duration stepTimeout, int checkpointEvery,
-                    List<String> properties, long stallSeconds) {
+                    List<String> properties, long stallSeconds, boolean keyed) {
 
         Settings withProperties(List<String> more) {
             List<String> all = new ArrayList<>(properties);
             all.addAll(more);
-            return new Settings(mode, workers, steps, batch, stepTimeout, checkpointEvery, all, stallSeconds);
+            return new Settings(mode, workers, steps, batch, stepTimeout, checkpointEvery, all, stallSeconds, keyed);
         }
 
         Settings withWorkers(int count, int stepCount) {
-            return new Settings(mode, count, stepCount, batch, stepTimeout, checkpointEvery, properties, stallSeconds);
+            return new Settings(mode, count, stepCount, batch, stepTimeout, checkpointEvery, properties, stallSeconds,
+                    keyed);
+        }
+
+        Settings withMode(String newMode) {
+            return new Settings(newMode, workers, steps, batch, stepTimeout, checkpointEvery, properties, stallSeconds,
+                    keyed);
+        }
+
+        Settings withKeyed(boolean key) {
+            return new Settings(mode, workers, steps, batch, stepTimeout, checkpointEvery, properties, stallSeconds,
+                    key);
         }
     }
+
+    /** The job id every chaos job uses (the `ps` default); a keyed job's key is derived from the secret and it. */
+    static final long JOB_ID = 1;
 
     private final Settings settings;
     private final Path dir;
     private final Path tokenFile;
+    /** The keyed job's secret file (owner-only), null for a job with a token. */
+    private final Path secretFile;
+    private final Map<String, String> secretEnvironment;
     private final Path model;
     private final Path ledger;
     private final Path stopFile;
@@ -57,6 +82,16 @@ final class ChaosJob implements AutoCloseable {
         this.dir = Files.createDirectories(dir);
         this.tokenFile = dir.resolve("job.token");
         JobToken.readOrCreate(tokenFile);
+        if (settings.keyed()) {
+            String secret = newSecret();
+            this.secretFile = dir.resolve("job.secret");
+            Files.writeString(secretFile, secret + "\n");
+            Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+            this.secretEnvironment = Map.of(JobSecret.ENVIRONMENT_VARIABLE, secret);
+        } else {
+            this.secretFile = null;
+            this.secretEnvironment = Map.of();
+        }
         this.model = dir.resolve("model.json");
         ChaosModel.create().save(model);
         this.ledger = dir.resolve("ledger.csv");
@@ -99,6 +134,14 @@ final class ChaosJob implements AutoCloseable {
 
     Path ledger() {
         return ledger;
+    }
+
+    /**
+     * What a process of this job gets in its environment: the secret of a keyed job (never on a command line, which
+     * every user of the host can read), nothing otherwise.
+     */
+    Map<String, String> secretEnvironment() {
+        return secretEnvironment;
     }
 
     /** The server process now running (the newest one after a restart). */
@@ -151,9 +194,12 @@ final class ChaosJob implements AutoCloseable {
     private void startServer(boolean resume) {
         List<String> args = new ArrayList<>(List.of("--workers", Integer.toString(settings.workers()), "--model",
                 model.toString(), "--mode", settings.mode(), "--staleness", "2", "--udp", "127.0.0.1", "--port",
-                Integer.toString(port), "--token-file", tokenFile.toString(), "--step-timeout",
-                settings.stepTimeout().toString(), "--checkpoint-dir", dir.resolve("checkpoints").toString(),
-                "--checkpoint-every", Integer.toString(settings.checkpointEvery()), "--stats-interval", "PT10S"));
+                Integer.toString(port), "--step-timeout", settings.stepTimeout().toString(), "--checkpoint-dir",
+                dir.resolve("checkpoints").toString(), "--checkpoint-every", Integer.toString(settings.checkpointEvery()),
+                // often: a quick job ends within 10 s, and its drop counts are read from the last stats line
+                "--stats-interval", "PT2S"));
+        args.addAll(secretFile != null ? List.of("--secret-file", secretFile.toString())
+                : List.of("--token-file", tokenFile.toString()));
         if (resume) {
             args.add("--resume");
         }
@@ -177,7 +223,7 @@ final class ChaosJob implements AutoCloseable {
                 Integer.toString(settings.batch()), Long.toString(settings.stallSeconds()), Long.toString(firstLocal[k]),
                 stopFile.toString());
         ChaosProcess worker = ChaosProcess.start("worker-" + k, dir.resolve("worker-" + k + "-" + life + ".log"), "512m",
-                settings.properties(), ChaosWorker.class.getName(), args, Map.of());
+                settings.properties(), ChaosWorker.class.getName(), args, secretEnvironment);
         synchronized (this) {
             workers[k] = worker;
             all.add(worker);
@@ -192,6 +238,13 @@ final class ChaosJob implements AutoCloseable {
             codes[k] = workers[k].waitFor(Math.max(1, (end - System.nanoTime()) / 1_000_000));
         }
         return codes;
+    }
+
+    /** 32 random bytes as hex: what `openssl rand -hex 32` would give a user for spark.authenticate.secret. */
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** An even UDP port p with p and p + 1 free on loopback (ingress and broadcast control). */

@@ -12,25 +12,34 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Runs the fault matrix: the unfaulted job of each mode first (the reference accuracy), then every scenario in every
- * mode it applies to, {@code trials} times, each as fresh processes in its own directory under {@code out}.
+ * Runs the fault matrix: {@code references} unfaulted jobs of each mode first (the modes taking turns, so that a
+ * change of the host's load reaches all of them; their accuracies are each mode's {@link AccuracyBand}), then every
+ * scenario in every mode it applies to, {@code trials} times, each as fresh processes in its own directory under
+ * {@code out}. results.csv and report.md are rewritten after every run, so a matrix cut short still leaves its rows.
  */
 final class ChaosMatrix {
 
     private final ChaosJob.Settings base;
     private final Path out;
     private final int trials;
+    private final int references;
     private final boolean quick;
     private final Random random;
     private final Consumer<String> log;
-    private final Map<String, Double> reference = new HashMap<>();
+    private final Map<String, AccuracyBand> bands = new HashMap<>();
     private final List<ChaosResult> results = new ArrayList<>();
 
-    ChaosMatrix(ChaosJob.Settings base, Path out, int trials, long seed, boolean quick, Consumer<String> log) {
+    ChaosMatrix(ChaosJob.Settings base, Path out, int trials, int references, long seed, boolean quick,
+                Consumer<String> log) {
+        if (references < 1) {
+            throw new IllegalArgumentException("references: expected at least 1 unfaulted run per mode, received "
+                    + references);
+        }
         this.base = base;
         this.quick = quick;
         this.out = out;
         this.trials = trials;
+        this.references = references;
         this.random = new Random(seed);
         this.log = log;
     }
@@ -39,17 +48,31 @@ final class ChaosMatrix {
         return results;
     }
 
-    /** Runs {@code scenarios} (the unfaulted runs are added first) and returns every row. */
-    List<ChaosResult> run(List<Scenario> scenarios) throws Exception {
+    /**
+     * Runs {@code scenarios} (the unfaulted runs are added first) and returns every row; writes results.csv and
+     * report.md (headed by {@code command}) after each.
+     */
+    List<ChaosResult> run(List<Scenario> scenarios, String command, double tolerancePoints) throws Exception {
         NoFault none = new NoFault();
-        for (String mode : none.modes()) {
-            results.add(runOne(none, mode, 1));
+        for (int r = 1; r <= references; r++) {
+            for (String mode : none.modes()) {
+                results.add(runOne(none, mode, r));
+                write(scenarios, command, tolerancePoints);
+            }
         }
+        for (String mode : none.modes()) {
+            bands.put(mode, new AccuracyBand(results.stream().filter(r -> r.mode().equals(mode))
+                    .map(ChaosResult::accuracy).toList()));
+            log.accept("chaos: unfaulted " + mode + " accuracy " + bands.get(mode).describe());
+        }
+        results.replaceAll(r -> r.withReference(bands.get(r.mode())));
+        write(scenarios, command, tolerancePoints);
         for (Scenario s : scenarios) {
             int count = s instanceof WorkerKill || s instanceof SparkExecutorKill ? trials : 1;
             for (String mode : modes(s)) {
                 for (int t = 1; t <= count; t++) {
                     results.add(runOne(s, mode, t));
+                    write(scenarios, command, tolerancePoints);
                 }
             }
         }
@@ -66,8 +89,7 @@ final class ChaosMatrix {
     }
 
     private ChaosResult runOne(Scenario scenario, String mode, int trial) throws Exception {
-        ChaosJob.Settings settings = scenario.adapt(new ChaosJob.Settings(mode, base.workers(), base.steps(),
-                base.batch(), base.stepTimeout(), base.checkpointEvery(), base.properties(), base.stallSeconds()));
+        ChaosJob.Settings settings = scenario.adapt(base.withMode(mode));
         Path dir = out.resolve("runs").resolve(scenario.name() + "-" + mode.toLowerCase() + "-" + trial);
         log.accept("chaos: " + scenario.name() + " " + mode + " trial " + trial + " (" + dir + ")");
         ChaosResult alone = scenario.runAlone(mode, trial, dir, random, log);
@@ -96,6 +118,9 @@ final class ChaosMatrix {
                 note[0] = ("ps " + DriverCounters.of(job.ps().pid()) + "; " + note[0]).trim();
             }
             job.close();
+            if (scenario instanceof RogueFuzz || scenario instanceof RogueFuzzWorkers) {
+                note[0] = (note[0] + "; ps " + RogueFuzz.serverDrops(job)).trim();
+            }
             if (scenario instanceof Soak) {
                 memory.writeCsv();
                 note[0] = (note[0] + "; memory " + memory.growthSummary()).trim();
@@ -106,13 +131,9 @@ final class ChaosMatrix {
             long expected = scenario instanceof Soak ? -1 : sync ? settings.steps() : (long) settings.steps() * settings.workers();
             long applied = sync ? ledger.distinctSteps() : ledger.contributions() - ledger.replayedAfterRestart();
             double accuracy = accuracy(job);
-            if (scenario instanceof NoFault) {
-                reference.put(mode, accuracy);
-            }
-            Double ref = reference.get(mode);
-            double delta = ref == null || Double.isNaN(accuracy) ? Double.NaN : (accuracy - ref) * 100;
             ChaosResult r = new ChaosResult(scenario.name(), mode, trial, outcome, expected, applied,
-                    ledger.appliedTwice(), ledger.replayedAfterRestart(), accuracy, delta, memory.peakRss(),
+                    ledger.appliedTwice(), ledger.replayedAfterRestart(), accuracy,
+                    bands.getOrDefault(mode, AccuracyBand.NONE), memory.peakRss(),
                     memory.peakOpenFiles(),
                     scenario instanceof Soak ? memory.growth(MemorySampler.RSS) : Double.NaN, seconds, note[0]);
             log.accept("chaos:   -> " + r.csv());

@@ -1,6 +1,8 @@
 package io.orrery.examples.chaos;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** report.md: what was run, the outcome table, and what each scenario did. */
@@ -15,15 +17,16 @@ final class ChaosReport {
         md.append("Command: `").append(command).append("`\n\n");
         long passed = results.stream().filter(r -> r.passed(tolerance)).count();
         md.append(String.format(Locale.ROOT, "%d of %d runs passed (completed, no contribution applied twice,"
-                + " accuracy within %.1f points of the unfaulted run of the same mode).%n%n", passed, results.size(),
-                tolerance));
+                + " accuracy within %.1f points of the range of the unfaulted runs of the same mode).%n%n", passed,
+                results.size(), tolerance));
+        md.append(bands(results, tolerance));
         md.append(table(results, tolerance));
         md.append("\n## Scenarios\n\n");
         md.append("- `none`: ").append(new NoFault().description()).append('\n');
         for (Scenario s : scenarios) {
             md.append("- `").append(s.name()).append("`: ").append(s.description()).append('\n');
         }
-        md.append("\nColumns: steps are server versions in SYNC and applied contributions (one per gradient) in ASYNC"
+        md.append("\nColumns: Δ points is the accuracy minus the mean of the mode's unfaulted runs; steps are server versions in SYNC and applied contributions (one per gradient) in ASYNC"
                 + " and BOUNDED; \"twice\" counts a worker's gradient of a step applied more than once by one server"
                 + " process, from the server's contribution ledger; \"replayed\" counts contributions applied again by"
                 + " a server restarted from a checkpoint older than them (their first application died with the"
@@ -40,6 +43,29 @@ final class ChaosReport {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * The reference of each mode: the unfaulted runs' accuracies and the band a faulted run must land in, for the
+     * matrix's own jobs and (when it ran) the Spark fit's.
+     */
+    static String bands(List<ChaosResult> results, double tolerance) {
+        StringBuilder md = new StringBuilder("Accuracy bands (unfaulted runs of each mode; a run passes within the"
+                + " band, their range widened by the tolerance on both sides):\n\n");
+        Map<String, AccuracyBand> seen = new LinkedHashMap<>();
+        for (ChaosResult r : results) {
+            String job = r.scenario().startsWith("spark-") ? "Spark fit" : "chaos job";
+            if (!r.reference().isEmpty()) {
+                seen.putIfAbsent(job + " " + r.mode(), r.reference());
+            }
+        }
+        for (Map.Entry<String, AccuracyBand> e : seen.entrySet()) {
+            AccuracyBand b = e.getValue();
+            md.append(String.format(Locale.ROOT, "- %s: unfaulted %s, band %.4f-%.4f; runs %s%n", e.getKey(),
+                    b.describe(), b.low() - tolerance / 100, b.high() + tolerance / 100, b.accuracies().stream()
+                            .map(a -> String.format(Locale.ROOT, "%.4f", a)).toList()));
+        }
+        return md.append('\n').toString();
     }
 
     /** The outcome table in Markdown (also pasted into docs/parameter-server.md). */

@@ -3,6 +3,8 @@ package io.orrery.examples.chaos;
 import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.models.Sequential;
 import io.orrery.core.tensor.Backend;
+import io.orrery.ps.JobKey;
+import io.orrery.ps.JobSecret;
 import io.orrery.ps.JobToken;
 import io.orrery.ps.client.ClientConfig;
 import io.orrery.ps.client.ParameterServerClient;
@@ -32,7 +34,8 @@ import java.util.Locale;
  * off-heap growth) and at the end {@code result accuracy=a steps=n retries=r rejoins=j heapPeakBytes=h drops=d}, the test
  * accuracy of the newest parameters on the 10,000 MNIST test images, and what the client dropped ({@code drops=}).
  *
- * <p>Arguments: host port tokenFile workerId workers steps batch stallSeconds firstLocalStep stopFile. A worker
+ * <p>Arguments: host port tokenFile workerId workers steps batch stallSeconds firstLocalStep stopFile; a keyed job's
+ * secret comes in {@link JobSecret#ENVIRONMENT_VARIABLE} instead of the token (the file is then not read). A worker
  * restarted after a kill starts ASYNC/BOUNDED numbering at {@code firstLocalStep}, where the killed one stopped; it
  * stops early once {@code stopFile} exists (a soak runs for a time, not a step count).
  */
@@ -53,6 +56,8 @@ public final class ChaosWorker {
     private final String host;
     private final int port;
     private final long token;
+    /** The keyed job's key (from the secret in the environment, as a Spark executor gets it), else null. */
+    private final JobKey key;
     private final int workerId;
     private final int workers;
     private final int steps;
@@ -68,7 +73,8 @@ public final class ChaosWorker {
     private ChaosWorker(String[] args) throws Exception {
         this.host = args[0];
         this.port = Integer.parseInt(args[1]);
-        this.token = JobToken.read(Path.of(args[2]));
+        this.key = JobSecret.fromEnvironment(System.getenv()).map(s -> JobKey.derive(s, ChaosJob.JOB_ID)).orElse(null);
+        this.token = key != null ? 0 : JobToken.read(Path.of(args[2]));
         this.workerId = Integer.parseInt(args[3]);
         this.workers = Integer.parseInt(args[4]);
         this.steps = Integer.parseInt(args[5]);
@@ -178,8 +184,9 @@ public final class ChaosWorker {
         long deadline = System.nanoTime() + stall.toNanos();
         while (true) {
             try {
-                client = ParameterServerClient.connect(ClientConfig.builder().token(token).udp(host, port)
-                        .workerId(workerId).joinTimeout(Duration.ofSeconds(10)).build());
+                ClientConfig.Builder config = ClientConfig.builder().jobId(ChaosJob.JOB_ID).udp(host, port)
+                        .workerId(workerId).joinTimeout(Duration.ofSeconds(10));
+                client = ParameterServerClient.connect((key != null ? config.jobKey(key) : config.token(token)).build());
                 client.awaitInitialParameters(model.parameters(), Duration.ofSeconds(20));
                 return client.startStep();
             } catch (RuntimeException e) {

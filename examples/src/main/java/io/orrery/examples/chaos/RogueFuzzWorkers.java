@@ -7,7 +7,7 @@ import java.util.Random;
 
 /**
  * The other direction of {@link RogueFuzz}: a rogue process sends structured fuzz of the server-to-worker messages
- * (JoinAck, ParameterChunk, StepFailed; one field mutated each) to every UDP port the workers have bound, found from
+ * (JoinAck, ParameterChunk, StepFailed, Challenge; one field mutated each) to every UDP port the workers have bound, found from
  * {@code /proc} as an attacker on the host would ({@link UdpPorts}). A worker takes its broadcast only from the
  * sender that answered its own Join, so each message must be dropped (the workers print their drop counts) and
  * the job must end as the unfaulted one does.
@@ -15,21 +15,24 @@ import java.util.Random;
 final class RogueFuzzWorkers implements Scenario {
 
     private final long messages;
+    private final boolean keyed;
 
-    RogueFuzzWorkers(long messages) {
+    RogueFuzzWorkers(long messages, boolean keyed) {
         this.messages = messages;
+        this.keyed = keyed;
     }
 
     @Override
     public String name() {
-        return "rogue-fuzz-workers-" + (messages >= 1000 ? messages / 1000 + "k" : Long.toString(messages));
+        return "rogue-fuzz-workers-" + (keyed ? "keyed-" : "") + RogueFuzz.count(messages);
     }
 
     @Override
     public String description() {
         return "a rogue process (its own media driver, never joined) sends " + messages + " structured fuzz messages"
-                + " of the server-to-worker types to every UDP port the workers bound (found in /proc), one field"
-                + " mutated each";
+                + " of the server-to-worker types (JoinAck, ParameterChunk, StepFailed, Challenge) to every UDP port"
+                + " the workers bound (found in /proc), one field mutated each" + (keyed ? ", in a keyed job (a"
+                + " worker has a parameter port and a replies port)" : "");
     }
 
     /**
@@ -39,7 +42,7 @@ final class RogueFuzzWorkers implements Scenario {
      */
     @Override
     public ChaosJob.Settings adapt(ChaosJob.Settings base) {
-        return base.withProperties(List.of("-Dorrery.chaos.stepDelayMs=50"));
+        return base.withProperties(List.of("-Dorrery.chaos.stepDelayMs=50")).withKeyed(keyed || base.keyed());
     }
 
     @Override

@@ -39,7 +39,7 @@ final class SparkExecutorKill implements Scenario {
     static final int MTU = 1408;
 
     private final boolean withReference;
-    private final Map<String, Double> references = new HashMap<>();
+    private final Map<String, AccuracyBand> references = new HashMap<>();
 
     SparkExecutorKill(boolean withReference) {
         this.withReference = withReference;
@@ -71,34 +71,33 @@ final class SparkExecutorKill implements Scenario {
             sparkHome = SparkHome.resolve(null);
         } catch (IllegalStateException e) {
             return result(mode, trial, "failed: " + e.getMessage(), Ledger.read(dir.resolve("none")), Double.NaN,
-                    Double.NaN, new long[2], t0, "");
+                    AccuracyBand.NONE, new long[2], t0, "");
         }
-        double reference = Double.NaN;
+        AccuracyBand reference = AccuracyBand.NONE;
         if (withReference) {
             if (!references.containsKey(mode)) {
                 log.accept("chaos:   unfaulted Spark run, " + mode + " (the reference accuracy)");
                 SparkRun unfaulted = SparkRun.start(mode, dir.resolveSibling(name() + "-" + mode.toLowerCase()
                         + "-reference"), sparkHome);
                 unfaulted.awaitExit(DEADLINE, -1, null);
-                references.put(mode, unfaulted.accuracy());
+                references.put(mode, new AccuracyBand(List.of(unfaulted.accuracy())));
             }
             reference = references.get(mode);
         }
         long target = STEPS / 4 + random.nextInt(STEPS / 2);
         SparkRun run = SparkRun.start(mode, dir, sparkHome);
         String note = run.awaitExit(DEADLINE, target, random) + run.retries();
-        double accuracy = run.accuracy();
-        double delta = Double.isNaN(reference) || Double.isNaN(accuracy) ? Double.NaN : (accuracy - reference) * 100;
-        return result(mode, trial, run.outcome(), Ledger.read(run.ledger()), accuracy, delta, run.peaks(), t0, note);
+        return result(mode, trial, run.outcome(), Ledger.read(run.ledger()), run.accuracy(), reference, run.peaks(),
+                t0, note);
     }
 
-    private ChaosResult result(String mode, int trial, String outcome, Ledger ledger, double accuracy, double delta,
-                               long[] peaks, long t0, String note) {
+    private ChaosResult result(String mode, int trial, String outcome, Ledger ledger, double accuracy,
+                               AccuracyBand reference, long[] peaks, long t0, String note) {
         boolean sync = mode.equals("SYNC");
         long expected = sync ? STEPS : (long) STEPS * SparkChaosDriver.WORKERS;
         long applied = sync ? ledger.distinctSteps() : ledger.contributions() - ledger.replayedAfterRestart();
         return new ChaosResult(name(), mode, trial, outcome, expected, applied, ledger.appliedTwice(),
-                ledger.replayedAfterRestart(), accuracy, delta, peaks[0], peaks[1], Double.NaN,
+                ledger.replayedAfterRestart(), accuracy, reference, peaks[0], peaks[1], Double.NaN,
                 (System.nanoTime() - t0) / 1e9, note);
     }
 
