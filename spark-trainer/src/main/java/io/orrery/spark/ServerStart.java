@@ -19,17 +19,11 @@ final class ServerStart {
     }
 
     static ServerStart begin(Supplier<ParameterServerLink> open) {
-        CompletableFuture<ParameterServerLink> future = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                future.complete(open.get());
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
-            }
-        }, "orrery-server-start");
-        thread.setDaemon(true);
-        thread.start();
-        return new ServerStart(future);
+        return new ServerStart(CompletableFuture.supplyAsync(open, task -> {
+            Thread thread = new Thread(task, "orrery-server-start");
+            thread.setDaemon(true);
+            thread.start();
+        }));
     }
 
     /** The started server; its start's failure is rethrown as it was thrown. */

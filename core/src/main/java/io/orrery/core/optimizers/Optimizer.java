@@ -77,15 +77,15 @@ public abstract class Optimizer {
         }
     }
 
+    /** About how many multiply-adds an update costs per element (a square root and a division count several). */
+    private static final int STEP_WORK_PER_ELEMENT = 8;
+
     /**
      * Runs the {@link #hostKernel} over float32 host vectors, blocks laid out as {@link #PARAMS}, {@link #GRADS},
      * then the slots from {@link #FIRST_SLOT}; every array but the gradients is written back.
      *
      * @return false, having done nothing, when the optimizer has no host loop or the arrays are not host float32
      */
-    /** About how many multiply-adds an update costs per element (a square root and a division count several). */
-    private static final int STEP_WORK_PER_ELEMENT = 8;
-
     final boolean hostStep(INDArray params, INDArray grads, INDArray[] slots, float rate) {
         HostBuffers.BlockBody kernel = hostKernel(rate);
         if (kernel == null || !HostBuffers.usable(params, grads) || !HostBuffers.usable(slots)) {
