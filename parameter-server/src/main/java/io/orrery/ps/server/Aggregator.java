@@ -82,7 +82,7 @@ abstract sealed class Aggregator permits SyncAggregator, AsyncAggregator {
      */
     final boolean applyWhole(INDArray gradient) {
         model.apply(gradient);
-        if (!ShardModel.finite(model.parameters())) {
+        if (!ShardModel.finite(model.parametersBuffer())) {
             model.poison();
             return false;
         }

@@ -8,9 +8,6 @@ import io.orrery.ps.transport.NativeFloats;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,14 +74,19 @@ final class ShardModel {
         return version;
     }
 
-    /** Whether every value of {@code array} is finite (one native pass, no copy). */
-    static boolean finite(INDArray array) {
-        return !BooleanIndexing.or(array, Conditions.notFinite());
+    /** Whether every value of the float32 vector over {@code buffer} is finite (no copy). */
+    static boolean finite(UnsafeBuffer buffer) {
+        return NativeFloats.allFinite(buffer, 0, buffer.capacity() / 4);
+    }
+
+    /** Whether every value of a contiguous float32 host vector is finite. */
+    static boolean finite(INDArray vector) {
+        return finite(NativeFloats.wrap(vector, new UnsafeBuffer(0, 0), "vector"));
     }
 
     /** Whether parameters {@code [from, to)} of the shard are finite. */
     boolean parametersFinite(int from, int to) {
-        return from >= to || finite(params.get(NDArrayIndex.interval(from, to)));
+        return from >= to || NativeFloats.allFinite(paramsBuffer, from, to);
     }
 
     /**

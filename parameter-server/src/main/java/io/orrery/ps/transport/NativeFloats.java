@@ -1,5 +1,6 @@
 package io.orrery.ps.transport;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,4 +40,25 @@ public final class NativeFloats {
         target.wrap(address, (int) bytes);
         return target;
     }
+
+    /**
+     * Whether float32 values {@code [fromElement, toElement)} of {@code buffer} are all finite. A plain loop over the
+     * bits: ND4J's {@code BooleanIndexing.or(array, Conditions.notFinite())} took 3-8 ms over the 407,050 values of
+     * the reference MLP, several times the optimizer's own update, on every step of the server (measured 2026-12-03).
+     */
+    public static boolean allFinite(DirectBuffer buffer, int fromElement, int toElement) {
+        int i = fromElement;
+        for (; i + 1 < toElement; i += 2) {
+            long two = buffer.getLong(i * 4); // two floats; which is which does not matter here
+            // a float is non-finite exactly when its 8 exponent bits are all ones
+            if ((two & LOW_EXPONENT) == LOW_EXPONENT || (two & HIGH_EXPONENT) == HIGH_EXPONENT) {
+                return false;
+            }
+        }
+        return i >= toElement || (buffer.getInt(i * 4) & EXPONENT) != EXPONENT;
+    }
+
+    private static final int EXPONENT = 0x7f80_0000;
+    private static final long LOW_EXPONENT = 0x7f80_0000L;
+    private static final long HIGH_EXPONENT = LOW_EXPONENT << 32;
 }

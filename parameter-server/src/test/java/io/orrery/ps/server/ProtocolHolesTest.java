@@ -81,6 +81,23 @@ class ProtocolHolesTest {
     }
 
     @Test
+    void anOptimizerThatOverflowsAFiniteGradientFailsTheStepAndPublishesNothingNonFinite() {
+        INDArray init = Nd4j.rand(DataType.FLOAT, N);
+        try (ParameterServer server = ParameterServer.start(sync(1, init).optimizer(new SGD(10.0)).build());
+             ParameterServerClient w0 = ParameterServerClient.connect(IpcRoundTripTest.clientConfig(server))) {
+            INDArray p0 = Nd4j.zeros(DataType.FLOAT, N);
+            w0.awaitInitialParameters(p0, IpcRoundTripTest.WAIT);
+            w0.pushGradients(0, spike(3e38f)); // finite, but 10 x 3e38 is not
+            StepFailedException failed = assertThrows(StepFailedException.class,
+                    () -> w0.awaitParameters(0, p0, IpcRoundTripTest.WAIT));
+            assertTrue(failed.getMessage().contains("optimizer overflowed"), failed.getMessage());
+            assertTrue(server.stats().nonFiniteSteps() >= 1);
+            assertFalse(ShardModel.finite(server.parameters()), "the shard's own copy overflowed");
+            assertArrayEquals(init.toFloatVector(), p0.toFloatVector(), "the worker kept its finite parameters");
+        }
+    }
+
+    @Test
     void skipPolicyMovesTheVersionOnWithTheParametersUnchanged() {
         INDArray init = Nd4j.rand(DataType.FLOAT, N);
         try (ParameterServer server = ParameterServer.start(sync(2, init)
