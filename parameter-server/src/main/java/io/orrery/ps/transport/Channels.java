@@ -57,12 +57,20 @@ public final class Channels {
                 + UdpSettings.forHost(bindHost).ingressReceiverParams(senders);
     }
 
+    /**
+     * Flow control of the parameter broadcast: paced by the slowest receiver, which drops out after
+     * {@code orrery.udp.fcReceiverTimeoutMs} (default 1000) without status messages. A receiver whose subscription
+     * closed (a task that ended) sends nothing to say so, and held the broadcast back for Aeron's default of 5 s at
+     * the start of every later epoch; a live receiver sends a status message at least every 200 ms.
+     */
+    static final String MIN_FLOW_CONTROL = "fc=min,t:" + Long.getLong("orrery.udp.fcReceiverTimeoutMs", 1000) + "ms";
+
     /** Server-side broadcast publication channel; the control port is {@code port + 1}. */
     public static String serverBroadcast(String bindHost, int port, int mtu, int termLength) {
         if (bindHost == null) {
             return "aeron:ipc?mtu=" + mtu + "|term-length=" + termLength;
         }
-        return "aeron:udp?control=" + bindHost + ":" + (port + 1) + "|control-mode=dynamic|fc=min|mtu=" + mtu
+        return "aeron:udp?control=" + bindHost + ":" + (port + 1) + "|control-mode=dynamic|" + MIN_FLOW_CONTROL + "|mtu=" + mtu
                 + "|term-length=" + termLength + UdpSettings.forHost(bindHost).senderParams();
     }
 
@@ -73,7 +81,7 @@ public final class Channels {
      * {@code bindHost}; workers' status messages come back to it.
      */
     public static String serverParameters(String bindHost, int mtu, int termLength) {
-        return "aeron:udp?control=" + bindHost + ":0|control-mode=manual|fc=min|mtu=" + mtu + "|term-length="
+        return "aeron:udp?control=" + bindHost + ":0|control-mode=manual|" + MIN_FLOW_CONTROL + "|mtu=" + mtu + "|term-length="
                 + termLength + UdpSettings.forHost(bindHost).senderParams();
     }
 

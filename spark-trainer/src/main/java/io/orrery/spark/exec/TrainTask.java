@@ -11,6 +11,8 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
@@ -26,6 +28,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * batch-mean gradient and exchanges it for the next parameters.
  */
 public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, Iterator<TaskReport>> implements Serializable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainTask.class);
 
     private static final long serialVersionUID = 1L;
 
@@ -98,17 +102,21 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
             int skip = !plan.sync() ? 0
                     : (int) Math.min(Math.max(firstStep - plan.firstStep(), 0), plan.stepsPerEpoch());
             int[] order = EpochOrder.permutation(data.size(), plan.seed(), plan.epoch(), worker);
+            StepTimes exchangeTimes = new StepTimes(plan.stepsPerEpoch() - skip);
             for (int s = skip; s < plan.stepsPerEpoch(); s++) {
                 xy.fill(data, order, s * batch);
                 long t0 = System.nanoTime();
                 lossSum += replica.computeGradients(xy.features(), xy.labels());
                 long t1 = System.nanoTime();
                 gradients.exchange(plan.firstStep() + s);
+                long t2 = System.nanoTime();
                 computeNs += t1 - t0;
-                exchangeNs += System.nanoTime() - t1;
+                exchangeNs += t2 - t1;
+                exchangeTimes.add(t2 - t1);
                 done++;
             }
             counters = ExchangeCounters.of(gradients);
+            LOG.info("exchange per step: epoch={} worker={} {}", plan.epoch() + 1, worker, exchangeTimes.summary());
             // With colocated shards every task reports the slice its shard holds (null otherwise).
             hostedParameters = gradients.hostedParameters();
             hostedState = hostedParameters == null ? null : gradients.hostedOptimizerState();
