@@ -100,7 +100,7 @@ public final class ParameterServerClient implements AutoCloseable {
             this.assembler = new ParameterAssembler(layout);
             this.receiver = new BroadcastReceiver(connections, assembler, layout, terms.workerId(), address,
                     config.serverDescription(), idle);
-            this.waits = WaitPolicy.forMode(terms.mode(), terms.workers(), receiver);
+            this.waits = DemandingWait.over(connections, WaitPolicy.forMode(terms.mode(), terms.workers(), receiver));
             this.encoder = new GradientEncoder(layout, terms.encoding(), config.sparseThreshold, config.sparseFraction);
             this.joinedAssembler = assembler;
             LOG.info("joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",

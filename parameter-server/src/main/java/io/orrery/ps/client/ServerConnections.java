@@ -6,6 +6,7 @@ import io.orrery.ps.protocol.MessageListener;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
+import io.orrery.ps.transport.DriverDemand;
 import io.orrery.ps.transport.SharedDriver;
 
 import java.security.SecureRandom;
@@ -35,10 +36,13 @@ final class ServerConnections implements AutoCloseable {
     private final int sessionId = randomSessionId();
     private Publication[] shardPublications;
     private ServerConnection[] shardOwners;
+    /** Over UDP, the worker's demand on the drivers while it waits ({@link DemandingWait}); null over IPC. */
+    private final DriverDemand.Flag waiting;
 
     ServerConnections(ClientConfig config, DropCounters drops, Function<ServerConnection, MessageListener> listeners) {
         this.config = config;
         boolean udp = config.targets.get(0).host != null;
+        this.waiting = udp ? new DriverDemand.Flag() : null;
         this.driverLease = config.sharedDriver ? SharedDriver.acquire(config.termLength, LOG_BUFFERS,
                 config.sharedDriverLinger) : null;
         try {
@@ -153,8 +157,16 @@ final class ServerConnections implements AutoCloseable {
         return connections.stream().allMatch(c -> c.broadcast.isConnected());
     }
 
+    /** The worker's demand on the media drivers here, or null when none of them carries its traffic (IPC). */
+    DriverDemand.Flag waiting() {
+        return waiting;
+    }
+
     @Override
     public void close() {
+        if (waiting != null) {
+            waiting.lower();
+        }
         for (AeronEndpoint endpoint : endpoints) {
             endpoint.close();
         }

@@ -1,5 +1,6 @@
 package io.orrery.ps.server;
 
+import io.orrery.ps.transport.DriverDemand;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -30,6 +31,8 @@ final class ArrivalIdleStrategy implements IdleStrategy {
     private long gapNs;
     private long dueNs = NONE;
     private long lateNs = NONE;
+    /** Raised while the agent only yields for due gradients: the server's media driver then does not nap either. */
+    private final DriverDemand.Flag due = new DriverDemand.Flag();
 
     /** The agent published a new version: the next gradients are expected one usual gap from now. */
     void published(long nowNs) {
@@ -48,6 +51,7 @@ final class ArrivalIdleStrategy implements IdleStrategy {
             lastPublishNs = NONE;
         }
         dueNs = NONE;
+        due.lower();
     }
 
     @Override
@@ -64,8 +68,14 @@ final class ArrivalIdleStrategy implements IdleStrategy {
         long now = System.nanoTime();
         switch (decide(now)) {
             case NAP -> LockSupport.parkNanos(Math.min(dueNs - now - GUARD_NS, MAX_NAP_NS));
-            case YIELD -> Thread.yield();
-            default -> backoff.idle();
+            case YIELD -> {
+                due.raise();
+                Thread.yield();
+            }
+            default -> {
+                due.lower();
+                backoff.idle();
+            }
         }
     }
 
@@ -84,6 +94,12 @@ final class ArrivalIdleStrategy implements IdleStrategy {
         }
         dueNs = NONE;  // late: back off as usual until the chunks come
         return Action.BACK_OFF;
+    }
+
+    /** Lowers the demand this strategy raised (its agent stopped). */
+    void release() {
+        dueNs = NONE;
+        due.lower();
     }
 
     @Override

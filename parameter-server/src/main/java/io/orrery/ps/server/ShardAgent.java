@@ -81,7 +81,18 @@ final class ShardAgent implements Agent, MessageListener {
     /** Tells the agent's idle strategy when steps publish and gradients arrive (set before the agent starts). */
     void expectArrivals(ArrivalIdleStrategy idle) {
         aggregator.expectArrivals(idle);
+        this.arrivals = idle;
     }
+
+    /** The agent stops: a step it was yielding for will not come, so the drivers here may nap again. */
+    @Override
+    public void onClose() {
+        if (arrivals != null) {
+            arrivals.release();
+        }
+    }
+
+    private ArrivalIdleStrategy arrivals;
 
     @Override
     public String roleName() {

@@ -6,7 +6,6 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +124,8 @@ public final class AeronEndpoint implements AutoCloseable {
     /**
      * The settings of every embedded media driver here (the server's and an executor's shared one): one thread;
      * spin and yield while messages flow, then naps of up to 1 ms, as the server's agents
-     * ({@code ArrivalIdleStrategy}); timeouts, term lengths and socket buffers as above.
+     * ({@code ArrivalIdleStrategy}), except while someone in the JVM waits on the network ({@link DriverDemand});
+     * timeouts, term lengths and socket buffers as above.
      */
     static MediaDriver.Context driverContext(String dir, int termLength) {
         return new MediaDriver.Context()
@@ -133,8 +133,7 @@ public final class AeronEndpoint implements AutoCloseable {
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true)
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                        TimeUnit.MILLISECONDS.toNanos(1)))
+                .sharedIdleStrategy(DriverDemand.idleStrategy(TimeUnit.MILLISECONDS.toNanos(1)))
                 .clientLivenessTimeoutNs(CLIENT_LIVENESS_TIMEOUT_NS)
                 .publicationUnblockTimeoutNs(PUBLICATION_UNBLOCK_TIMEOUT_NS)
                 .ipcTermBufferLength(termLength)
