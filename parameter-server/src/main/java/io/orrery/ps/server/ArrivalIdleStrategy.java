@@ -31,8 +31,15 @@ final class ArrivalIdleStrategy implements IdleStrategy {
     private long gapNs;
     private long dueNs = NONE;
     private long lateNs = NONE;
-    /** Raised while the agent only yields for due gradients: the server's media driver then does not nap either. */
-    private final DriverDemand.Flag due = new DriverDemand.Flag();
+    /**
+     * Raised while the agent only yields for due gradients over UDP: the server's media driver, which reads them from
+     * the socket, then does not nap either (over IPC no driver thread carries them).
+     */
+    private final DriverDemand.Flag due;
+
+    ArrivalIdleStrategy(boolean overUdp) {
+        this.due = overUdp ? new DriverDemand.Flag() : DriverDemand.Flag.NONE;
+    }
 
     /** The agent published a new version: the next gradients are expected one usual gap from now. */
     void published(long nowNs) {

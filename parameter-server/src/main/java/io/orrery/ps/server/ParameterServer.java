@@ -139,7 +139,7 @@ public final class ParameterServer implements AutoCloseable {
             // The control agent shares the first shard's thread (a server hosts at least one shard): one polling
             // thread fewer to wake while the workers compute (each wake-up takes CPU from their BLAS threads).
             for (int i = 0; i < shards.length; i++) {
-                ArrivalIdleStrategy idle = new ArrivalIdleStrategy();
+                ArrivalIdleStrategy idle = new ArrivalIdleStrategy(!config.ipc());
                 shards[i].expectArrivals(idle);
                 server.launch(i == 0 ? new CompositeAgent(shards[0], control) : shards[i], idle);
             }

@@ -23,10 +23,22 @@ public final class DriverDemand {
 
     /** One party's demand: raising or lowering it twice in a row counts once, from any thread. */
     public static final class Flag {
+        /** A flag that is never raised. */
+        public static final Flag NONE = new Flag(false);
+
         private final AtomicBoolean raised = new AtomicBoolean();
+        private final boolean enabled;
+
+        public Flag() {
+            this(ENABLED);
+        }
+
+        private Flag(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         public void raise() {
-            if (ENABLED && !raised.get() && raised.compareAndSet(false, true)) {
+            if (enabled && !raised.get() && raised.compareAndSet(false, true)) {
                 RAISED.incrementAndGet();
             }
         }
