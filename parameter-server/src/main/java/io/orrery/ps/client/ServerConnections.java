@@ -36,13 +36,12 @@ final class ServerConnections implements AutoCloseable {
     private final int sessionId = randomSessionId();
     private Publication[] shardPublications;
     private ServerConnection[] shardOwners;
-    /** Over UDP, the worker's demand on the drivers while it waits ({@link DemandingWait}); null over IPC. */
-    private final DriverDemand.Flag waiting;
+    /** Over UDP, the worker's demand on its driver while it waits ({@link DemandingWait}); null over IPC. */
+    private DriverDemand.Flag waiting;
 
     ServerConnections(ClientConfig config, DropCounters drops, Function<ServerConnection, MessageListener> listeners) {
         this.config = config;
         boolean udp = config.targets.get(0).host != null;
-        this.waiting = udp ? new DriverDemand.Flag() : null;
         this.driverLease = config.sharedDriver ? SharedDriver.acquire(config.termLength, LOG_BUFFERS,
                 config.sharedDriverLinger) : null;
         try {
@@ -52,6 +51,7 @@ final class ServerConnections implements AutoCloseable {
                         driverLease != null ? driverLease.directory() : config.aeronDirectory, config.termLength,
                         LOG_BUFFERS);
                 endpoints.add(endpoint);
+                waiting = endpoint.demand().flag();
                 for (ClientConfig.Target target : config.targets) {
                     connections.add(new ServerConnection(config, target, endpoint, drops, listeners, sessionId));
                 }
@@ -157,7 +157,7 @@ final class ServerConnections implements AutoCloseable {
         return connections.stream().allMatch(c -> c.broadcast.isConnected());
     }
 
-    /** The worker's demand on the media drivers here, or null when none of them carries its traffic (IPC). */
+    /** The worker's demand on its media driver, or null when no driver thread carries its traffic (IPC). */
     DriverDemand.Flag waiting() {
         return waiting;
     }

@@ -37,8 +37,9 @@ final class ArrivalIdleStrategy implements IdleStrategy {
      */
     private final DriverDemand.Flag due;
 
-    ArrivalIdleStrategy(boolean overUdp) {
-        this.due = overUdp ? new DriverDemand.Flag() : DriverDemand.Flag.NONE;
+    /** @param due the shard's demand on the server's driver ({@link DriverDemand.Flag#NONE} over IPC) */
+    ArrivalIdleStrategy(DriverDemand.Flag due) {
+        this.due = due;
     }
 
     /** The agent published a new version: the next gradients are expected one usual gap from now. */

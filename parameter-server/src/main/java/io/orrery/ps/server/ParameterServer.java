@@ -7,6 +7,7 @@ import io.orrery.ps.protocol.DropCounters;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
+import io.orrery.ps.transport.DriverDemand;
 import io.orrery.ps.transport.ThrottledErrorLog;
 import io.orrery.ps.transport.UdpSettings;
 import org.agrona.CloseHelper;
@@ -139,7 +140,8 @@ public final class ParameterServer implements AutoCloseable {
             // The control agent shares the first shard's thread (a server hosts at least one shard): one polling
             // thread fewer to wake while the workers compute (each wake-up takes CPU from their BLAS threads).
             for (int i = 0; i < shards.length; i++) {
-                ArrivalIdleStrategy idle = new ArrivalIdleStrategy(!config.ipc());
+                ArrivalIdleStrategy idle = new ArrivalIdleStrategy(
+                        config.ipc() ? DriverDemand.Flag.NONE : endpoint.demand().flag());
                 shards[i].expectArrivals(idle);
                 server.launch(i == 0 ? new CompositeAgent(shards[0], control) : shards[i], idle);
             }

@@ -133,7 +133,7 @@ public final class AeronEndpoint implements AutoCloseable {
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true)
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(DriverDemand.idleStrategy(TimeUnit.MILLISECONDS.toNanos(1)))
+                .sharedIdleStrategy(DriverDemand.register(dir).idleStrategy(TimeUnit.MILLISECONDS.toNanos(1)))
                 .clientLivenessTimeoutNs(CLIENT_LIVENESS_TIMEOUT_NS)
                 .publicationUnblockTimeoutNs(PUBLICATION_UNBLOCK_TIMEOUT_NS)
                 .ipcTermBufferLength(termLength)
@@ -267,6 +267,11 @@ public final class AeronEndpoint implements AutoCloseable {
         return directory;
     }
 
+    /** The demand on this endpoint's driver ({@link DriverDemand}): read only when the driver is embedded here. */
+    public DriverDemand demand() {
+        return DriverDemand.of(directory);
+    }
+
     /** True when this endpoint launched (and will delete) its own driver. */
     public boolean embedded() {
         return driver != null;
@@ -290,6 +295,7 @@ public final class AeronEndpoint implements AutoCloseable {
         } finally {
             if (driver != null) {
                 driver.close();
+                DriverDemand.forget(directory);
                 IoUtil.delete(new File(directory), true);
             }
         }

@@ -150,6 +150,7 @@ public final class SharedDriver {
         }
         String dir = driver.aeronDirectoryName();
         driver.close();
+        DriverDemand.forget(dir);
         IoUtil.delete(new File(dir), true);
         driver = null;
     }

@@ -13,7 +13,7 @@ class ArrivalIdleStrategyTest {
 
     @Test
     void napsWhileWorkersComputeAndYieldsWhenTheirGradientsAreDue() {
-        ArrivalIdleStrategy idle = new ArrivalIdleStrategy(false);
+        ArrivalIdleStrategy idle = new ArrivalIdleStrategy(io.orrery.ps.transport.DriverDemand.Flag.NONE);
         assertEquals(BACK_OFF, idle.decide(0), "nothing learned yet");
         idle.published(0);
         assertEquals(BACK_OFF, idle.decide(MS), "no gap known after the first publish");

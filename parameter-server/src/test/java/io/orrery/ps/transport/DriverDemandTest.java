@@ -1,51 +1,62 @@
 package io.orrery.ps.transport;
 
-import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DriverDemandTest {
 
     @Test
-    void aFlagCountsOnceHoweverOftenItIsRaisedOrLowered() {
-        int before = DriverDemand.raised();
-        DriverDemand.Flag a = new DriverDemand.Flag();
-        DriverDemand.Flag b = new DriverDemand.Flag();
-        a.raise();
-        a.raise();
-        b.raise();
-        assertEquals(before + 2, DriverDemand.raised());
-        a.lower();
-        a.lower();
-        assertEquals(before + 1, DriverDemand.raised());
-        b.lower();
-        assertEquals(before, DriverDemand.raised());
+    void aFlagCountsOnceOnItsOwnDriverHoweverOftenItIsRaisedOrLowered() {
+        DriverDemand one = DriverDemand.register("/tmp/driver-demand-test-one");
+        DriverDemand other = DriverDemand.register("/tmp/driver-demand-test-other");
+        try {
+            assertSame(one, DriverDemand.of("/tmp/driver-demand-test-one"));
+            DriverDemand.Flag a = one.flag();
+            DriverDemand.Flag b = one.flag();
+            a.raise();
+            a.raise();
+            b.raise();
+            assertEquals(2, one.raised());
+            assertEquals(0, other.raised(), "another driver in the JVM keeps napping");
+            a.lower();
+            a.lower();
+            assertEquals(1, one.raised());
+            b.lower();
+            assertEquals(0, one.raised());
+        } finally {
+            DriverDemand.forget("/tmp/driver-demand-test-one");
+            DriverDemand.forget("/tmp/driver-demand-test-other");
+        }
     }
 
     @Test
-    void theDriversIdleStrategyNapsOnlyWhileNobodyWaits() {
-        long napNs = TimeUnit.MILLISECONDS.toNanos(5);
-        IdleStrategy idle = DriverDemand.idleStrategy(napNs);
-        DriverDemand.Flag waiting = new DriverDemand.Flag();
-        waiting.raise();
+    void theDriversIdleStrategyNapsOnlyWhileNobodyWaitsThroughIt() {
+        DriverDemand demand = DriverDemand.register("/tmp/driver-demand-test-idle");
         try {
-            long start = System.nanoTime();
-            for (int i = 0; i < 100; i++) {
-                idle.idle(0);
-            }
-            // 100 naps of 5 ms would take 500 ms; yields take microseconds each
-            assertTrue(System.nanoTime() - start < 100 * napNs / 2, "napped while a worker waited");
-        } finally {
+            DriverDemand.DemandIdleStrategy idle = (DriverDemand.DemandIdleStrategy)
+                    demand.idleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
+            DriverDemand.Flag waiting = demand.flag();
+            assertTrue(idle.mayNap());
+            waiting.raise();
+            assertFalse(idle.mayNap(), "a worker waits: yield, do not nap");
             waiting.lower();
+            assertTrue(idle.mayNap());
+        } finally {
+            DriverDemand.forget("/tmp/driver-demand-test-idle");
         }
-        long start = System.nanoTime();
-        for (int i = 0; i < 100; i++) {
-            idle.idle(0);
-        }
-        assertTrue(System.nanoTime() - start > 20 * napNs, "backed off to naps once nobody waits");
+    }
+
+    @Test
+    void aDriverNotEmbeddedHereIsNeverAskedToWait() {
+        DriverDemand.Flag flag = DriverDemand.of("/tmp/an-external-driver").flag();
+        flag.raise();
+        assertSame(DriverDemand.Flag.NONE, flag);
+        assertEquals(0, DriverDemand.of("/tmp/an-external-driver").raised());
     }
 }
