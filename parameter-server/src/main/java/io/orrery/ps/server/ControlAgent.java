@@ -267,12 +267,14 @@ final class ControlAgent implements Agent, MessageListener {
         reportedSilent[id] = false;
         destinations.add(id, broadcastEndpoint); // replaces an evicted holder's endpoint
         long version = currentVersion();
-        LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} members={}/{}{}", id,
-                workerAddress, requested, version, registry.memberCount(), config.workers(),
+        LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} nextStep={} members={}/{}{}",
+                id, workerAddress, requested, version, config.mode().isSync() ? version : registry.nextStep(id),
+                registry.memberCount(), config.workers(),
                 keyProof != null ? " keyProven=true" : "");
         int length = proxy.encodeJoinAck(scratch, config.jobId(), correlationId, JoinStatus.ACCEPTED, config.mode(), id,
                 config.workers(), layout.shardCount(), config.firstShard(), config.ownedShards(),
-                layout.chunkElements(), config.encoding(), layout.modelLength(), version, "");
+                layout.chunkElements(), config.encoding(), layout.modelLength(), version,
+                config.mode().isSync() ? version : registry.nextStep(id), "");
         if (!outbox.reply(broadcast, scratch, length, "join ack workerId=" + id, now)) {
             LOG.error("could not answer join, control replies are backed up: workerId={} address={}", id, workerAddress);
         }
@@ -325,7 +327,7 @@ final class ControlAgent implements Agent, MessageListener {
 
     private int rejection(long jobIdField, long correlationId, int heldId, String reason) {
         return proxy.encodeJoinAck(scratch, jobIdField, correlationId, JoinStatus.REJECTED, TrainingMode.SYNC, heldId,
-                0, 0, 0, 0, 0, GradientEncoding.FLOAT32, 0, -1, reason);
+                0, 0, 0, 0, 0, GradientEncoding.FLOAT32, 0, -1, -1, reason);
     }
 
     @Override
