@@ -174,7 +174,8 @@ final class ControlAgent implements Agent, MessageListener {
             byte[] nonce = challenges.issue(adapter.sessionId(), adapter.sourceIdentity(), correlationId, workerAddress,
                     now);
             int length = proxy.encodeChallenge(scratch, correlationId, nonce);
-            outbox.reject(replies, scratch, length, "challenge", now);
+            outbox.reject(replies, scratch, length, "challenge", adapter.sessionId(), adapter.sourceIdentity(),
+                    now);
             return null;
         }
         if (join.token() != config.token()) {
@@ -322,7 +323,7 @@ final class ControlAgent implements Agent, MessageListener {
 
     private void reject(long jobIdField, long correlationId, int heldId, String reason, long now) {
         int length = rejection(jobIdField, correlationId, heldId, reason);
-        outbox.reject(replies, scratch, length, "join rejection", now);
+        outbox.reject(replies, scratch, length, "join rejection", adapter.sessionId(), adapter.sourceIdentity(), now);
     }
 
     private int rejection(long jobIdField, long correlationId, int heldId, String reason) {
