@@ -66,15 +66,16 @@ public final class ChaosCommand implements Callable<Integer> {
             // the quick form's keyed fuzz covers Challenge and JoinProof; towards keyed workers only in the full form
             scenarios.add(new RogueFuzzWorkers(100_000, true));
         }
+        int referenceRuns = references != null ? references : full ? 3 : 2;
         if (full || only != null && only.contains("spark-executor-sigkill")) {
             // Minutes per trial (a Spark cluster, a kill, a retried stage): in the full matrix only; one SYNC trial
-            // runs in CI as SparkExecutorKillTest. Last, so that a run cut short has every other scenario.
-            scenarios.add(new SparkExecutorKill(true));
+            // runs in CI as SparkExecutorKillTest. Last, so that a run cut short has every other scenario. Its
+            // band is made of as many unfaulted Spark runs per mode as the jobs' (a minute each).
+            scenarios.add(new SparkExecutorKill(referenceRuns));
         }
         if (only != null) {
             scenarios.removeIf(s -> !only.contains(s.name()));
         }
-        int referenceRuns = references != null ? references : full ? 3 : 2;
         ChaosMatrix matrix = new ChaosMatrix(base, out, full ? 3 : 1, referenceRuns, seed, !full, System.out::println);
         String command = "orrery chaos --out " + out + (full ? " --full" : "") + " --seed " + seed
                 + (keyed ? " --keyed" : "") + " --references " + referenceRuns

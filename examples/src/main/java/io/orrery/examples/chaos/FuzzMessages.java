@@ -164,7 +164,7 @@ final class FuzzMessages {
                         .correlationId(random.nextLong()).status(JoinStatus.ACCEPTED).mode(TrainingMode.SYNC)
                         .workerId(worker).workerCount(workers).shardCount(1).firstShard(0).ownedShards(1)
                         .chunkElements(64).stalenessBound(2).encoding(Encoding.FLOAT32).modelLength(50890)
-                        .currentVersion(step).reason("");
+                        .currentVersion(step).nextStep(step).reason("");
                 length = HEADER + e.encodedLength();
                 encoder = JoinAckEncoder.class;
             }

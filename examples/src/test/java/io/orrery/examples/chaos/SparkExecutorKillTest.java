@@ -24,7 +24,7 @@ class SparkExecutorKillTest {
     @Test
     void aKilledExecutorJvmIsRetriedOrFailsClearlyAndNothingIsAppliedTwice(@TempDir Path dir) throws Exception {
         StringBuilder log = new StringBuilder();
-        ChaosResult r = new SparkExecutorKill(false).runAlone("SYNC", 1, dir.resolve("trial"), new Random(12),
+        ChaosResult r = new SparkExecutorKill(0).runAlone("SYNC", 1, dir.resolve("trial"), new Random(12),
                 line -> log.append(line).append('\n'));
         Path driverLog = dir.resolve("trial").resolve("driver.log");
         String row = r.csv() + "\n" + log + (Files.exists(driverLog) ? "driver log, last lines:\n"

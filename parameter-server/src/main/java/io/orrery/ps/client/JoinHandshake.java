@@ -51,6 +51,8 @@ final class JoinHandshake {
     private final KeyProof keyProof;
     private JobTerms terms;
     private long joinVersion;
+    /** The highest nextStep the servers answered (ASYNC/BOUNDED: where this id's numbering goes on). */
+    private long nextStep;
 
     JoinHandshake(ClientConfig config, String address) {
         this.config = config;
@@ -153,6 +155,17 @@ final class JoinHandshake {
         return joinVersion;
     }
 
+    /** The first step the servers take from this worker id (ASYNC/BOUNDED), the highest of their answers. */
+    long nextStep() {
+        return nextStep;
+    }
+
+    /** A version-2 server does not say (null): 0, the numbering of a new worker. */
+    private static long nextStepOf(JoinAckDecoder ack) {
+        long next = ack.nextStep();
+        return next == JoinAckDecoder.nextStepNullValue() ? 0 : Math.max(0, next);
+    }
+
     /** Handles a JoinAck read from {@code c}'s broadcast; another worker's answer is ignored. */
     DropReason onJoinAck(ServerConnection c, JoinAckDecoder ack, String reason) {
         if (ack.jobId() != config.jobId || ack.correlationId() != c.correlationId) {
@@ -188,6 +201,7 @@ final class JoinHandshake {
             terms = new JobTerms(new ShardLayout(ack.modelLength(), ack.shardCount(), ack.chunkElements()), mode,
                     ack.encoding(), ack.workerCount(), ack.workerId());
             joinVersion = ack.currentVersion();
+            nextStep = nextStepOf(ack);
         } else if (ack.modelLength() != terms.layout().modelLength() || ack.shardCount() != terms.layout().shardCount()
                 || ack.chunkElements() != terms.layout().chunkElements() || !mode.equals(terms.mode())
                 || ack.encoding() != terms.encoding() || ack.workerCount() != terms.workers()
@@ -200,6 +214,8 @@ final class JoinHandshake {
             return null;
         } else {
             joinVersion = Math.min(joinVersion, ack.currentVersion());
+            // Each server process counts the shards it hosts: the id goes on past the furthest of them.
+            nextStep = Math.max(nextStep, nextStepOf(ack));
         }
         c.firstShard = ack.firstShard();
         c.ownedShards = ack.ownedShards();

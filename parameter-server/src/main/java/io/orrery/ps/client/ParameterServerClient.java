@@ -153,6 +153,14 @@ public final class ParameterServerClient implements AutoCloseable {
         return joinVersion;
     }
 
+    /**
+     * ASYNC/BOUNDED: the lowest step the servers take from this worker id (one past the highest they received under
+     * it, 0 for a new id; lower ones are dropped as late). A worker rejoining under its id numbers on from here.
+     */
+    public long nextOwnStep() {
+        return handshake.nextStep();
+    }
+
     /** Messages from the servers this worker dropped, by reason (malformed, foreign job, out-of-range shard ...). */
     public DropCounters drops() {
         return drops;

@@ -199,7 +199,10 @@ public final class MessageAdapter implements FragmentHandler {
                 break;
             }
             case JoinAckDecoder.TEMPLATE_ID: {
-                if (!checkBlock(templateId, blockLength, JoinAckDecoder.BLOCK_LENGTH, blockOffset, end, 1)) {
+                // A version-2 JoinAck ends before nextStep (its decoder then reads the field as null).
+                int ackBlock = version < JoinAckDecoder.nextStepSinceVersion() ? JoinAckDecoder.nextStepEncodingOffset()
+                        : JoinAckDecoder.BLOCK_LENGTH;
+                if (!checkBlock(templateId, blockLength, ackBlock, blockOffset, end, 1)) {
                     return false;
                 }
                 joinAck.wrap(buffer, blockOffset, blockLength, version);

@@ -42,23 +42,25 @@ public final class ServerProxy {
 
     public long joinAck(Publication publication, long correlationId, JoinStatus status, TrainingMode mode, int workerId,
                         int workerCount, int shardCount, int firstShard, int ownedShards, int chunkElements,
-                        GradientEncoding encoding, long modelLength, long currentVersion, String reason) {
+                        GradientEncoding encoding, long modelLength, long currentVersion, long nextStep,
+                        String reason) {
         int length = encodeJoinAck(buffer, jobId, correlationId, status, mode, workerId, workerCount, shardCount,
-                firstShard, ownedShards, chunkElements, encoding, modelLength, currentVersion, reason);
+                firstShard, ownedShards, chunkElements, encoding, modelLength, currentVersion, nextStep, reason);
         return Offers.offer(publication, buffer, 0, length, idle, offerTimeoutNs, "join ack");
     }
 
     /**
      * Encodes a JoinAck into {@code dst} at 0 without sending it (the control agent queues it and offers it without
      * blocking). {@code jobIdField} is the job id written into the message: a rejection of a Join for another job
-     * echoes the job id the sender asked for, so that it learns nothing of this job.
+     * echoes the job id the sender asked for, so that it learns nothing of this job. {@code nextStep} is the first
+     * step the server takes from the worker id (ASYNC/BOUNDED; a rejoining worker numbers on from it).
      *
      * @return the message length in bytes
      */
     public int encodeJoinAck(MutableDirectBuffer dst, long jobIdField, long correlationId, JoinStatus status,
                              TrainingMode mode, int workerId, int workerCount, int shardCount, int firstShard,
                              int ownedShards, int chunkElements, GradientEncoding encoding, long modelLength,
-                             long currentVersion, String reason) {
+                             long currentVersion, long nextStep, String reason) {
         joinAck.wrapAndApplyHeader(dst, 0, header)
                 .jobId(jobIdField)
                 .correlationId(correlationId)
@@ -74,6 +76,7 @@ public final class ServerProxy {
                 .encoding(WireValues.encoding(encoding))
                 .modelLength(modelLength)
                 .currentVersion(currentVersion)
+                .nextStep(nextStep)
                 .reason(reason);
         return header.encodedLength() + joinAck.encodedLength();
     }

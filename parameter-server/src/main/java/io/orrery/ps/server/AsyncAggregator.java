@@ -76,6 +76,9 @@ final class AsyncAggregator extends Aggregator {
             workerStep[worker] = step;
             workerChunks[worker] = 0;
         }
+        if (workerChunks[worker] == 0) {
+            registry.started(worker, step); // a rejoin under this id numbers on past it
+        }
         ingest.add(chunk.encoding(), payload, chunk.elementCount(), accBuffers[worker], layout.chunkOffset(index) * 4);
         received[slot] = true;
         workerChunks[worker]++;

@@ -174,7 +174,8 @@ final class ControlAgent implements Agent, MessageListener {
             byte[] nonce = challenges.issue(adapter.sessionId(), adapter.sourceIdentity(), correlationId, workerAddress,
                     now);
             int length = proxy.encodeChallenge(scratch, correlationId, nonce);
-            outbox.reject(replies, scratch, length, "challenge", now);
+            outbox.reject(replies, scratch, length, "challenge", adapter.sessionId(), adapter.sourceIdentity(),
+                    now);
             return null;
         }
         if (join.token() != config.token()) {
@@ -267,12 +268,14 @@ final class ControlAgent implements Agent, MessageListener {
         reportedSilent[id] = false;
         destinations.add(id, broadcastEndpoint); // replaces an evicted holder's endpoint
         long version = currentVersion();
-        LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} members={}/{}{}", id,
-                workerAddress, requested, version, registry.memberCount(), config.workers(),
+        LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} nextStep={} members={}/{}{}",
+                id, workerAddress, requested, version, config.mode().isSync() ? version : registry.nextStep(id),
+                registry.memberCount(), config.workers(),
                 keyProof != null ? " keyProven=true" : "");
         int length = proxy.encodeJoinAck(scratch, config.jobId(), correlationId, JoinStatus.ACCEPTED, config.mode(), id,
                 config.workers(), layout.shardCount(), config.firstShard(), config.ownedShards(),
-                layout.chunkElements(), config.encoding(), layout.modelLength(), version, "");
+                layout.chunkElements(), config.encoding(), layout.modelLength(), version,
+                config.mode().isSync() ? version : registry.nextStep(id), "");
         if (!outbox.reply(broadcast, scratch, length, "join ack workerId=" + id, now)) {
             LOG.error("could not answer join, control replies are backed up: workerId={} address={}", id, workerAddress);
         }
@@ -320,12 +323,12 @@ final class ControlAgent implements Agent, MessageListener {
 
     private void reject(long jobIdField, long correlationId, int heldId, String reason, long now) {
         int length = rejection(jobIdField, correlationId, heldId, reason);
-        outbox.reject(replies, scratch, length, "join rejection", now);
+        outbox.reject(replies, scratch, length, "join rejection", adapter.sessionId(), adapter.sourceIdentity(), now);
     }
 
     private int rejection(long jobIdField, long correlationId, int heldId, String reason) {
         return proxy.encodeJoinAck(scratch, jobIdField, correlationId, JoinStatus.REJECTED, TrainingMode.SYNC, heldId,
-                0, 0, 0, 0, 0, GradientEncoding.FLOAT32, 0, -1, reason);
+                0, 0, 0, 0, 0, GradientEncoding.FLOAT32, 0, -1, -1, reason);
     }
 
     @Override

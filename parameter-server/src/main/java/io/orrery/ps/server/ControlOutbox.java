@@ -14,9 +14,10 @@ import java.util.ArrayDeque;
  * control agent shares shard 0's thread, and a retry loop on a back-pressured or unconnected broadcast would stall
  * that shard (a flood of bad Joins could stall training). Each duty cycle offers the queued replies once; one not
  * accepted stays queued until its deadline and is then dropped and counted. Rejections, which anyone who can reach
- * the server can provoke, are rate limited (a token bucket) and the queue is bounded; answers to accepted joins
- * (only workers holding the token get them) are never refused by the limit. Challenges (a job with a key) are
- * provoked by anyone too and go through the same limit.
+ * the server can provoke, are rate limited ({@link ReplyBudget}: for the server and per sender, so that one
+ * sender's flood leaves the others their share) and the queue is bounded; answers to accepted joins (only workers
+ * holding the token get them) are never refused by the limit. Challenges (a job with a key) are provoked by anyone
+ * too and go through the same limit.
  *
  * <p>Each reply names its publication: with a job key over UDP, challenges and rejections go on the replies
  * publication (reaching senders that have not proved the key) and accepted answers on the parameter publication
@@ -27,17 +28,12 @@ final class ControlOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(ControlOutbox.class);
     /** Queued replies at most; more are dropped (counted) rather than held. */
     static final int MAX_QUEUED = 64;
-    /** Rejections per second at most, on average... */
-    static final int REJECTIONS_PER_SECOND = 20;
-    /** ... with bursts of this many. */
-    static final int REJECTION_BURST = 20;
 
     private final long timeoutNs;
     private final ServerStats stats;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    private double rejectionTokens = REJECTION_BURST;
-    private long lastRefillNs = System.nanoTime();
+    private final ReplyBudget budget = new ReplyBudget();
 
     ControlOutbox(long timeoutNs, ServerStats stats) {
         this.timeoutNs = timeoutNs;
@@ -52,16 +48,16 @@ final class ControlOutbox {
         return enqueue(publication, buffer, length, what, nowNs);
     }
 
-    /** Queues a rejection unless the rate limit or the queue says no; a refused one is counted, not sent. */
-    boolean reject(Publication publication, DirectBuffer buffer, int length, String what, long nowNs) {
-        rejectionTokens = Math.min(REJECTION_BURST,
-                rejectionTokens + (nowNs - lastRefillNs) * (REJECTIONS_PER_SECOND / 1e9));
-        lastRefillNs = nowNs;
-        if (rejectionTokens < 1) {
+    /**
+     * Queues a rejection or challenge to the sender of the message being answered (its Aeron session and source)
+     * unless the rate limit or the queue says no; a refused one is counted, not sent.
+     */
+    boolean reject(Publication publication, DirectBuffer buffer, int length, String what, int sessionId,
+                   String source, long nowNs) {
+        if (!budget.take(sessionId, source, nowNs)) {
             stats.rejectionsNotSent.incrementAndGet();
             return false;
         }
-        rejectionTokens -= 1;
         return enqueue(publication, buffer, length, what, nowNs);
     }
 
@@ -88,7 +84,8 @@ final class ControlOutbox {
                 sent++;
                 continue;
             }
-            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || nowNs - p.deadlineNs() > 0) {
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED
+                    || nowNs - p.deadlineNs() > 0) {
                 queue.poll();
                 stats.rejectionsNotSent.incrementAndGet();
                 LOG.warn("control reply not sent: what={} result={} hint=\"no worker is reading the broadcast, or it is"

@@ -52,6 +52,11 @@ final class WorkerRegistry {
     private final AtomicLongArray announcedStep;
     /** For a holder that left: the last step whose chunks it sent before its Leave (-1: none). */
     private final AtomicLongArray leftAfterStep;
+    /**
+     * ASYNC/BOUNDED: the highest step of which a shard took a chunk under each id (-1: none), kept across holders:
+     * a worker rejoining under the id numbers on past it ({@link #nextStep}).
+     */
+    private final AtomicLongArray startedStep;
 
     WorkerRegistry(int capacity) {
         this.capacity = capacity;
@@ -65,8 +70,10 @@ final class WorkerRegistry {
         this.leftInGeneration = new AtomicLongArray(capacity);
         this.announcedStep = new AtomicLongArray(capacity);
         this.leftAfterStep = new AtomicLongArray(capacity);
+        this.startedStep = new AtomicLongArray(capacity);
         for (int i = 0; i < capacity; i++) {
             lastStep.set(i, -1);
+            startedStep.set(i, -1);
             announcedStep.set(i, -1);
             leftAfterStep.set(i, -1);
         }
@@ -238,6 +245,20 @@ final class WorkerRegistry {
     void pushed(int id, long step, long nowNs) {
         lastSeenNs.set(id, nowNs);
         lastStep.accumulateAndGet(id, step, Math::max);
+    }
+
+    /** ASYNC/BOUNDED: a shard took the first chunk of {@code step} under {@code id}. */
+    void started(int id, long step) {
+        startedStep.accumulateAndGet(id, step, Math::max);
+    }
+
+    /**
+     * ASYNC/BOUNDED: the first step a shard of this process takes under {@code id}, whoever holds it: one past the
+     * highest step of which any chunk arrived (the shards drop earlier steps as late; and a step that a shard holds
+     * part of would otherwise mix the chunks of two processes' gradients). 0 for an id never used.
+     */
+    long nextStep(int id) {
+        return Math.max(lastStep.get(id), startedStep.get(id)) + 1;
     }
 
     long lastSeenNs(int id) {

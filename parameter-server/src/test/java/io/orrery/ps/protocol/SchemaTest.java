@@ -22,7 +22,8 @@ class SchemaTest {
             factory.setNamespaceAware(true);
             Element root = factory.newDocumentBuilder().parse(in).getDocumentElement();
             assertEquals("7107", root.getAttribute("id"));
-            assertEquals("2", root.getAttribute("version")); // 2: Challenge and JoinProof (the keyed join)
+            // 2: Challenge and JoinProof (the keyed join); 3: JoinAck.nextStep (the rejoin numbering)
+            assertEquals("3", root.getAttribute("version"));
             for (String tag : new String[]{"message", "field", "data", "type", "composite", "enum", "validValue"}) {
                 NodeList nodes = root.getElementsByTagNameNS("*", tag);
                 for (int i = 0; i < nodes.getLength(); i++) {

@@ -118,4 +118,19 @@ class WorkerRegistryTest {
         registry.leave(1);
         assertEquals(9, registry.leftAfterStep(1));
     }
+
+    @Test
+    void theNextStepOfAnIdGoesPastEveryStepAShardTookAChunkOfWhoeverHoldsIt() {
+        WorkerRegistry registry = new WorkerRegistry(2);
+        assertEquals(0, registry.nextStep(1), "an id never used starts at 0");
+        assertEquals(1, join(registry, 1, 22, HOST_A));
+        registry.started(1, 0);
+        registry.pushed(1, 0, 0);
+        registry.started(1, 1); // one shard has part of step 1; the holder dies before the rest
+        assertEquals(2, registry.nextStep(1), "past the partial step: its chunks are not mixed with another's");
+        registry.leave(1);
+        assertEquals(1, join(registry, 1, 33, HOST_B));
+        assertEquals(2, registry.nextStep(1), "a new holder of the id goes on from there");
+        assertEquals(0, registry.nextStep(0));
+    }
 }

@@ -34,7 +34,8 @@ abstract class ClientExchange implements GradientExchange {
     /**
      * Connects with {@code config} and waits until the replica's parameters hold the servers' current version.
      *
-     * @return the step to continue from
+     * @return the step to continue from: in SYNC the servers' version; in ASYNC and BOUNDED the first step number
+     *     the servers take from this worker id, past the steps its previous holder sent (a task of a retried stage)
      * @throws RuntimeException as the client throws it; the caller names the servers it tried in its own message
      */
     final long connect(ClientConfig config, Duration joinTimeout) {
@@ -44,7 +45,8 @@ abstract class ClientExchange implements GradientExchange {
         // instead of at the server's step timeout.
         client.cancelWhen(context::isInterrupted);
         client.awaitInitialParameters(replica.parameters(), joinTimeout);
-        return client.startStep();
+        // ASYNC/BOUNDED number each worker's own gradients, and the servers drop a number their id already used.
+        return client.mode().isSync() ? client.startStep() : client.nextOwnStep();
     }
 
     /**

@@ -11,8 +11,9 @@ public interface GradientExchange extends AutoCloseable {
      * Joins the job.
      *
      * @param plannedStep the step the driver expects this stage to start at
-     * @return the step to continue from (a server may be ahead after a retried stage); on return the replica's
-     *     parameters hold that step's values
+     * @return the step to continue from (a server may be ahead after a retried stage: in SYNC its version, in ASYNC
+     *     and BOUNDED the first step number it takes from this worker); on return the replica's parameters hold
+     *     the server's current values
      */
     long join(long plannedStep);
 

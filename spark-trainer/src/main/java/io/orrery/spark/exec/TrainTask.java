@@ -97,10 +97,10 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
         byte[] hostedState;
         try (GradientExchange gradients = exchange.open(context, replica)) {
             firstStep = gradients.join(plan.firstStep());
-            // After a retried SYNC stage the server may be ahead: skip the steps it has already applied. (In ASYNC
-            // and BOUNDED modes the server's version counts single gradients, not global steps.)
-            int skip = !plan.sync() ? 0
-                    : (int) Math.min(Math.max(firstStep - plan.firstStep(), 0), plan.stepsPerEpoch());
+            // After a retried stage the server may be ahead: skip the steps it has already applied. In SYNC that is
+            // its version; in ASYNC and BOUNDED the steps this worker id sent before (the lost attempt's), whose
+            // numbers the server would drop as late and whose batches are applied already.
+            int skip = (int) Math.min(Math.max(firstStep - plan.firstStep(), 0), plan.stepsPerEpoch());
             int[] order = EpochOrder.permutation(data.size(), plan.seed(), plan.epoch(), worker);
             StepTimes exchangeTimes = new StepTimes(plan.stepsPerEpoch() - skip);
             for (int s = skip; s < plan.stepsPerEpoch(); s++) {
