@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.Reference;
+
 /**
  * Row-major GEMM on regions of contiguous ND4J buffers: {@code C = op(A) @ op(B) + beta * C}, each operand given by
  * its array, an element offset into it and a leading dimension. On the CPU backend it calls the OpenBLAS that ND4J
@@ -42,6 +44,10 @@ final class Blas {
             Nd4j.gemm(av, bv, view(c, cOff, m, n, ldc), transA, transB, 1.0, beta);
             return;
         }
+        if (a.dataType() != c.dataType() || b.dataType() != c.dataType()) {
+            throw new IllegalArgumentException("gemm: expected operands of one type, received " + a.dataType() + ", "
+                    + b.dataType() + " and " + c.dataType());
+        }
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         if (c.dataType() == DataType.FLOAT) {
@@ -51,14 +57,73 @@ final class Blas {
             openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1.0,
                     doubles(a, aOff), lda, doubles(b, bOff), ldb, beta, doubles(c, cOff), ldc);
         }
+        // the raw addresses do not keep the arrays alive: they must be reachable until BLAS returns
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(c);
     }
 
+    /**
+     * {@code c = op(a) @ op(b) + beta * c}, as {@code Nd4j.gemm(a, b, c, transA, transB, 1, beta)}, for 2-D arrays
+     * each laid out column-major or row-major with a leading dimension (views of columns or rows of a flat buffer
+     * included) and {@code c} column-major; anything else goes to {@code Nd4j.gemm}. The same OpenBLAS routine on the
+     * same operands, so the same numbers, without the op's per-call cost.
+     */
+    static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
+        if (!CPU || !columnMajor(c) || !strided(a) || !strided(b) || a.dataType() != c.dataType()
+                || b.dataType() != c.dataType() || (c.dataType() != DataType.FLOAT && c.dataType() != DataType.DOUBLE)) {
+            Nd4j.gemm(a, b, c, transA, transB, 1.0, beta);
+            return;
+        }
+        // column-major C (m, n) = op(A) op(B) is row-major C^T (n, m) = op(B)^T op(A)^T; a column-major operand
+        // read row-major is its own transpose, so its flag flips
+        int m = (int) c.size(0);
+        int n = (int) c.size(1);
+        int k = (int) (transA ? a.size(0) : a.size(1));
+        gemm(columnMajor(b) == transB, columnMajor(a) == transA, n, m, k, b, 0, lead(b), a, 0, lead(a), beta,
+                c, 0, (int) c.stride(1));
+    }
+
+    private static boolean columnMajor(INDArray x) {
+        return x.rank() == 2 && x.stride(0) == 1 && x.stride(1) >= Math.max(1, x.size(0));
+    }
+
+    private static boolean rowMajor(INDArray x) {
+        return x.rank() == 2 && x.stride(1) == 1 && x.stride(0) >= Math.max(1, x.size(1));
+    }
+
+    private static boolean strided(INDArray x) {
+        return columnMajor(x) || rowMajor(x);
+    }
+
+    private static int lead(INDArray x) {
+        return (int) (columnMajor(x) ? x.stride(1) : x.stride(0));
+    }
+
+    /**
+     * A pointer to element {@code off} of the array that does not own the memory. JavaCPP's copy constructor
+     * ({@code new FloatPointer(buffer.addressPointer())}) gives the copy a proxy deallocator that frees the buffer's
+     * memory when the copy is collected: a use-after-free that crashed the JVM in libc.
+     */
     private static FloatPointer floats(INDArray a, long off) {
-        return new FloatPointer(a.data().addressPointer()).position(a.offset() + off);
+        return new RawFloats(a.data().addressPointer().address() + (a.offset() + off) * Float.BYTES);
     }
 
     private static DoublePointer doubles(INDArray a, long off) {
-        return new DoublePointer(a.data().addressPointer()).position(a.offset() + off);
+        return new RawDoubles(a.data().addressPointer().address() + (a.offset() + off) * Double.BYTES);
+    }
+
+    /** A float pointer at an address, with no deallocator. */
+    private static final class RawFloats extends FloatPointer {
+        RawFloats(long address) {
+            this.address = address;
+        }
+    }
+
+    private static final class RawDoubles extends DoublePointer {
+        RawDoubles(long address) {
+            this.address = address;
+        }
     }
 
     private static INDArray view(INDArray a, long off, int rows, int cols, int ld) {
