@@ -1,13 +1,13 @@
 package io.orrery.core.layers;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.ref.Reference;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 
 /**
  * Row-major GEMM on regions of contiguous ND4J buffers: {@code C = op(A) @ op(B) + beta * C}, each operand given by
@@ -57,7 +57,7 @@ final class Blas {
             openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1.0,
                     doubles(a, aOff), lda, doubles(b, bOff), ldb, beta, doubles(c, cOff), ldc);
         }
-        // the raw addresses do not keep the arrays alive: they must be reachable until BLAS returns
+        // the buffers' addresses do not keep the arrays' memory alive: they must be reachable until BLAS returns
         Reference.reachabilityFence(a);
         Reference.reachabilityFence(b);
         Reference.reachabilityFence(c);
@@ -101,29 +101,16 @@ final class Blas {
     }
 
     /**
-     * A pointer to element {@code off} of the array that does not own the memory. JavaCPP's copy constructor
-     * ({@code new FloatPointer(buffer.addressPointer())}) gives the copy a proxy deallocator that frees the buffer's
-     * memory when the copy is collected: a use-after-free that crashed the JVM in libc.
+     * Element {@code off} of the array as a direct buffer positioned there (JavaCPP passes its address plus its
+     * position): the same addressing as {@link HostCopy}, whatever view of a larger buffer the array is. A fresh
+     * buffer object per call, so threads never share a position.
      */
-    private static FloatPointer floats(INDArray a, long off) {
-        return new RawFloats(a.data().addressPointer().address() + (a.offset() + off) * Float.BYTES);
+    private static FloatBuffer floats(INDArray a, long off) {
+        return a.data().asNioFloat().position((int) (a.offset() + off));
     }
 
-    private static DoublePointer doubles(INDArray a, long off) {
-        return new RawDoubles(a.data().addressPointer().address() + (a.offset() + off) * Double.BYTES);
-    }
-
-    /** A float pointer at an address, with no deallocator. */
-    private static final class RawFloats extends FloatPointer {
-        RawFloats(long address) {
-            this.address = address;
-        }
-    }
-
-    private static final class RawDoubles extends DoublePointer {
-        RawDoubles(long address) {
-            this.address = address;
-        }
+    private static DoubleBuffer doubles(INDArray a, long off) {
+        return a.data().asNioDouble().position((int) (a.offset() + off));
     }
 
     private static INDArray view(INDArray a, long off, int rows, int cols, int ld) {
