@@ -38,6 +38,16 @@ final class BlasCoreType {
         return Optional.of(cpuFlags.contains("avx512_bf16") ? "COOPERLAKE" : "SKYLAKEX");
     }
 
+    /**
+     * Whether the JVM was started on this launcher itself ({@code java -jar orrery-examples.jar ...} or {@code java -cp
+     * ... io.orrery.examples.OrreryCli ...}), from the {@code sun.java.command} property. Under {@code spark-submit} the
+     * JVM runs Spark's own main, and running its command again would submit the application a second time.
+     */
+    static boolean launchedDirectly(String javaCommand) {
+        String main = javaCommand.strip().split("\\s+", 2)[0];
+        return main.endsWith(".jar") || main.equals(OrreryCli.class.getName());
+    }
+
     /** The first CPU's flags from {@code /proc/cpuinfo}; empty where there is no such file. */
     static Set<String> cpuFlags() {
         try {
@@ -59,7 +69,8 @@ final class BlasCoreType {
     static OptionalInt relaunch() {
         Optional<String> type = choose(System.getenv(), cpuFlags());
         ProcessHandle.Info info = ProcessHandle.current().info();
-        if (type.isEmpty() || info.command().isEmpty() || info.arguments().isEmpty()) {
+        if (type.isEmpty() || !launchedDirectly(System.getProperty("sun.java.command", ""))
+                || info.command().isEmpty() || info.arguments().isEmpty()) {
             return OptionalInt.empty();
         }
         List<String> command = new ArrayList<>();

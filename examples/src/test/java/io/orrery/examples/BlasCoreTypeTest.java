@@ -28,6 +28,15 @@ class BlasCoreTypeTest {
     }
 
     @Test
+    void onlyAJvmStartedOnTheLauncherRelaunchesItself() {
+        assertEquals(true, BlasCoreType.launchedDirectly("/x/orrery-examples.jar core-bench --model mlp"));
+        assertEquals(true, BlasCoreType.launchedDirectly("io.orrery.examples.OrreryCli mnist"));
+        assertEquals(false, BlasCoreType.launchedDirectly(
+                "org.apache.spark.deploy.SparkSubmit --class io.orrery.examples.OrreryCli app.jar spark-train"));
+        assertEquals(false, BlasCoreType.launchedDirectly(""));
+    }
+
+    @Test
     void cpusWithoutAvx512KeepOpenBlasOwnChoice() {
         assertEquals(Optional.empty(), BlasCoreType.choose(Map.of(), Set.of("avx2", "fma", "avx512f")));
         assertEquals(Optional.empty(), BlasCoreType.choose(Map.of(), Set.of()));
