@@ -13,7 +13,9 @@
 # PyTorch's script (the same: its first --warmup epochs dropped); running them one after the other, round after round,
 # makes both see the same load. Settings are each system's best measured on 2 cores: Orrery with its defaults (layers
 # split batches over Java threads, one BLAS thread per part); PyTorch with 1 thread for the MLP and 2 for the convnet
-# (FIELD-NOTES.md). Both run under the environment's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, printed with the table.
+# (FIELD-NOTES.md). Both run under the environment's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, printed with the table; where
+# OPENBLAS_CORETYPE is unset on an AVX-512 CPU, Orrery's launcher sets it for itself (SKYLAKEX or COOPERLAKE, the kernels
+# PyTorch's newer OpenBLAS picks there; core-bench prints what its OpenBLAS ran with).
 # Needs the examples jar (mvn -B -o -q -pl examples -am package -DskipTests) and /usr/bin/python3 with torch.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -55,9 +57,11 @@ done
 stats() { cut -d' ' -f"$2" "$1" | sort -n | awk '{v[NR]=$1} END {printf "%.2f-%.2f (median %.2f)", v[1], v[NR], v[int((NR+1)/2)]}'; }
 median() { cut -d' ' -f"$2" "$1" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 verdict() { awk -v o="$1" -v p="$2" 'BEGIN {printf (o < p) ? "yes (%.2fx)" : "no (%.2fx slower)", (o < p) ? p / o : o / p}'; }
+unset_coretype="unset (Orrery's launcher sets it on AVX-512 CPUs)"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)," \
-     "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}, $rounds round(s) of $epochs epoch(s) of $samples samples"
+     "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$unset_coretype}" \
+     "OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}, $rounds round(s) of $epochs epoch(s) of $samples samples"
 echo "| model | Orrery wall s/epoch | PyTorch wall s/epoch | Orrery CPU s/epoch | PyTorch CPU s/epoch | Orrery faster (wall) | Orrery cheaper (CPU) |"
 echo "|---|---|---|---|---|---|---|"
 for m in ${models//,/ }; do

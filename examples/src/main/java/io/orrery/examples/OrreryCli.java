@@ -8,6 +8,8 @@ import io.orrery.ps.ParameterServerMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.OptionalInt;
+
 /**
  * The one entry point of {@code orrery-examples.jar}: {@code java -jar orrery-examples.jar <command> --help}.
  */
@@ -36,6 +38,11 @@ public final class OrreryCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // before anything loads ND4J's OpenBLAS: its kernels are chosen when it loads
+        OptionalInt relaunched = BlasCoreType.relaunch();
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.getAsInt());
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -272,19 +272,24 @@ abstract class ConvLayer extends Layer implements FusedLayer {
         int batch = (int) input.size(0);
         ConvWorkspace w = workspace(batch, input.dataType());
         INDArray x = HostCopy.isCContiguous(input) ? input : w.inputCopy(input);
-        INDArray kernelT = kernelMatrix().transpose();
+        INDArray kernelMatrix = kernelMatrix();
         boolean hostRelu = !deferRelu && activation == ActivationFunction.RELU && w.type == DataType.FLOAT;
         int parts = ComputeThreads.parts((long) batch * w.rowsPerSample * w.patchColumns * filters, batch);
+        w.ensureParts(parts);
         ComputeThreads.run(parts, p -> {
             int b0 = ComputeThreads.start(batch, parts, p);
             int b1 = ComputeThreads.start(batch, parts, p + 1);
-            im2col(x, w, b0, b1);
-            int r0 = b0 * w.rowsPerSample;
-            int r1 = b1 * w.rowsPerSample;
-            Nd4j.gemm(kernelT, HostCopy.rowsCTransposed(w.cols, r0, r1), HostCopy.rowsCTransposed(w.out, r0, r1),
-                    false, false, 1.0, 0.0);
+            ConvPatches.readInput(x, w, b0, b1);
+            ConvWorkspace.Chunk chunk = w.chunk(p);
+            for (int c0 = b0; c0 < b1; c0 += w.chunkSamples) {
+                int c1 = Math.min(b1, c0 + w.chunkSamples);
+                int rows = (c1 - c0) * w.rowsPerSample;
+                ConvPatches.im2col(samplePlan, w, chunk, c0, c1);
+                Blas.gemm(false, false, rows, filters, w.patchColumns, chunk.cols, 0, w.patchColumns,
+                        kernelMatrix, 0, filters, 0.0, w.out, (long) c0 * w.outputPerSample, filters);
+            }
             if (hostRelu) {
-                HostLoops.relu(w.out, r0 * filters, (r1 - r0) * filters);
+                HostLoops.relu(w.out, b0 * w.outputPerSample, (b1 - b0) * w.outputPerSample);
             }
         });
         INDArray out = w.outView();
@@ -295,34 +300,20 @@ abstract class ConvLayer extends Layer implements FusedLayer {
         return out;
     }
 
-    /** Samples {@code [b0, b1)}: their input values to the host, their patches into the im2col buffer. */
-    private void im2col(INDArray x, ConvWorkspace w, int b0, int b1) {
-        int in = w.inputPerSample;
-        int patches = w.rowsPerSample * w.patchColumns;
-        if (w.type == DataType.FLOAT) {
-            HostCopy.read(x, w.inF, b0 * in, (b1 - b0) * in);
-            for (int b = b0; b < b1; b++) {
-                samplePlan.gather(w.inF, b * in, w.colsF, b * patches);
-            }
-            HostCopy.write(w.colsF, w.cols, b0 * patches, (b1 - b0) * patches);
-        } else {
-            HostCopy.read(x, w.inD, b0 * in, (b1 - b0) * in);
-            for (int b = b0; b < b1; b++) {
-                samplePlan.gather(w.inD, b * in, w.colsD, b * patches);
-            }
-            HostCopy.write(w.colsD, w.cols, b0 * patches, (b1 - b0) * patches);
-        }
-    }
-
     @Override
     public INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient) {
         return backward(input, output, gradOutput, needInputGradient, false);
     }
 
-    /** {@code reluDone}: max pooling already applied the ReLU's derivative ({@link ReluMaxPooling}). */
+    /**
+     * {@code reluDone}: max pooling already applied the ReLU's derivative ({@link ReluMaxPooling}). Each chunk's
+     * patches are gathered again from the input rather than kept from the forward pass (a gather from cache costs
+     * less than keeping the whole patch matrix in memory); the kernel gradient accumulates over the chunks.
+     */
     INDArray backward(INDArray input, INDArray output, INDArray gradOutput, boolean needInputGradient, boolean reluDone) {
         int batch = (int) input.size(0);
         ConvWorkspace w = workspace(batch, input.dataType());
+        INDArray x = HostCopy.isCContiguous(input) ? input : w.inputCopy(input);
         INDArray g = HostCopy.isCContiguous(gradOutput) ? gradOutput : w.gradCopy(gradOutput);
         int rows = batch * w.rowsPerSample;
         INDArray g2d = g.reshape('c', rows, filters);
@@ -333,53 +324,42 @@ abstract class ConvLayer extends Layer implements FusedLayer {
             activation.backwardInPlace(w.outView(), g);
         }
         int parts = ComputeThreads.parts((long) rows * w.patchColumns * filters, batch);
-        w.ensureGradParts(parts);
+        w.ensureParts(parts);
         ComputeThreads.run(parts, p -> {
             int b0 = ComputeThreads.start(batch, parts, p);
             int b1 = ComputeThreads.start(batch, parts, p + 1);
-            int r0 = b0 * w.rowsPerSample;
-            int r1 = b1 * w.rowsPerSample;
             if (hostRelu) {
-                HostLoops.reluBackward(output, g, r0 * filters, (r1 - r0) * filters);
+                HostLoops.reluBackward(output, g, b0 * w.outputPerSample, (b1 - b0) * w.outputPerSample);
             }
-            INDArray gT = HostCopy.rowsCTransposed(g2d, r0, r1);
-            INDArray dK = p == 0 ? kernelGradC : w.gradPart(p);
-            Nd4j.gemm(gT, HostCopy.rowsCTransposed(w.cols, r0, r1), dK.transpose(), false, true, 1.0, 0.0);
+            ConvPatches.readInput(x, w, b0, b1);
+            ConvWorkspace.Chunk chunk = w.chunk(p);
+            INDArray dK = p == 0 ? kernelGradC : chunk.kernelGrad;
+            for (int c0 = b0; c0 < b1; c0 += w.chunkSamples) {
+                int c1 = Math.min(b1, c0 + w.chunkSamples);
+                int chunkRows = (c1 - c0) * w.rowsPerSample;
+                long gOff = (long) c0 * w.outputPerSample;
+                ConvPatches.im2col(samplePlan, w, chunk, c0, c1);
+                Blas.gemm(true, false, w.patchColumns, filters, chunkRows, chunk.cols, 0, w.patchColumns,
+                        g2d, gOff, filters, c0 == b0 ? 0.0 : 1.0, dK, 0, filters);
+                if (needInputGradient) {
+                    // the bias column's gradient is not needed: only the patch columns
+                    Blas.gemm(false, true, chunkRows, geometry.patchLength(), filters, g2d, gOff, filters,
+                            kernelC, 0, filters, 0.0, chunk.dCols, 0, w.patchColumns);
+                    ConvPatches.col2im(samplePlan, w, chunk, c0, c1);
+                }
+            }
             if (needInputGradient) {
-                Nd4j.gemm(kernelC.transpose(), gT, HostCopy.rowsCTransposed(w.dCols, r0, r1), true, false, 1.0, 0.0);
-                col2im(w, b0, b1);
+                ConvPatches.writeInputGradient(w, b0, b1);
             }
         });
         for (int p = 1; p < parts; p++) {
-            kernelGradC.addi(w.gradPart(p));
+            kernelGradC.addi(w.chunk(p).kernelGrad);
         }
         kernelGrad.assign(kernelGradCAsKernel);
         if (useBias) {
             biasGrad.assign(kernelGradCBias);
         }
         return needInputGradient ? w.dxView() : null;
-    }
-
-    /** Samples {@code [b0, b1)}: the patch gradients summed back onto the input cells they came from. */
-    private void col2im(ConvWorkspace w, int b0, int b1) {
-        int in = w.inputPerSample;
-        int patches = w.rowsPerSample * w.patchColumns;
-        // the input's host copy is not needed after the forward pass: it becomes the input gradient's
-        if (w.type == DataType.FLOAT) {
-            HostCopy.read(w.dCols, w.dColsF, b0 * patches, (b1 - b0) * patches);
-            Arrays.fill(w.inF, b0 * in, b1 * in, 0f);
-            for (int b = b0; b < b1; b++) {
-                samplePlan.scatterAdd(w.dColsF, b * patches, w.inF, b * in);
-            }
-            HostCopy.write(w.inF, w.dx, b0 * in, (b1 - b0) * in);
-        } else {
-            HostCopy.read(w.dCols, w.dColsD, b0 * patches, (b1 - b0) * patches);
-            Arrays.fill(w.inD, b0 * in, b1 * in, 0.0);
-            for (int b = b0; b < b1; b++) {
-                samplePlan.scatterAdd(w.dColsD, b * patches, w.inD, b * in);
-            }
-            HostCopy.write(w.inD, w.dx, b0 * in, (b1 - b0) * in);
-        }
     }
 
     @Override

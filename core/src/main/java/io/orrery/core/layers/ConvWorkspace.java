@@ -5,12 +5,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The buffers of a convolution's fused path, sized for the largest batch seen so far (they only grow): a smaller
- * batch (an epoch's last) uses views of their first rows, so a layer holds one set whatever batch sizes it meets.
- * Java arrays hold the host side of im2col and col2im; ND4J arrays are what the products read and write. Each part
- * of a batch split over threads touches only its own rows of every buffer.
+ * The buffers of a convolution's fused path. The batch-sized ones (output, input gradient, the input's host copy)
+ * are sized for the largest batch seen so far and only grow: a smaller batch (an epoch's last) uses views of their
+ * first rows. The im2col matrix is never built whole: each thread part fills a chunk of a few samples' patches at a
+ * time ({@link Chunk}), small enough to stay in the core's cache between the gather, the product that reads it and
+ * col2im; the whole matrix of a 64-image batch (9 MB for the book's second convolution) went through memory three
+ * times per pass.
  */
 final class ConvWorkspace {
+
+    /** Bytes of one chunk's patch matrix: about a quarter of this machine's 1 MB L2, with room for its products. */
+    private static volatile int chunkBytes = Integer.getInteger("orrery.conv.chunkBytes", 256 * 1024);
 
     final DataType type;
     final int capacity;
@@ -19,26 +24,59 @@ final class ConvWorkspace {
     final int filters;
     final int inputPerSample;
     final int outputPerSample;
-    final INDArray cols;
+    /** Samples per chunk. */
+    final int chunkSamples;
     final INDArray out;
     final INDArray input;
     final INDArray grad;
-    final INDArray dCols;
     final INDArray dx;
+    /** Host copies of the input and of its gradient (batch-sized). */
     float[] inF;
-    float[] colsF;
-    float[] dColsF;
+    float[] dxF;
     double[] inD;
-    double[] colsD;
-    double[] dColsD;
-    /** Kernel-gradient partial sums of parts 1.. (part 0 writes the layer's own buffer). */
-    private INDArray[] gradParts = new INDArray[0];
+    double[] dxD;
+    private final boolean biasColumn;
+    /** Per thread part: its chunk buffers and (parts 1..) its kernel-gradient partial sum. */
+    private Chunk[] chunks = new Chunk[0];
 
     private int viewBatch = -1;
     private INDArray outView;
     private INDArray dxView;
     private INDArray inputView;
     private INDArray gradView;
+
+    /** One thread part's chunk: the patches as host array and as ND4J buffer, and their gradient. */
+    final class Chunk {
+        final INDArray cols;
+        final INDArray dCols;
+        final INDArray kernelGrad;
+        final float[] colsF;
+        final float[] dColsF;
+        final double[] colsD;
+        final double[] dColsD;
+
+        private Chunk() {
+            int n = chunkSamples * rowsPerSample * patchColumns;
+            cols = Nd4j.createUninitialized(type, new long[]{n}, 'c');
+            dCols = Nd4j.createUninitialized(type, new long[]{n}, 'c');
+            kernelGrad = Nd4j.createUninitialized(type, new long[]{patchColumns, filters}, 'c');
+            boolean f = type == DataType.FLOAT;
+            colsF = f ? new float[n] : null;
+            dColsF = f ? new float[n] : null;
+            colsD = f ? null : new double[n];
+            dColsD = f ? null : new double[n];
+            if (biasColumn) {
+                // the gather never writes the bias column, so its ones stay
+                for (int i = patchColumns - 1; i < n; i += patchColumns) {
+                    if (f) {
+                        colsF[i] = 1f;
+                    } else {
+                        colsD[i] = 1.0;
+                    }
+                }
+            }
+        }
+    }
 
     ConvWorkspace(DataType type, int capacity, int rowsPerSample, int patchColumns, int filters, int inputPerSample,
                   boolean biasColumn) {
@@ -49,33 +87,28 @@ final class ConvWorkspace {
         this.filters = filters;
         this.inputPerSample = inputPerSample;
         this.outputPerSample = rowsPerSample * filters;
+        this.biasColumn = biasColumn;
+        long sampleBytes = (long) rowsPerSample * patchColumns * type.width();
+        this.chunkSamples = (int) Math.max(1, Math.min(capacity, chunkBytes / sampleBytes));
         int rows = capacity * rowsPerSample;
-        cols = Nd4j.createUninitialized(type, new long[]{rows, patchColumns}, 'c');
         out = Nd4j.createUninitialized(type, new long[]{rows, filters}, 'c');
-        dCols = Nd4j.createUninitialized(type, new long[]{rows, patchColumns}, 'c');
         input = Nd4j.createUninitialized(type, new long[]{(long) capacity * inputPerSample}, 'c');
         grad = Nd4j.createUninitialized(type, new long[]{rows, filters}, 'c');
         dx = Nd4j.createUninitialized(type, new long[]{(long) capacity * inputPerSample}, 'c');
-        int n = rows * patchColumns;
         if (type == DataType.FLOAT) {
             inF = new float[capacity * inputPerSample];
-            colsF = new float[n];
-            dColsF = new float[n];
+            dxF = new float[capacity * inputPerSample];
         } else {
             inD = new double[capacity * inputPerSample];
-            colsD = new double[n];
-            dColsD = new double[n];
+            dxD = new double[capacity * inputPerSample];
         }
-        if (biasColumn) {
-            // the gather never writes the bias column, so its ones stay
-            for (int r = 0; r < rows; r++) {
-                if (colsF != null) {
-                    colsF[r * patchColumns + patchColumns - 1] = 1f;
-                } else {
-                    colsD[r * patchColumns + patchColumns - 1] = 1.0;
-                }
-            }
-        }
+    }
+
+    /** Sets the chunk size of workspaces made from now on (tests use 1 byte: one sample per chunk); returns the old. */
+    static int setChunkBytes(int bytes) {
+        int old = chunkBytes;
+        chunkBytes = bytes;
+        return old;
     }
 
     /** Whether this workspace serves a batch of this size and type. */
@@ -111,21 +144,21 @@ final class ConvWorkspace {
         return gradView.assign(g);
     }
 
-    /** Makes sure parts {@code 1 .. parts - 1} have kernel-gradient buffers; called before a split, on one thread. */
-    void ensureGradParts(int parts) {
-        if (gradParts.length < parts - 1) {
-            INDArray[] grown = new INDArray[parts - 1];
-            System.arraycopy(gradParts, 0, grown, 0, gradParts.length);
-            for (int i = gradParts.length; i < grown.length; i++) {
-                grown[i] = Nd4j.createUninitialized(type, new long[]{patchColumns, filters}, 'c');
+    /** Makes sure parts {@code 0 .. parts - 1} have chunk buffers; called before a split, on one thread. */
+    void ensureParts(int parts) {
+        if (chunks.length < parts) {
+            Chunk[] grown = new Chunk[parts];
+            System.arraycopy(chunks, 0, grown, 0, chunks.length);
+            for (int i = chunks.length; i < parts; i++) {
+                grown[i] = new Chunk();
             }
-            gradParts = grown;
+            chunks = grown;
         }
     }
 
-    /** The kernel-gradient buffer (c-order (patchColumns, filters)) for part {@code p >= 1} of a split. */
-    INDArray gradPart(int p) {
-        return gradParts[p - 1];
+    /** Part {@code p}'s chunk buffers. */
+    Chunk chunk(int p) {
+        return chunks[p];
     }
 
     private INDArray view(INDArray buffer, long[] shape) {

@@ -5,7 +5,6 @@ import io.orrery.core.tensor.Ops;
 import io.orrery.core.tensor.Tensor;
 import io.orrery.core.tensor.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.List;
@@ -135,14 +134,14 @@ public final class Dense extends Layer implements FusedLayer {
             ComputeThreads.run(parts, p -> {
                 int c0 = ComputeThreads.start(units, parts, p);
                 int c1 = ComputeThreads.start(units, parts, p + 1);
-                Nd4j.gemm(input, HostCopy.columnsF(kernel.array(), c0, c1), HostCopy.columnsF(z, c0, c1),
-                        false, false, 1.0, 0.0);
+                Blas.gemm(input, HostCopy.columnsF(kernel.array(), c0, c1), HostCopy.columnsF(z, c0, c1),
+                        false, false, 0.0);
                 if (hostBias) {
                     HostLoops.addBiasColumnMajor(z, bias.array(), relu, c0, c1);
                 }
             });
         } else {
-            Nd4j.gemm(input, kernel.array(), z, false, false, 1.0, 0.0);
+            Blas.gemm(input, kernel.array(), z, false, false, 0.0);
             if (hostBias) {
                 HostLoops.addBiasColumnMajor(z, bias.array(), relu);
             }
@@ -207,8 +206,8 @@ public final class Dense extends Layer implements FusedLayer {
                 if (reluOutput != null) {
                     HostLoops.reluBackward(reluOutput, gradZ, c0 * batch, (c1 - c0) * batch);
                 }
-                Nd4j.gemm(input, HostCopy.columnsF(gradZ, c0, c1), HostCopy.columnsF(kernelGrad, c0, c1),
-                        true, false, 1.0, 0.0);
+                Blas.gemm(input, HostCopy.columnsF(gradZ, c0, c1), HostCopy.columnsF(kernelGrad, c0, c1),
+                        true, false, 0.0);
                 if (hostBias) {
                     HostLoops.columnSumsColumnMajor(gradZ, biasGrad, c0, c1);
                 }
@@ -217,7 +216,7 @@ public final class Dense extends Layer implements FusedLayer {
             if (reluOutput != null) {
                 HostLoops.reluBackward(reluOutput, gradZ);
             }
-            Nd4j.gemm(input, gradZ, kernelGrad, true, false, 1.0, 0.0);
+            Blas.gemm(input, gradZ, kernelGrad, true, false, 0.0);
             if (hostBias) {
                 HostLoops.columnSumsColumnMajor(gradZ, biasGrad);
             }
@@ -225,7 +224,7 @@ public final class Dense extends Layer implements FusedLayer {
         if (useBias && !hostBias) {
             // column sums as one GEMV-shaped GEMM (ones[1,batch] x gradZ) straight into the flat gradient buffer
             INDArray ones = buffers.ones(batch, gradZ.dataType());
-            Nd4j.gemm(ones, gradZ, biasGrad.reshape('f', 1, units), false, false, 1.0, 0.0);
+            Blas.gemm(ones, gradZ, biasGrad.reshape('f', 1, units), false, false, 0.0);
         }
         if (!needInputGradient) {
             return null;
@@ -238,11 +237,11 @@ public final class Dense extends Layer implements FusedLayer {
             ComputeThreads.run(dxParts, p -> {
                 int c0 = ComputeThreads.start((int) in, dxParts, p);
                 int c1 = ComputeThreads.start((int) in, dxParts, p + 1);
-                Nd4j.gemm(gradZ, HostCopy.rowsF(kernel.array(), c0, c1), HostCopy.columnsF(dx, c0, c1),
-                        false, true, 1.0, 0.0);
+                Blas.gemm(gradZ, HostCopy.rowsF(kernel.array(), c0, c1), HostCopy.columnsF(dx, c0, c1),
+                        false, true, 0.0);
             });
         } else {
-            Nd4j.gemm(gradZ, kernel.array(), dx, false, true, 1.0, 0.0);
+            Blas.gemm(gradZ, kernel.array(), dx, false, true, 0.0);
         }
         return dx;
     }

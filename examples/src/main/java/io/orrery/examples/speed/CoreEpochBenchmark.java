@@ -95,8 +95,9 @@ public final class CoreEpochBenchmark implements Callable<Integer> {
         model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
         System.out.printf(Locale.ROOT, "model: %s, batch %d, %d parameters%n", this.model, batchSize,
                 model.build(Arrays.copyOfRange(x.shape(), 1, x.rank())).countParams());
-        System.out.printf(Locale.ROOT, "threads: omp=%d blas=%d compute=%d cores=%d%n", Nd4j.getEnvironment().maxMasterThreads(),
-                Nd4j.factory().blas().getMaxThreads(), ComputeThreads.threads(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "threads: omp=%d blas=%d compute=%d cores=%d, OPENBLAS_CORETYPE=%s%n",
+                Nd4j.getEnvironment().maxMasterThreads(), Nd4j.factory().blas().getMaxThreads(), ComputeThreads.threads(),
+                Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset (OpenBLAS's own choice)"));
         if (warmupEpochs > 0) {
             model.fit(x, y, FitOptions.defaults().epochs(warmupEpochs).batchSize(batchSize).verbose(0).seed(7));
         }
