@@ -4,6 +4,7 @@ import io.orrery.ps.TrainingMode;
 import io.orrery.ps.protocol.DropReason;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.protocol.sbe.GradientChunkDecoder;
+import io.orrery.ps.transport.NativeFloats;
 import org.agrona.DirectBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -82,7 +83,7 @@ abstract sealed class Aggregator permits SyncAggregator, AsyncAggregator {
      */
     final boolean applyWhole(INDArray gradient) {
         model.apply(gradient);
-        if (!ShardModel.finite(model.parametersBuffer())) {
+        if (!NativeFloats.allFinite(model.parametersBuffer())) {
             model.poison();
             return false;
         }

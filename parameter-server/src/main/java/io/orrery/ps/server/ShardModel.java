@@ -74,16 +74,6 @@ final class ShardModel {
         return version;
     }
 
-    /** Whether every value of the float32 vector over {@code buffer} is finite (no copy). */
-    static boolean finite(UnsafeBuffer buffer) {
-        return NativeFloats.allFinite(buffer, 0, buffer.capacity() / 4);
-    }
-
-    /** Whether every value of a contiguous float32 host vector is finite. */
-    static boolean finite(INDArray vector) {
-        return finite(NativeFloats.wrap(vector, new UnsafeBuffer(0, 0), "vector"));
-    }
-
     /** Whether parameters {@code [from, to)} of the shard are finite. */
     boolean parametersFinite(int from, int to) {
         return from >= to || NativeFloats.allFinite(paramsBuffer, from, to);

@@ -213,7 +213,7 @@ final class SyncAggregator extends Aggregator {
         }
         // No sum of values each below its worker's largest magnitude exceeds the sum of those: then the pass over
         // the accumulator is not needed (the margin covers rounding).
-        if (bound <= Float.MAX_VALUE * 0.99 || ShardModel.finite(accBuffer)) {
+        if (bound <= Float.MAX_VALUE * 0.99 || NativeFloats.allFinite(accBuffer)) {
             return true;
         }
         long version = model.version();
