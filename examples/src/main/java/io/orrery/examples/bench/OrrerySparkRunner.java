@@ -5,6 +5,7 @@ import io.orrery.core.data.Mnist;
 import io.orrery.core.data.TrainTestSplit;
 import io.orrery.core.models.History;
 import io.orrery.core.models.Sequential;
+import io.orrery.examples.cluster.ShippedJarCopies;
 import io.orrery.examples.spark.IdxOverSpark;
 import io.orrery.ps.GradientEncoding;
 import io.orrery.core.models.FitOptions;
@@ -117,7 +118,7 @@ public final class OrrerySparkRunner implements BenchRunner {
                     split ? st.get("bytes_received").longValue() : null, null, null, null, accuracy.last(),
                     accuracy.curve(t0));
         } finally {
-            spark.stop();
+            ShippedJarCopies.stopAndRemove(spark);
         }
     }
 

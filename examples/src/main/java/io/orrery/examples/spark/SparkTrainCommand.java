@@ -8,6 +8,7 @@ import io.orrery.core.models.FitOptions;
 import io.orrery.examples.BookModels;
 import io.orrery.examples.ConsoleLogging;
 import io.orrery.examples.cluster.ExecutorCode;
+import io.orrery.examples.cluster.ShippedJarCopies;
 import io.orrery.spark.ShardPlacement;
 import io.orrery.spark.SparkMasters;
 import io.orrery.spark.SparkTrainer;
@@ -204,7 +205,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "test_acc: %.4f%n", result.get("accuracy"));
             return 0;
         } finally {
-            spark.stop();
+            ShippedJarCopies.stopAndRemove(spark);
         }
     }
 
