@@ -10,6 +10,7 @@ import io.orrery.ps.protocol.ServerProxy;
 import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
+import org.agrona.CloseHelper;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -123,6 +124,11 @@ final class ServerConnection {
             }
         }
         return n;
+    }
+
+    /** Closes this server's subscriptions and control publication (the endpoint's client stays open). */
+    void close() {
+        CloseHelper.quietCloseAll(broadcast, replies, control);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.DriverDemand;
 import io.orrery.ps.transport.SharedDriver;
+import org.agrona.CloseHelper;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -166,6 +167,16 @@ final class ServerConnections implements AutoCloseable {
     public void close() {
         if (waiting != null) {
             waiting.lower();
+        }
+        // Each subscription and publication is closed on its own before the client: the driver then removes it at
+        // once, and a broadcast receiver that goes tells the server's flow control so (EOS). Closing only the
+        // Aeron client leaves that to the driver's next check of dead clients, up to a second later, and the
+        // broadcast, paced by its slowest receiver, held the next epoch's workers back that long (ClosedReceiverTest).
+        if (shardPublications != null) {
+            CloseHelper.quietCloseAll(shardPublications);
+        }
+        for (ServerConnection connection : connections) {
+            connection.close();
         }
         for (AeronEndpoint endpoint : endpoints) {
             endpoint.close();
