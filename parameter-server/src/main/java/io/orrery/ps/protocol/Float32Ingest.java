@@ -46,17 +46,18 @@ public final class Float32Ingest {
             return DropReason.BAD_LENGTH;
         }
         copyIn(payload, 0, incoming, elementCount);
-        // The bits of |v| order like the magnitudes, and infinity and NaN are the largest: one integer max
-        // reduction, which C2 vectorises (a float reduction it would not), gives both the largest magnitude (the
-        // server blames overflowing sums on it) and the finiteness check.
-        int maxBits = 0;
+        // One max-of-|v| reduction gives both the largest magnitude (the server blames overflowing sums on it) and
+        // the finiteness check: Math.max keeps a NaN and an infinity is the largest. C2 vectorises this float form;
+        // the earlier integer max over Float.floatToRawIntBits it did not (0.3-0.5 against 1.3-2.8 ns per value in a
+        // throwaway loop, 2026-12-03, under load), and a cluster profile of the server had that check on top.
+        float maxAbs = 0f;
         for (int i = 0; i < elementCount; i++) {
-            maxBits = Math.max(maxBits, Float.floatToRawIntBits(incoming[i]) & 0x7fffffff);
+            maxAbs = Math.max(maxAbs, Math.abs(incoming[i]));
         }
-        if (maxBits >= 0x7f800000) {
+        if (!(maxAbs <= Float.MAX_VALUE)) {
             return DropReason.NON_FINITE;
         }
-        lastMaxAbs = Float.intBitsToFloat(maxBits);
+        lastMaxAbs = maxAbs;
         staged = elementCount;
         return null;
     }

@@ -32,6 +32,20 @@ class NativeFloatsTest {
     }
 
     @Test
+    void aNonFiniteValueIsFoundAcrossTheStagingBlocks() {
+        int n = 10_001; // more than two staging blocks of 4,096 values
+        for (int at : new int[]{0, 4_095, 4_096, 8_192, 10_000}) {
+            INDArray v = Nd4j.linspace(DataType.FLOAT, -3, 0.001, n);
+            v.putScalar(at, Float.NaN);
+            UnsafeBuffer buffer = NativeFloats.wrap(v, new UnsafeBuffer(0, 0), "v");
+            assertFalse(NativeFloats.allFinite(buffer), "at=" + at);
+            assertTrue(NativeFloats.allFinite(buffer, 0, at), "before " + at);
+            assertTrue(NativeFloats.allFinite(buffer, at + 1, n), "after " + at);
+            assertFalse(NativeFloats.allFinite(buffer, Math.max(0, at - 5_000), Math.min(n, at + 1)), "around " + at);
+        }
+    }
+
+    @Test
     void extremeFiniteValuesAreFinite() {
         INDArray v = Nd4j.createFromArray(Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f, 0f,
                 Float.MIN_NORMAL);
