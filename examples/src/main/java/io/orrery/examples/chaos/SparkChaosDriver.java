@@ -26,7 +26,7 @@ import java.util.Map;
  * {@link ChaosModel} on the first {@code samples} MNIST images. The runner ({@link SparkExecutorKill}) kills an
  * executor JVM while it trains; Spark retries the stage on a new executor and the worker rejoins the server.
  *
- * <p>Prints {@code result accuracy=a steps=n retries=r} (test accuracy on 2,000 MNIST test images, the server's
+ * <p>Prints {@code result accuracy=a steps=n retries=r} (test accuracy on the 10,000 MNIST test images, the server's
  * version, the stages Spark retried) and each of the fit's notes as {@code note ...}, or {@code failed <message>} and
  * exits 1. SPARK_HOME must be set in its environment (Spark launches the executors with its jars).
  *
@@ -41,6 +41,8 @@ public final class SparkChaosDriver {
     /** Join and step timeouts of the fit: the step timeout releases the survivor of a killed executor. */
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(8);
+    /** Test images the accuracy is measured on: all of MNIST's, as the matrix's own jobs. */
+    static final int TEST_SAMPLES = 10_000;
     /** UDP frame size of server and workers ({@code UdpSettings}), passed on to the executors. */
     static final String MTU_PROPERTY = "orrery.udp.mtu";
 
@@ -83,7 +85,7 @@ public final class SparkChaosDriver {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             TrainTestSplit mnist = ChaosModel.mnist();
             List<Sample> train = MnistSamples.of(mnist.train().samples(0, samples));
-            List<Sample> test = MnistSamples.of(mnist.test().samples(0, 2000));
+            List<Sample> test = MnistSamples.of(mnist.test().samples(0, TEST_SAMPLES));
             Sequential model = ChaosModel.create();
             SparkTrainer trainer = SparkTrainer.builder(spark).workers(WORKERS).mode(mode(mode)).parameterServer()
                     .parameterServerTimeouts(JOIN_TIMEOUT, STEP_TIMEOUT).build();

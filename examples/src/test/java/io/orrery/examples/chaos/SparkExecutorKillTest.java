@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Spark fit on {@code local-cluster[2,1,1024]} whose executor JVM is killed with SIGKILL mid-training. It completes
  * (Spark retries the stage, the worker rejoins the server, every step applied) or fails with the driver's message,
  * and the server's ledger shows no contribution applied twice. Without the unfaulted reference run, to stay near
- * two minutes; it took 215 s and 333 s on this 2-core machine under a load average of 27-31 (2026-12-03), the
- * second one completing after the kill at server step 39 with the stage resumed at step 41.
+ * two minutes; with the first job (64 steps) it took 215 s and 333 s on this 2-core machine under a load average of
+ * 27-31 (2026-12-03); the job is 600 steps since, about 30 s more.
  */
 class SparkExecutorKillTest {
 
@@ -35,7 +35,7 @@ class SparkExecutorKillTest {
         if (r.outcome().equals("completed")) {
             // SYNC resumes at the server's step: every step applied once, none lost
             assertEquals(SparkExecutorKill.STEPS, r.stepsApplied(), row);
-            assertTrue(r.accuracy() > 0.6, "accuracy after the retried fit (an unfaulted one: about 0.8): " + row);
+            assertTrue(r.accuracy() > 0.85, "accuracy after the retried fit (an unfaulted one: about 0.92): " + row);
         } else {
             assertTrue(r.outcome().startsWith("failed: Spark driver exited ") && r.outcome().length() > 40,
                     "neither completed nor a clear failure (a driver still running at the deadline is stuck): " + row);

@@ -27,8 +27,9 @@ class AsyncWait implements WaitPolicy {
     /**
      * A worker waiting for its gradient to be applied goes on when no new version has arrived for this long: the
      * server has then applied everything queued (no queue to grow), or a member that is stopped or dead holds the
-     * slowest step until the server evicts it, and ASYNC does not wait for a peer. Not shorter: a server descheduled
-     * that long on a loaded host (seen at 100 ms) let every worker send one more gradient per escape, and staleness
+     * slowest step until the server evicts it or it is silent past the worker timeout, and ASYNC does not wait for a
+     * peer. Not shorter: a server descheduled that long on a loaded host (seen at 100 ms) let every worker send one
+     * more gradient per escape, and staleness
      * went past {@code 4 x IN_FLIGHT x N} in 3 of 4 runs of the parameter-server suite at load 12-15 (AsyncPacingTest);
      * at 500 ms, 2 of 2 passed at load 6-9 with max staleness 8-9.
      */

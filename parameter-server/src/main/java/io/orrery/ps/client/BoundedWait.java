@@ -12,6 +12,9 @@ import java.time.Duration;
  */
 final class BoundedWait extends AsyncWait {
 
+    /** Longest receive between two looks at the slowest member's step. */
+    private static final long SLICE_NS = 100_000_000L;
+
     private final int bound;
 
     BoundedWait(BroadcastReceiver receiver, int workers, int bound) {
@@ -30,8 +33,10 @@ final class BoundedWait extends AsyncWait {
                         + assembler.minWorkerStep() + " server=" + receiver.serverDescription());
             }
             try {
+                // In slices: the slowest step can also move on a version this worker holds (a republish when a
+                // member falls silent), which ends no wait for a newer one.
                 receiver.receive(Want.AT_LEAST, assembler.oldestHeld() + 1, flatParamsOut,
-                        Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())));
+                        Duration.ofNanos(Math.max(1, Math.min(SLICE_NS, deadlineNs - System.nanoTime()))));
             } catch (ParameterServerTimeoutException e) {
                 // loop re-checks the deadline and reports the staleness wait
             }

@@ -137,6 +137,9 @@ final class ControlAgent implements Agent, MessageListener {
                 reportedSilent[w] = true;
                 stats.silentWorkerReports.incrementAndGet();
                 destinations.suspend(w);
+                if (!config.mode().isSync()) {
+                    requestRepublish(); // its peers learn the slowest step without it (ShardPublisher)
+                }
                 work++;
             } else if (!silent && reportedSilent[w]) {
                 LOG.info("worker back: workerId={} address={}", w, registry.address(w));

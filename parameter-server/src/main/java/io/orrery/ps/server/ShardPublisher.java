@@ -205,11 +205,18 @@ final class ShardPublisher {
         return 0;
     }
 
-    /** The oldest last step of the current members, or -1 without members (sent with every parameter chunk). */
+    /**
+     * The oldest last step of the members heard from within the worker timeout, or -1 without any (sent with every
+     * parameter chunk). Heartbeats come from a thread of their own, so a silent member is a dead or stopped process:
+     * it no longer holds BOUNDED peers (the retried task of a Spark stage waited for a killed executor's id past its
+     * step timeout and failed the stage again). Its id counts again once a process holds it and is heard.
+     */
     long minMemberStep() {
         long minStep = Long.MAX_VALUE;
+        long now = System.nanoTime();
+        long timeoutNs = config.workerTimeout().toNanos();
         for (int w = 0; w < registry.capacity(); w++) {
-            if (registry.isMember(w)) {
+            if (registry.isMember(w) && now - registry.lastSeenNs(w) <= timeoutNs) {
                 minStep = Math.min(minStep, registry.lastStep(w));
             }
         }
