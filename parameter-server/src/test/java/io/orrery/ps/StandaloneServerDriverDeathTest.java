@@ -1,6 +1,7 @@
 package io.orrery.ps;
 
 import io.aeron.CommonContext;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.driver.MediaDriver;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,15 @@ class StandaloneServerDriverDeathTest {
         return fail("no \"" + needle + "\" after " + timeoutS + " s:\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /** Whether the driver in {@code dir} is up; false while it is still writing its CnC file (a loaded host). */
+    private static boolean driverActive(Path dir) {
+        try {
+            return CommonContext.isDriverActive(dir.toFile(), 1000, message -> { });
+        } catch (DriverTimeoutException notInitialisedYet) {
+            return false;
+        }
+    }
+
     @Test
     void psExitsNonZeroWithAMessageWhenItsMediaDriverIsKilled(@TempDir Path dir) throws Exception {
         Path driverDir = dir.resolve("aeron");
@@ -75,7 +85,7 @@ class StandaloneServerDriverDeathTest {
                     "-Daeron.term.buffer.length=1048576", "-Daeron.ipc.term.buffer.length=1048576"))
                     .redirectErrorStream(true).redirectOutput(driverLog.toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!CommonContext.isDriverActive(driverDir.toFile(), 1000, message -> { })) {
+            while (!driverActive(driverDir)) {
                 if (System.nanoTime() > deadline || !driver.isAlive()) {
                     fail("media driver did not start:\n" + Files.readString(driverLog));
                 }
