@@ -52,6 +52,7 @@ abstract class ConvLayer extends Layer implements FusedLayer {
     private final Map<Integer, GatherPlan> tapePlans = new HashMap<>();
     private ConvWorkspace work;
     private GatherPlan samplePlan;
+    private KernelLayout layout;
 
     ConvLayer(int rank, int filters, Object kernelSize, Object strides, String padding, Object dilation, String activation,
               boolean useBias, String kernelInitializer, String biasInitializer) {
@@ -207,10 +208,16 @@ abstract class ConvLayer extends Layer implements FusedLayer {
             kernelGradC = Nd4j.createUninitialized(type, new long[]{patchColumns(), filters}, 'c');
             kernelGradCAsKernel = topRowsAsKernel(kernelGradC);
             kernelGradCBias = useBias ? lastRow(kernelGradC) : null;
+            layout = new KernelLayout(kernel.shape(), useBias);
+        }
+        INDArray b = useBias ? bias.array() : null;
+        if (KernelLayout.applies(kernel.array(), b, kernelC)) {
+            layout.toMatrix(kernel.array(), b, kernelC);
+            return kernelC;
         }
         kernelCAsKernel.assign(kernel.array());
         if (useBias) {
-            kernelCBias.assign(bias.array());
+            kernelCBias.assign(b);
         }
         return kernelC;
     }
@@ -352,6 +359,14 @@ abstract class ConvLayer extends Layer implements FusedLayer {
                 ConvPatches.writeInputGradient(w, b0, b1);
             }
         });
+        if (KernelLayout.applies(kernelGrad, biasGrad, kernelGradC)) {
+            INDArray[] partial = new INDArray[parts];
+            for (int p = 0; p < parts; p++) {
+                partial[p] = p == 0 ? kernelGradC : w.chunk(p).kernelGrad;
+            }
+            layout.sumToKernel(partial, parts, kernelGrad, biasGrad);
+            return needInputGradient ? w.dxView() : null;
+        }
         for (int p = 1; p < parts; p++) {
             kernelGradC.addi(w.chunk(p).kernelGrad);
         }
