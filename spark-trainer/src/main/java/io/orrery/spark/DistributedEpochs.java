@@ -103,6 +103,8 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         ServerStart serverStart = settings.server() == null ? null : ServerStart.begin(() -> settings.server().open(
                 model, workers, settings.mode(), settings.spark(), settings.joinTimeout(), settings.stepTimeout(),
                 settings.serverSettings()));
+        boolean warmServer = settings.server() == ServerChoice.EMBEDDED && !isLocalMode();
+        DriverWarmup driverWarmup = warmServer ? DriverWarmup.begin(model) : DriverWarmup.NONE;
         try {
             sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
             long splitStarted = System.nanoTime();
@@ -117,11 +119,13 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
             LOG.info("data split over {} workers: {}s", workers,
                     String.format("%.2f", (System.nanoTime() - splitStarted) / 1e9));
         } catch (RuntimeException e) {
+            driverWarmup.finish();
             if (serverStart != null) {
                 serverStart.abandon();
             }
             throw e;
         }
+        driverWarmup.finish();
         exchange = settings.exchange();
         if (serverStart != null) {
             link = serverStart.await();
@@ -135,14 +139,15 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
     }
 
     /**
-     * On a cluster the executors load ND4J while they split and, when the tasks will reach a parameter server over
-     * UDP, launch their shared media driver (both took seconds of the first epoch's join).
+     * On a cluster the executors load ND4J while they split, launch their shared media driver when the tasks will
+     * reach a server over UDP, and run a throwaway replica's steps for the JIT (see {@link ExecutorWarmup}).
      */
     private ExecutorWarmup warmup() {
         if (isLocalMode()) {
             return ExecutorWarmup.NONE;
         }
-        return ExecutorWarmup.of(settings.server() != null, ParameterServerExchange.DRIVER_LINGER);
+        return ExecutorWarmup.of(settings.server() != null, ParameterServerExchange.DRIVER_LINGER)
+                .training(model.spec(), workerBatch, tasksPerJvm());
     }
 
     /** A server outlives the stages and holds the parameters between them (not so colocated shards). */
@@ -210,7 +215,10 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         } else {
             takeEpochState(reports.get(0));
         }
-        averageNonTrainable(reports);
+        if (nonTrainable != null) {
+            NonTrainableAverage.assign(nonTrainable, reports);
+            model.nonTrainableParameters().assign(Nd4j.createFromArray(nonTrainable));
+        }
         long steps = reports.stream().mapToLong(TaskReport::steps).sum();
         Map<String, Double> logs = new LinkedHashMap<>();
         logs.put("loss", reports.stream().mapToDouble(TaskReport::lossSum).sum() / Math.max(steps, 1));
@@ -237,33 +245,6 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         }
     }
 
-    /**
-     * Sets the driver's non-trainable state to the element-wise mean of the workers' (Keras's MirroredStrategy:
-     * each replica updated its own moving statistics from its own batches; they are aggregated by MEAN). The next
-     * epoch's replicas start from it. Summed in float64 so that the mean does not depend on the reports' order.
-     */
-    private void averageNonTrainable(List<TaskReport> reports) {
-        if (nonTrainable == null) {
-            return;
-        }
-        double[] sum = new double[nonTrainable.length];
-        for (TaskReport r : reports) {
-            float[] state = r.nonTrainable();
-            if (state == null || state.length != sum.length) {
-                throw new IllegalStateException("Worker " + r.worker() + " reported " + (state == null ? "no"
-                        : state.length + " values of") + " non-trainable state; expected " + sum.length
-                        + " (the model's non-trainable weights). The executors run a different model or an older "
-                        + "Orrery jar: ship the driver's jar to them.");
-            }
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += state[i];
-            }
-        }
-        for (int i = 0; i < sum.length; i++) {
-            nonTrainable[i] = (float) (sum[i] / reports.size());
-        }
-        model.nonTrainableParameters().assign(Nd4j.createFromArray(nonTrainable));
-    }
 
     /** Logs the stage's tasks and records its figures, retries, placement and the server's staleness. */
     private void recordStage(int epoch, List<TaskReport> reports) {

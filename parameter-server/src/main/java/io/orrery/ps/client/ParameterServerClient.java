@@ -13,6 +13,7 @@ import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
 import io.orrery.ps.protocol.sbe.StepFailedDecoder;
 import io.orrery.ps.transport.AeronEndpoint;
+import io.orrery.ps.transport.LifecycleLog;
 import io.orrery.ps.transport.NativeFloats;
 import io.orrery.ps.transport.TransportException;
 import org.agrona.DirectBuffer;
@@ -89,8 +90,8 @@ public final class ParameterServerClient implements AutoCloseable {
             // A worker waiting for parameters has nothing else to do: spin, then yield (gives the core to runnable
             // threads such as the server's agents on a small machine), and park only briefly, so that it wakes
             // within about 0.1 ms of the broadcast rather than up to a millisecond.
-            IdleStrategy idle = new BackoffIdleStrategy(100, 2000, TimeUnit.MICROSECONDS.toNanos(1),
-                    TimeUnit.MICROSECONDS.toNanos(100));
+            IdleStrategy idle = new BackoffIdleStrategy(100, Integer.getInteger("orrery.client.waitYields", 2000),
+                    TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
             this.proxy = new WorkerProxy(config.jobId, config.token,
                     WorkerProxy.gradientMessageLength(ShardLayout.maxChunkElements(config.termLength) * 4), idle,
                     config.offerTimeout.toNanos());
@@ -103,7 +104,7 @@ public final class ParameterServerClient implements AutoCloseable {
             this.waits = DemandingWait.over(connections, WaitPolicy.forMode(terms.mode(), terms.workers(), receiver));
             this.encoder = new GradientEncoder(layout, terms.encoding(), config.sparseThreshold, config.sparseFraction);
             this.joinedAssembler = assembler;
-            LOG.info("joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",
+            LifecycleLog.info(LOG, config.jobId, "joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",
                     config.serverDescription(), terms.workerId(), terms.mode(), terms.workers(), layout,
                     terms.encoding(), joinVersion);
             this.heartbeats = new Heartbeats(config, connections.all(), terms.workerId());

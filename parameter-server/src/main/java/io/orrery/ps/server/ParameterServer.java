@@ -8,6 +8,7 @@ import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.DriverDemand;
+import io.orrery.ps.transport.LifecycleLog;
 import io.orrery.ps.transport.ThrottledErrorLog;
 import io.orrery.ps.transport.UdpSettings;
 import org.agrona.CloseHelper;
@@ -145,7 +146,8 @@ public final class ParameterServer implements AutoCloseable {
                 shards[i].expectArrivals(idle);
                 server.launch(i == 0 ? new CompositeAgent(shards[0], control) : shards[i], idle);
             }
-            LOG.info("parameter server started: jobId={} mode={} workers={} shards={} hostedShards={}..{}"
+            LifecycleLog.info(LOG, config.jobId(), "parameter server started: jobId={} mode={} workers={} shards={}"
+                            + " hostedShards={}..{}"
                             + " modelLength={} chunkElements={} ingress={} broadcast={} aeronDir={} embeddedDriver={}"
                             + " resumedVersion={} keyed={}{}",
                     config.jobId(), config.mode(),
@@ -332,7 +334,8 @@ public final class ParameterServer implements AutoCloseable {
         for (AgentRunner runner : runners) {
             CloseHelper.quietClose(runner);
         }
-        LOG.info("parameter server stopped: jobId={} version={} {}", config.jobId(), control.currentVersion(), stats.line());
+        LifecycleLog.info(LOG, config.jobId(), "parameter server stopped: jobId={} version={} {}", config.jobId(),
+                control.currentVersion(), stats.line());
         endpoint.close();
     }
 }
