@@ -103,8 +103,6 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
         ServerStart serverStart = settings.server() == null ? null : ServerStart.begin(() -> settings.server().open(
                 model, workers, settings.mode(), settings.spark(), settings.joinTimeout(), settings.stepTimeout(),
                 settings.serverSettings()));
-        boolean warmServer = settings.server() == ServerChoice.EMBEDDED && !isLocalMode();
-        DriverWarmup driverWarmup = warmServer ? DriverWarmup.begin(model) : DriverWarmup.NONE;
         try {
             sc.setJobGroup(group, "Orrery fit: splitting data over " + workers + " workers", false);
             long splitStarted = System.nanoTime();
@@ -119,13 +117,11 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
             LOG.info("data split over {} workers: {}s", workers,
                     String.format("%.2f", (System.nanoTime() - splitStarted) / 1e9));
         } catch (RuntimeException e) {
-            driverWarmup.finish();
             if (serverStart != null) {
                 serverStart.abandon();
             }
             throw e;
         }
-        driverWarmup.finish();
         exchange = settings.exchange();
         if (serverStart != null) {
             link = serverStart.await();
@@ -139,15 +135,14 @@ final class DistributedEpochs implements EpochRunner, AutoCloseable {
     }
 
     /**
-     * On a cluster the executors load ND4J while they split, launch their shared media driver when the tasks will
-     * reach a server over UDP, and run a throwaway replica's steps for the JIT (see {@link ExecutorWarmup}).
+     * On a cluster the executors load ND4J while they split and, when the tasks will reach a parameter server over
+     * UDP, launch their shared media driver (both took seconds of the first epoch's join).
      */
     private ExecutorWarmup warmup() {
         if (isLocalMode()) {
             return ExecutorWarmup.NONE;
         }
-        return ExecutorWarmup.of(settings.server() != null, ParameterServerExchange.DRIVER_LINGER)
-                .training(model.spec(), workerBatch, tasksPerJvm());
+        return ExecutorWarmup.of(settings.server() != null, ParameterServerExchange.DRIVER_LINGER);
     }
 
     /** A server outlives the stages and holds the parameters between them (not so colocated shards). */

@@ -13,7 +13,6 @@ import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.ParameterChunkDecoder;
 import io.orrery.ps.protocol.sbe.StepFailedDecoder;
 import io.orrery.ps.transport.AeronEndpoint;
-import io.orrery.ps.transport.LifecycleLog;
 import io.orrery.ps.transport.NativeFloats;
 import io.orrery.ps.transport.TransportException;
 import org.agrona.DirectBuffer;
@@ -104,7 +103,7 @@ public final class ParameterServerClient implements AutoCloseable {
             this.waits = DemandingWait.over(connections, WaitPolicy.forMode(terms.mode(), terms.workers(), receiver));
             this.encoder = new GradientEncoder(layout, terms.encoding(), config.sparseThreshold, config.sparseFraction);
             this.joinedAssembler = assembler;
-            LifecycleLog.info(LOG, config.jobId, "joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",
+            LOG.info("joined parameter server: server={} workerId={} mode={} workers={} {} encoding={} version={}",
                     config.serverDescription(), terms.workerId(), terms.mode(), terms.workers(), layout,
                     terms.encoding(), joinVersion);
             this.heartbeats = new Heartbeats(config, connections.all(), terms.workerId());

@@ -17,7 +17,6 @@ import io.orrery.ps.protocol.sbe.JoinProofDecoder;
 import io.orrery.ps.protocol.sbe.JoinStatus;
 import io.orrery.ps.protocol.sbe.LeaveDecoder;
 import io.orrery.ps.protocol.sbe.ParametersRequestDecoder;
-import io.orrery.ps.transport.LifecycleLog;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -272,8 +271,7 @@ final class ControlAgent implements Agent, MessageListener {
         reportedSilent[id] = false;
         destinations.add(id, broadcastEndpoint); // replaces an evicted holder's endpoint
         long version = currentVersion();
-        LifecycleLog.info(LOG, config.jobId(),
-                "worker joined: workerId={} address={} requestedWorkerId={} version={} nextStep={} members={}/{}{}",
+        LOG.info("worker joined: workerId={} address={} requestedWorkerId={} version={} nextStep={} members={}/{}{}",
                 id, workerAddress, requested, version, config.mode().isSync() ? version : registry.nextStep(id),
                 registry.memberCount(), config.workers(),
                 keyProof != null ? " keyProven=true" : "");
@@ -356,8 +354,7 @@ final class ControlAgent implements Agent, MessageListener {
             String address = registry.address(id);
             registry.leave(id);
             destinations.remove(id);
-            LifecycleLog.info(LOG, config.jobId(), "worker left: workerId={} address={} lastStep={} version={}", id,
-                    address,
+            LOG.info("worker left: workerId={} address={} lastStep={} version={}", id, address,
                     registry.leftAfterStep(id), currentVersion());
         }
         return bad;

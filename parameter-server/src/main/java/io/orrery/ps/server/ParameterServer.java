@@ -8,7 +8,6 @@ import io.orrery.ps.protocol.ShardLayout;
 import io.orrery.ps.transport.AeronEndpoint;
 import io.orrery.ps.transport.Channels;
 import io.orrery.ps.transport.DriverDemand;
-import io.orrery.ps.transport.LifecycleLog;
 import io.orrery.ps.transport.ThrottledErrorLog;
 import io.orrery.ps.transport.UdpSettings;
 import org.agrona.CloseHelper;
@@ -146,8 +145,7 @@ public final class ParameterServer implements AutoCloseable {
                 shards[i].expectArrivals(idle);
                 server.launch(i == 0 ? new CompositeAgent(shards[0], control) : shards[i], idle);
             }
-            LifecycleLog.info(LOG, config.jobId(), "parameter server started: jobId={} mode={} workers={} shards={}"
-                            + " hostedShards={}..{}"
+            LOG.info("parameter server started: jobId={} mode={} workers={} shards={} hostedShards={}..{}"
                             + " modelLength={} chunkElements={} ingress={} broadcast={} aeronDir={} embeddedDriver={}"
                             + " resumedVersion={} keyed={}{}",
                     config.jobId(), config.mode(),
@@ -334,8 +332,7 @@ public final class ParameterServer implements AutoCloseable {
         for (AgentRunner runner : runners) {
             CloseHelper.quietClose(runner);
         }
-        LifecycleLog.info(LOG, config.jobId(), "parameter server stopped: jobId={} version={} {}", config.jobId(),
-                control.currentVersion(), stats.line());
+        LOG.info("parameter server stopped: jobId={} version={} {}", config.jobId(), control.currentVersion(), stats.line());
         endpoint.close();
     }
 }

@@ -62,14 +62,6 @@ final class NativeThreads {
     }
 
     /**
-     * The executor's warm-up thread ({@link ExecutorWarmup}): the pools sized as its training tasks will size them
-     * (process-wide settings; the tasks set the same values again).
-     */
-    static void forExecutorWarmup(int taskCpus, int tasksPerJvm) {
-        forExecutorTask(taskCpus, tasksPerJvm, Runtime.getRuntime().availableProcessors());
-    }
-
-    /**
      * An executor's task: {@link #threadsForTask} BLAS threads, one OpenMP thread (ND4J's elementwise ops are
      * memory-bound here); {@code orrery.blas.threads} and {@code orrery.omp.threads} override.
      */

@@ -66,7 +66,6 @@ public final class TrainTask extends AbstractFunction1<Iterator<SampleBlock>, It
 
     @Override
     public Iterator<TaskReport> apply(Iterator<SampleBlock> blocks) {
-        ExecutorWarmup.trainingStarts();
         BarrierTaskContext context = BarrierTaskContext.get();
         int worker = context.partitionId();
         String gpu = GpuBinding.bindCurrentTask();
