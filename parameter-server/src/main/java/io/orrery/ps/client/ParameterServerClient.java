@@ -89,8 +89,8 @@ public final class ParameterServerClient implements AutoCloseable {
             // A worker waiting for parameters has nothing else to do: spin, then yield (gives the core to runnable
             // threads such as the server's agents on a small machine), and park only briefly, so that it wakes
             // within about 0.1 ms of the broadcast rather than up to a millisecond.
-            IdleStrategy idle = new BackoffIdleStrategy(100, Integer.getInteger("orrery.client.waitYields", 2000),
-                    TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+            IdleStrategy idle = new BackoffIdleStrategy(100, 2000, TimeUnit.MICROSECONDS.toNanos(1),
+                    TimeUnit.MICROSECONDS.toNanos(100));
             this.proxy = new WorkerProxy(config.jobId, config.token,
                     WorkerProxy.gradientMessageLength(ShardLayout.maxChunkElements(config.termLength) * 4), idle,
                     config.offerTimeout.toNanos());

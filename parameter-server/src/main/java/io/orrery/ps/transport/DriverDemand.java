@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Whether someone is waiting on the network through an embedded media driver right now, so that the driver knows
@@ -23,8 +22,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class DriverDemand {
 
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("orrery.udp.driverDemand", "true"));
-    /** While demand is raised: yield (default), or park for the shortest time the kernel grants (~50 us). */
-    private static final boolean PARK_ON_DEMAND = "park".equals(System.getProperty("orrery.udp.demandIdle", "yield"));
     private static final Map<String, DriverDemand> BY_DIRECTORY = new ConcurrentHashMap<>();
     /** The demand on a driver not embedded here (external): nobody raises it, nothing reads it. */
     private static final DriverDemand NOBODY = new DriverDemand();
@@ -120,8 +117,6 @@ public final class DriverDemand {
         public void idle() {
             if (mayNap()) {
                 backoff.idle();
-            } else if (PARK_ON_DEMAND) {
-                LockSupport.parkNanos(1);
             } else {
                 Thread.yield();
             }
