@@ -29,6 +29,22 @@ class RowGatherTest {
     }
 
     @Test
+    void manyRowsIntoColumnMajorBatchesOverSeveralBlocksMatchPullRows() {
+        // more rows than one block (32) with a partial last block, then a smaller batch on the same instance
+        RowGather gather = new RowGather();
+        INDArray source = Nd4j.rand(DataType.FLOAT, 200, 11);
+        for (int n : new int[]{70, 33, 5}) {
+            int[] rows = new int[n];
+            for (int i = 0; i < n; i++) {
+                rows[i] = (i * 37 + 3) % 200;
+            }
+            INDArray dest = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, 11}, 'f');
+            gather.gather(source, rows, dest);
+            assertEquals(Nd4j.pullRows(source, 1, rows), dest, "batch of " + n);
+        }
+    }
+
+    @Test
     void rowsOfEveryTypeIntoRowMajorBatchMatchPullRows() {
         for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE, DataType.INT, DataType.LONG}) {
             INDArray source = Nd4j.linspace(1, 42, 42, DataType.DOUBLE).castTo(type).reshape('c', 6, 7);
